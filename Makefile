@@ -1,0 +1,101 @@
+# mysql-reconnect - see README.md.
+#
+#   make            build/libmysqlreconnect.so and the tools
+#   make test       unit tests, fuzz smoke run, integration tests (real server)
+#   make demo       the main job against a throwaway local server
+#   make bench      success-path and classifier benchmarks
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# Parts of the build live in mk/*.mk; each appends to the lists below.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+LIBDIR  ?= $(PREFIX)/lib
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC      ?= cc
+B       := build
+
+MARIADB_CFLAGS := $(shell pkg-config --cflags libmariadb 2>/dev/null || echo -I/usr/include/mariadb)
+MARIADB_LIBS   := $(shell pkg-config --libs libmariadb 2>/dev/null || echo -lmariadb)
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+            -Wstrict-prototypes -Wwrite-strings -Wformat-security -fno-common
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -MMD -MP
+
+# The shim: PIC, hidden by default; only the hooks are exported.
+SHIM_SRCS := $(wildcard shim/*.c)
+SHIM_OBJS := $(SHIM_SRCS:%.c=$(B)/obj/%.o)
+SHIM_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden -ftls-model=initial-exec $(MARIADB_CFLAGS)
+SHIM_LIB  := $(B)/libmysqlreconnect.so
+
+# Pure modules that tests and tools may link directly (no client library).
+PURE_OBJS = $(B)/obj/shim/classify.o $(B)/obj/shim/config.o $(B)/obj/shim/logfmt.o
+
+TOOLS        := $(B)/mysql-reconnect $(B)/mysql-reconnect-report
+TEST_TARGETS :=
+BENCH_TARGETS :=
+INSTALL_BINS := $(B)/mysql-reconnect $(B)/mysql-reconnect-report
+INSTALL_MAN1 := man/mysql-reconnect.1 man/mysql-reconnect-report.1
+
+.PHONY: all test demo bench fuzz install uninstall clean deps
+all: $(SHIM_LIB) tools
+
+include $(wildcard mk/*.mk)
+
+tools: $(TOOLS)
+
+$(B)/obj/shim/%.o: shim/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SHIM_CFLAGS) -c -o $@ $<
+
+$(SHIM_LIB): $(SHIM_OBJS) shim/exports.map
+	$(CC) -shared -o $@ $(SHIM_OBJS) -Wl,--version-script=shim/exports.map \
+	    -Wl,-z,now -Wl,-z,relro -Wl,--no-undefined -ldl -lpthread
+
+# The wrapper knows where the library is: the build tree here, LIBDIR when installed.
+$(B)/mysql-reconnect: tools/mysql-reconnect.in
+	@mkdir -p $(B)
+	sed 's|@LIBRARY@|$(abspath $(SHIM_LIB))|' $< > $@ && chmod 755 $@
+
+$(B)/mysql-reconnect-report: tools/mysql-reconnect-report
+	@mkdir -p $(B)
+	cp $< $@ && chmod 755 $@
+
+deps:
+	tools/install-deps
+
+test: all
+	tools/install-deps test
+	$(MAKE) --no-print-directory $(TEST_TARGETS)
+
+bench: all
+	tools/install-deps test
+	$(MAKE) --no-print-directory $(BENCH_TARGETS)
+
+demo: all
+	tools/install-deps demo
+	tools/demo
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
+	install -m 644 $(SHIM_LIB) $(DESTDIR)$(LIBDIR)/libmysqlreconnect.so
+	sed 's|@LIBRARY@|$(LIBDIR)/libmysqlreconnect.so|' tools/mysql-reconnect.in > $(DESTDIR)$(BINDIR)/mysql-reconnect
+	chmod 755 $(DESTDIR)$(BINDIR)/mysql-reconnect
+	for f in $(filter-out $(B)/mysql-reconnect,$(INSTALL_BINS)); do \
+	    install -m 755 $$f $(DESTDIR)$(BINDIR)/; done
+	install -m 644 $(INSTALL_MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/libmysqlreconnect.8 $(DESTDIR)$(MANDIR)/man8/
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libmysqlreconnect.so
+	for f in $(notdir $(INSTALL_BINS)); do rm -f $(DESTDIR)$(BINDIR)/$$f; done
+	for f in $(notdir $(INSTALL_MAN1)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$f; done
+	rm -f $(DESTDIR)$(MANDIR)/man8/libmysqlreconnect.8
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,70 @@
+/* classify.h - may a statement be re-sent on a fresh connection?
+ *
+ * A pure lexer-level classifier for the bytes handed to mysql_real_query():
+ * no allocation, no global state, thread-safe, never reads past `len`
+ * (embedded NUL bytes are ordinary bytes).  The shim calls it only after a
+ * failure, so a successful query never pays for it. */
+#ifndef MYSQL_RECONNECT_CLASSIFY_H
+#define MYSQL_RECONNECT_CLASSIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Flags describing how the server lexes (taken from its status flags). */
+#define SQL_NO_BACKSLASH_ESCAPES 0x1u /* SERVER_STATUS_NO_BACKSLASH_ESCAPES */
+
+/* Effect of the FIRST statement of the text on transaction boundaries. */
+enum sql_txn {
+	SQL_TXN_NONE = 0,        /* none */
+	SQL_TXN_BEGIN,           /* BEGIN, START TRANSACTION (commits an open one) */
+	SQL_TXN_COMMIT,          /* COMMIT [WORK] [AND [NO] CHAIN] [[NO] RELEASE] */
+	SQL_TXN_ROLLBACK,        /* ROLLBACK [WORK] ... (not TO SAVEPOINT) */
+	SQL_TXN_IMPLICIT_COMMIT, /* DDL, LOCK TABLES, SET autocommit=1, ... */
+	SQL_TXN_SAVEPOINT,       /* SAVEPOINT, ROLLBACK TO, RELEASE SAVEPOINT */
+	SQL_TXN_XA,              /* XA START/END/PREPARE/COMMIT/ROLLBACK/RECOVER */
+};
+
+/* Category of the construct that decided the verdict. */
+enum sql_reason {
+	SQL_REASON_READ = 0,     /* "read": plain read, safe */
+	SQL_REASON_EMPTY,        /* "empty": only whitespace/comments: unsafe */
+	SQL_REASON_WRITE,        /* "write": INSERT, UPDATE, DELETE, DDL, ... */
+	SQL_REASON_TRANSACTION,  /* "transaction": BEGIN, COMMIT, XA, ... */
+	SQL_REASON_SESSION,      /* "session": changes or depends on session state */
+	SQL_REASON_SIDE_EFFECT,  /* "side effect": NEXTVAL, GET_LOCK, INTO OUTFILE, CALL, ... */
+	SQL_REASON_LOCKING_READ, /* "locking read": FOR UPDATE, LOCK IN SHARE MODE, ... */
+	SQL_REASON_UNKNOWN,      /* "unknown": not understood: unsafe */
+};
+
+/* Facts (bit mask) gathered over ALL statements of the text. */
+#define SQL_FACT_WRITE            0x01u /* modifies data or schema */
+#define SQL_FACT_COMMITS          0x02u /* some statement commits, explicitly or implicitly (incl. BEGIN) */
+#define SQL_FACT_CHANGES_SESSION  0x04u /* USE, SET, user vars, temp tables, LOCK TABLES, PREPARE, GET_LOCK ... */
+#define SQL_FACT_DEPENDS_SESSION  0x08u /* LAST_INSERT_ID(), FOUND_ROWS(), @var, EXECUTE, ... */
+#define SQL_FACT_SIDE_EFFECT      0x10u /* effects beyond the result set */
+#define SQL_FACT_LOCKING_READ     0x20u
+#define SQL_FACT_MULTI            0x40u /* more than one statement */
+
+struct sql_verdict {
+	/* May be re-sent on a fresh connection without the program observing
+	 * a difference, PROVIDED the lost connection was not inside a
+	 * transaction (the recovery policy checks that separately).  So
+	 * BEGIN, COMMIT, ROLLBACK, SET NAMES, USE and SELECT are safe;
+	 * anything writing, locking, side-effecting, depending on the lost
+	 * session, empty or not understood is not.  A multi-statement text is
+	 * safe only when every statement is. */
+	bool safe;
+	enum sql_txn txn;       /* effect of the first statement */
+	enum sql_reason reason; /* deciding category (first unsafe construct, else the read) */
+	const char *what;       /* static text naming it: "SELECT", "DELETE", "LAST_INSERT_ID()" */
+	unsigned facts;         /* SQL_FACT_* over all statements */
+	unsigned statements;    /* number of non-empty statements */
+};
+
+/* Classify `len` bytes at `text` (NULL allowed when len is 0). */
+void sql_classify(const char *text, size_t len, unsigned flags, struct sql_verdict *out);
+
+/* "read", "write", "transaction", ... (static strings). */
+const char *sql_reason_name(enum sql_reason reason);
+
+#endif

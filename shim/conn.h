@@ -1,0 +1,54 @@
+/* conn.h - what the shim knows about each of the program's connections.
+ *
+ * Looked up on every intercepted call, so the lookup is lock-free and
+ * allocation-free; only connect and close (never a query) take the
+ * registry's writer lock.  A MYSQL handle is used by one thread at a time
+ * (the client library's own rule), so a conn is only touched by the thread
+ * that currently uses its handle. */
+#ifndef MYSQL_RECONNECT_CONN_H
+#define MYSQL_RECONNECT_CONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <mysql.h>
+
+/* Needs attention before the next call. */
+#define CONN_DEAD     0x1u /* lost and not re-established: reconnect first */
+#define CONN_TXN_LOST 0x2u /* the program's transaction died with it */
+
+#define CONN_NAME_MAX 256
+
+struct conn {
+	MYSQL *mysql;
+	unsigned flags;            /* CONN_* */
+	unsigned fork_generation;  /* process generation it belongs to */
+	bool server_is_mysql;      /* for error 4031 */
+	bool app_reconnect;        /* the program asked for MYSQL_OPT_RECONNECT */
+	uint64_t last_used_ms;     /* end of the last successful call */
+	char lost_incident[32];    /* incident that left the flags set */
+	/* Identity, for the log.  Never the password. */
+	char host[CONN_NAME_MAX];
+	char user[CONN_NAME_MAX];
+	char socket_path[CONN_NAME_MAX];
+	unsigned port;
+};
+
+/* Lock-free; NULL when the handle was not connected through the shim. */
+struct conn *conn_find(const MYSQL *mysql);
+
+/* Starts (or restarts) tracking a freshly connected handle. NULL on ENOMEM. */
+struct conn *conn_track(MYSQL *mysql);
+
+/* Stops tracking (mysql_close). */
+void conn_forget(const MYSQL *mysql);
+
+/* Bumped in every forked child: a conn from an older generation shares its
+ * socket with the parent. */
+unsigned conn_generation(void);
+
+void conn_atfork_prepare(void);
+void conn_atfork_parent(void);
+void conn_atfork_child(void);
+
+#endif

@@ -1,0 +1,201 @@
+/* dispatch.c - fast path and hand-off to recovery. */
+#include "dispatch.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "conn.h"
+#include "guard.h"
+#include "init.h"
+#include "log.h"
+#include "real.h"
+#include "recover.h"
+
+__thread unsigned shim_guard_depth;
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+static int run_guarded(const struct real_api *real, MYSQL *m, const struct request *r)
+{
+	int rc;
+
+	guard_enter();
+	rc = request_run(real, m, r);
+	guard_leave();
+	return rc;
+}
+
+/* Recovery runs under the guard, and leaves errno as the failed call set it. */
+static int slow_path(const struct shim_config *cfg, const struct real_api *real,
+		     struct conn *c, MYSQL *m, const struct request *r, int rc, bool before)
+{
+	int saved_errno = errno;
+
+	guard_enter();
+	rc = before ? recover_before_call(cfg, real, c, m, r)
+		    : recover_after_failure(cfg, real, c, m, r, rc);
+	guard_leave();
+	if (rc)
+		errno = saved_errno;
+	return rc;
+}
+
+int shim_call(MYSQL *m, const struct request *r)
+{
+	const struct real_api *real = real_api();
+	const struct shim_config *cfg;
+	struct conn *c;
+	int rc;
+
+	if (guard_active())
+		return request_run(real, m, r);
+	cfg = shim_config();
+	if (cfg->mode == SHIM_MODE_OFF)
+		return request_run(real, m, r);
+	c = conn_find(m);
+	if (!c)
+		return run_guarded(real, m, r);
+	if (unlikely(c->flags || c->fork_generation != conn_generation()))
+		return slow_path(cfg, real, c, m, r, 0, true);
+	rc = run_guarded(real, m, r);
+	if (likely(rc == 0)) {
+		c->last_used_ms = clock_coarse_ms();
+		return 0;
+	}
+	return slow_path(cfg, real, c, m, r, rc, false);
+}
+
+static void copy_name(char *dst, size_t size, const char *src, const char *fallback)
+{
+	snprintf(dst, size, "%s", src ? src : fallback);
+}
+
+static bool server_is_mariadb(const struct real_api *real, MYSQL *m)
+{
+	const char *type = NULL;
+	const char *info;
+
+	if (real->mariadb_get_infov &&
+	    real->mariadb_get_infov(m, MARIADB_CONNECTION_SERVER_TYPE, &type) == 0 && type)
+		return strcmp(type, "MariaDB") == 0;
+	info = real->mysql_get_server_info(m);
+	return info && strstr(info, "MariaDB");
+}
+
+static void log_reconnect_replaced(const struct shim_config *cfg)
+{
+	static atomic_bool logged;
+	struct logline l;
+
+	if (atomic_exchange(&logged, true))
+		return;
+	logline_init(&l, LOG_NOTICE, "library_reconnect_replaced");
+	logline_str(&l, "program", program_invocation_short_name);
+	logline_uint(&l, "pid", (unsigned long long)getpid());
+	logline_str(&l, "reason",
+		    "the program enabled MYSQL_OPT_RECONNECT; the shim reconnects instead, "
+		    "so that no write is re-sent and no lost transaction goes on in autocommit");
+	log_emit(cfg, &l);
+}
+
+/* The client library's own auto-reconnect would re-send writes and continue
+ * lost transactions silently: the shim takes that job over. */
+static void take_over_reconnect(const struct shim_config *cfg, const struct real_api *real,
+				struct conn *c, MYSQL *m)
+{
+	my_bool on = 0, off = 0;
+
+	if (!real->mysql_get_option || real->mysql_get_option(m, MYSQL_OPT_RECONNECT, &on) || !on)
+		return;
+	c->app_reconnect = true;
+	real->mysql_options(m, MYSQL_OPT_RECONNECT, &off);
+	log_reconnect_replaced(cfg);
+}
+
+static void track(const struct shim_config *cfg, const struct real_api *real, MYSQL *m,
+		  const char *host, const char *user, unsigned port, const char *sock)
+{
+	struct conn *c = conn_track(m);
+	bool local = !host || strcmp(host, "localhost") == 0;
+
+	if (!c)
+		return; /* out of memory: this handle is simply passed through */
+	copy_name(c->host, sizeof(c->host), host, "localhost");
+	copy_name(c->user, sizeof(c->user), user, "-");
+	copy_name(c->socket_path, sizeof(c->socket_path), local ? sock : NULL,
+		  local ? "default" : "");
+	c->port = local ? 0 : port;
+	c->server_is_mysql = !server_is_mariadb(real, m);
+	c->last_used_ms = clock_coarse_ms();
+	if (cfg->mode == SHIM_MODE_ON)
+		take_over_reconnect(cfg, real, c, m);
+}
+
+MYSQL *shim_connect(MYSQL *m, const char *host, const char *user, const char *password,
+		    const char *db, unsigned int port, const char *sock, unsigned long flags)
+{
+	const struct real_api *real = real_api();
+	const struct shim_config *cfg;
+	MYSQL *connected;
+
+	if (!real->mysql_real_connect)
+		return NULL;
+	if (guard_active() || (cfg = shim_config())->mode == SHIM_MODE_OFF)
+		return real->mysql_real_connect(m, host, user, password, db, port, sock, flags);
+	guard_enter();
+	connected = real->mysql_real_connect(m, host, user, password, db, port, sock, flags);
+	if (connected) {
+		int saved_errno = errno;
+
+		track(cfg, real, connected, host, user, port, sock);
+		errno = saved_errno;
+	}
+	guard_leave();
+	return connected;
+}
+
+void shim_close(MYSQL *m)
+{
+	const struct real_api *real = real_api();
+	const struct shim_config *cfg;
+	struct conn *c;
+
+	if (!real->mysql_close)
+		return;
+	if (guard_active() || (cfg = shim_config())->mode == SHIM_MODE_OFF) {
+		real->mysql_close(m);
+		return;
+	}
+	guard_enter();
+	c = conn_find(m);
+	if (c) {
+		recover_close_inherited(cfg, real, c, m);
+		conn_forget(m);
+	}
+	real->mysql_close(m);
+	guard_leave();
+}
+
+int shim_options(MYSQL *m, enum mysql_option option, const void *arg)
+{
+	const struct real_api *real = real_api();
+	struct conn *c;
+
+	if (!real->mysql_options)
+		return 1;
+	if (!guard_active() && option == MYSQL_OPT_RECONNECT &&
+	    shim_config()->mode == SHIM_MODE_ON && (c = conn_find(m))) {
+		/* Connected already: remember the wish, keep the library's off. */
+		c->app_reconnect = arg && *(const my_bool *)arg;
+		if (c->app_reconnect)
+			log_reconnect_replaced(shim_config());
+		return 0;
+	}
+	return real->mysql_options(m, option, arg);
+}

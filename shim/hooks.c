@@ -1,0 +1,90 @@
+/* hooks.c - the exported functions: the only symbols the shim exports
+ * (see exports.map).  Each is a thin wrapper over an internal function. */
+#include <mysql.h>
+#include <string.h>
+
+#include "dispatch.h"
+#include "request.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+EXPORT MYSQL *STDCALL mysql_real_connect(MYSQL *mysql, const char *host, const char *user,
+					 const char *passwd, const char *db, unsigned int port,
+					 const char *unix_socket, unsigned long clientflag)
+{
+	return shim_connect(mysql, host, user, passwd, db, port, unix_socket, clientflag);
+}
+
+EXPORT int STDCALL mysql_real_query(MYSQL *mysql, const char *q, unsigned long length)
+{
+	struct request r = {.kind = REQ_REAL_QUERY, .text = q, .len = length};
+
+	return shim_call(mysql, &r);
+}
+
+EXPORT int STDCALL mysql_query(MYSQL *mysql, const char *q)
+{
+	struct request r = {.kind = REQ_QUERY, .text = q};
+
+	return shim_call(mysql, &r);
+}
+
+EXPORT void STDCALL mysql_close(MYSQL *sock)
+{
+	shim_close(sock);
+}
+
+EXPORT int STDCALL mysql_options(MYSQL *mysql, enum mysql_option option, const void *arg)
+{
+	return shim_options(mysql, option, arg);
+}
+
+EXPORT int STDCALL mysql_select_db(MYSQL *mysql, const char *db)
+{
+	struct request r = {.kind = REQ_SELECT_DB, .text = db};
+
+	return shim_call(mysql, &r);
+}
+
+EXPORT int STDCALL mysql_set_character_set(MYSQL *mysql, const char *csname)
+{
+	struct request r = {.kind = REQ_SET_CHARSET, .text = csname};
+
+	return shim_call(mysql, &r);
+}
+
+EXPORT my_bool STDCALL mysql_autocommit(MYSQL *mysql, my_bool auto_mode)
+{
+	struct request r = {.kind = REQ_AUTOCOMMIT, .flag = auto_mode};
+
+	return (my_bool)shim_call(mysql, &r);
+}
+
+EXPORT my_bool STDCALL mysql_commit(MYSQL *mysql)
+{
+	struct request r = {.kind = REQ_COMMIT};
+
+	return (my_bool)shim_call(mysql, &r);
+}
+
+EXPORT my_bool STDCALL mysql_rollback(MYSQL *mysql)
+{
+	struct request r = {.kind = REQ_ROLLBACK};
+
+	return (my_bool)shim_call(mysql, &r);
+}
+
+EXPORT my_bool STDCALL mysql_change_user(MYSQL *mysql, const char *user, const char *passwd,
+					 const char *db)
+{
+	struct request r = {.kind = REQ_CHANGE_USER, .text = user, .password = passwd, .db = db};
+
+	return (my_bool)shim_call(mysql, &r);
+}
+
+EXPORT int STDCALL mysql_ping(MYSQL *mysql)
+{
+	struct request r = {.kind = REQ_PING};
+
+	return shim_call(mysql, &r);
+}

@@ -1,0 +1,51 @@
+/* incident.h - one lost connection, from detection to outcome: its id,
+ * the session to restore, and the common fields of its log lines. */
+#ifndef MYSQL_RECONNECT_INCIDENT_H
+#define MYSQL_RECONNECT_INCIDENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "conn.h"
+#include "logfmt.h"
+#include "real.h"
+
+struct incident {
+	char id[32];
+	const struct shim_config *cfg;
+	const struct real_api *real;
+	struct conn *conn;
+	MYSQL *mysql;
+	uint64_t start_ms;
+	unsigned attempt;   /* reconnect attempts so far */
+	/* The session as it was when the connection was lost. */
+	bool status_known;  /* the client library reports server status */
+	unsigned status;    /* SERVER_STATUS_* */
+	char schema[CONN_NAME_MAX];
+	char charset[64];
+};
+
+/* A new incident (new id) on conn. */
+void incident_open(struct incident *inc, const struct shim_config *cfg,
+		   const struct real_api *real, struct conn *conn, MYSQL *mysql);
+
+/* The incident that left conn dead or its transaction lost, continued. */
+void incident_resume(struct incident *inc, const struct shim_config *cfg,
+		     const struct real_api *real, struct conn *conn, MYSQL *mysql);
+
+/* Starts a line: event, incident, program, pid, host, port, user, db. */
+void incident_line(const struct incident *inc, struct logline *line, int severity,
+		   const char *event);
+
+/* errno= and error= of the handle's last error. */
+void incident_add_error(const struct incident *inc, struct logline *line);
+
+void incident_emit(const struct incident *inc, struct logline *line);
+
+uint64_t incident_elapsed_ms(const struct incident *inc);
+
+/* Live server status of the handle (0 when unknown). */
+unsigned incident_server_status(const struct real_api *real, MYSQL *mysql, bool *known);
+
+#endif

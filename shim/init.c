@@ -1,0 +1,100 @@
+/* init.c - configuration, fork handlers and the first log lines. */
+#include "init.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "log.h"
+#include "logfmt.h"
+#include "mutex.h"
+#include "real.h"
+
+static struct shim_config config;
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static const char *lookup_env(const char *name)
+{
+	/* secure_getenv: a set-uid program's caller must not steer it. */
+	return secure_getenv(name);
+}
+
+static void atfork_prepare(void)
+{
+	log_atfork_prepare();
+	conn_atfork_prepare();
+}
+
+static void atfork_parent(void)
+{
+	conn_atfork_parent();
+	log_atfork_parent();
+}
+
+static void atfork_child(void)
+{
+	conn_atfork_child();
+	log_atfork_child();
+}
+
+static void report_problem(const struct config_problem *p)
+{
+	struct logline line;
+
+	logline_init(&line, LOG_WARNING, "config_invalid");
+	logline_str(&line, "program", program_invocation_short_name);
+	logline_uint(&line, "pid", (unsigned long long)getpid());
+	logline_str(&line, "variable", p->variable);
+	logline_str(&line, "value", p->value);
+	logline_str(&line, "expected", p->expected);
+	logline_str(&line, "default", p->default_text);
+	logline_str(&line, "remedy", "fix the variable in the program's environment; the default is used");
+	log_emit(&config, &line);
+}
+
+static void report_missing_symbols(const char *missing)
+{
+	struct logline line;
+
+	logline_init(&line, LOG_ERR, "real_symbols_missing");
+	logline_str(&line, "program", program_invocation_short_name);
+	logline_uint(&line, "pid", (unsigned long long)getpid());
+	logline_str(&line, "symbols", missing);
+	logline_str(&line, "outcome", "calls_to_them_fail");
+	log_emit(&config, &line);
+}
+
+static void init(void)
+{
+	struct config_problems problems;
+
+	config_parse(&config, lookup_env, &problems);
+	for (unsigned i = 0; i < problems.count; i++)
+		report_problem(&problems.item[i]);
+	if (config.mode == SHIM_MODE_OFF)
+		return;
+	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
+	if (real_missing()[0])
+		report_missing_symbols(real_missing());
+}
+
+const struct shim_config *shim_config(void)
+{
+	pthread_once(&init_once, init);
+	return &config;
+}
+
+void shim_mutex_failed(const char *op, int err, const char *file, int line)
+{
+	static const char fmt[] = "mysql-reconnect[%d]: internal error: mutex %s failed at %s:%d: %s\n";
+	char msg[256];
+	int n = snprintf(msg, sizeof(msg), fmt, (int)getpid(), op, file, line, strerror(err));
+
+	if (n > 0 && write(STDERR_FILENO, msg, (size_t)n) < 0)
+		return;
+}

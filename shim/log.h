@@ -1,0 +1,19 @@
+/* log.h - deliver event lines to syslog and/or stderr.
+ *
+ * Syslog is written directly to the configured socket (default /dev/log)
+ * as RFC 3164 datagrams with the tag mysql-reconnect, non-blocking: a slow
+ * or absent daemon costs a dropped line, never a blocked program.  The
+ * host program's own openlog()/syslog() state is never touched. */
+#ifndef MYSQL_RECONNECT_LOG_H
+#define MYSQL_RECONNECT_LOG_H
+
+#include "config.h"
+#include "logfmt.h"
+
+void log_emit(const struct shim_config *cfg, struct logline *line);
+
+void log_atfork_prepare(void);
+void log_atfork_parent(void);
+void log_atfork_child(void);
+
+#endif

@@ -1,0 +1,133 @@
+/* policy.c - recovery decisions.  See README.md, "What is retried". */
+#include "policy.h"
+
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#define MYSQL_CLIENT_INTERACTION_TIMEOUT 4031 /* MySQL 8.0.24+ only */
+#define MYSQL_ACCOUNT_LOCKED 3118             /* MySQL's ER_ACCOUNT_HAS_BEEN_LOCKED */
+
+enum lost_kind policy_lost_kind(unsigned err, bool server_is_mysql)
+{
+	switch (err) {
+	case CR_SERVER_GONE_ERROR:
+	case CR_SERVER_LOST:
+	case CR_SERVER_LOST_EXTENDED:
+	case ER_CONNECTION_KILLED:
+	case ER_SERVER_SHUTDOWN:
+		return LOST_RESENDABLE;
+	case ER_NET_PACKET_TOO_LARGE:
+		return LOST_BY_STATEMENT;
+	case MYSQL_CLIENT_INTERACTION_TIMEOUT:
+		return server_is_mysql ? LOST_RESENDABLE : LOST_NONE;
+	default:
+		return LOST_NONE;
+	}
+}
+
+bool policy_error_is_final(unsigned err)
+{
+	switch (err) {
+	case ER_ACCESS_DENIED_ERROR:
+	case ER_DBACCESS_DENIED_ERROR:
+	case ER_BAD_DB_ERROR:
+	case ER_HOST_NOT_PRIVILEGED:
+	case ER_HOST_IS_BLOCKED:
+	case ER_NOT_SUPPORTED_AUTH_MODE:
+	case ER_ACCESS_DENIED_NO_PASSWORD_ERROR:
+	case ER_MUST_CHANGE_PASSWORD:
+	case ER_MUST_CHANGE_PASSWORD_LOGIN:
+	case ER_ACCOUNT_HAS_BEEN_LOCKED:
+	case MYSQL_ACCOUNT_LOCKED:
+	case CR_AUTH_PLUGIN_CANNOT_LOAD:
+	case CR_SSL_CONNECTION_ERROR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+unsigned policy_backoff_ms(const struct shim_config *cfg, unsigned attempt, uint32_t random)
+{
+	uint64_t base = cfg->backoff_ms;
+	unsigned half;
+
+	for (unsigned i = 2; i < attempt && base < cfg->backoff_max_ms; i++)
+		base *= 2;
+	if (base > cfg->backoff_max_ms)
+		base = cfg->backoff_max_ms;
+	half = (unsigned)(base / 2);
+	return (unsigned)(base - half) + random % (half + 1);
+}
+
+enum loss_action policy_on_loss(enum lost_kind kind, bool in_transaction,
+				const struct call_facts *call, const char **why)
+{
+	if (in_transaction) {
+		if (call->rolls_back) {
+			*why = "rollback_of_lost_transaction";
+			return ACTION_ROLLBACK_FRESH;
+		}
+		if (call->commits) {
+			/* The transaction ended with this call, committed or not:
+			 * nobody can tell, so the program must be told. */
+			*why = "transaction_end_outcome_unknown";
+			return ACTION_RETURN_ERROR;
+		}
+		*why = "in_transaction";
+		return ACTION_TRANSACTION_LOST;
+	}
+	if (kind == LOST_BY_STATEMENT) {
+		*why = "statement_broke_connection";
+		return ACTION_RETURN_ERROR;
+	}
+	if (!call->safe) {
+		*why = "unsafe_statement";
+		return ACTION_RETURN_ERROR;
+	}
+	*why = "safe_statement";
+	return ACTION_RESEND;
+}
+
+enum lost_txn_action policy_in_lost_transaction(const struct call_facts *call)
+{
+	if (call->rolls_back)
+		return LOST_TXN_ROLLBACK;
+	if (call->commits)
+		return LOST_TXN_END;
+	return LOST_TXN_REFUSE;
+}
+
+const char *policy_cause(unsigned err)
+{
+	switch (err) {
+	case ER_CONNECTION_KILLED:
+		return "killed";
+	case ER_SERVER_SHUTDOWN:
+		return "server_shutdown";
+	case MYSQL_CLIENT_INTERACTION_TIMEOUT:
+		return "idle_timeout";
+	case ER_NET_PACKET_TOO_LARGE:
+		return "packet_too_large";
+	case CR_SERVER_GONE_ERROR:
+		return "server_gone";
+	default:
+		return "lost_during_query";
+	}
+}
+
+const char *policy_remedy(unsigned err)
+{
+	switch (err) {
+	case ER_CONNECTION_KILLED:
+		return "find who runs KILL (a DBA, pt-kill, a proxy) in the server's logs";
+	case ER_SERVER_SHUTDOWN:
+		return "the server was shutting down; check its restart or maintenance schedule";
+	case MYSQL_CLIENT_INTERACTION_TIMEOUT:
+		return "raise wait_timeout or make the program use its connection more often";
+	case ER_NET_PACKET_TOO_LARGE:
+		return "raise max_allowed_packet on the server and the client";
+	default:
+		return "compare idle_ms with wait_timeout; check the server error log and the network at this time";
+	}
+}

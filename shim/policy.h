@@ -1,0 +1,58 @@
+/* policy.h - what to do about a failed call.  Pure decisions, no I/O. */
+#ifndef MYSQL_RECONNECT_POLICY_H
+#define MYSQL_RECONNECT_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+
+enum lost_kind {
+	LOST_NONE,      /* not a lost connection: the error is the program's */
+	LOST_RESENDABLE,/* lost; the statement may be re-sent if it is safe */
+	LOST_BY_STATEMENT, /* the statement itself broke it (packet too large) */
+};
+
+/* 4031 is ER_CLIENT_INTERACTION_TIMEOUT only on a MySQL server. */
+enum lost_kind policy_lost_kind(unsigned err, bool server_is_mysql);
+
+/* Reconnect errors that retrying cannot fix (access denied, unknown db ...). */
+bool policy_error_is_final(unsigned err);
+
+/* Delay before attempt `attempt` (2, 3, ...): exponential, capped, with
+ * "equal jitter" from `random` so that many clients do not reconnect in
+ * lock step. */
+unsigned policy_backoff_ms(const struct shim_config *cfg, unsigned attempt, uint32_t random);
+
+/* What the program's call is, as far as recovery cares. */
+struct call_facts {
+	bool safe;       /* may be re-sent outside a transaction */
+	bool commits;    /* COMMIT, BEGIN or an implicit commit */
+	bool rolls_back; /* ROLLBACK (or change_user) */
+};
+
+enum loss_action {
+	ACTION_RESEND,          /* reconnect now and re-send */
+	ACTION_RETURN_ERROR,    /* program gets the error; reconnect before its next call */
+	ACTION_TRANSACTION_LOST,/* program gets the error; its transaction is gone */
+	ACTION_ROLLBACK_FRESH,  /* transaction gone and it asked to roll back: reconnect, run it */
+};
+
+/* The connection was lost during a call that may have reached the server. */
+enum loss_action policy_on_loss(enum lost_kind kind, bool in_transaction,
+				const struct call_facts *call, const char **why);
+
+enum lost_txn_action {
+	LOST_TXN_ROLLBACK, /* reconnect and run the rollback: it succeeds */
+	LOST_TXN_END,      /* fails, and ends the lost transaction (COMMIT, implicit commit) */
+	LOST_TXN_REFUSE,   /* fails: the program is still inside the lost transaction */
+};
+
+/* A call while the program's transaction is lost. */
+enum lost_txn_action policy_in_lost_transaction(const struct call_facts *call);
+
+/* Short cause and remedy for the operator, from the error and idle time. */
+const char *policy_cause(unsigned err);
+const char *policy_remedy(unsigned err);
+
+#endif

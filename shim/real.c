@@ -1,0 +1,130 @@
+/* real.c - bind the real client-library functions. */
+#include "real.h"
+
+#include <dlfcn.h>
+#include <link.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+struct symbol {
+	const char *name;
+	size_t offset; /* in struct real_api */
+	bool required;
+};
+
+#define SYM(field, req) {#field, offsetof(struct real_api, field), req}
+
+static const struct symbol symbols[] = {
+	SYM(mysql_real_connect, true),   SYM(mysql_real_query, true),
+	SYM(mysql_query, true),          SYM(mysql_close, true),
+	SYM(mysql_options, true),        SYM(mysql_select_db, true),
+	SYM(mysql_set_character_set, true), SYM(mysql_autocommit, true),
+	SYM(mysql_commit, true),         SYM(mysql_rollback, true),
+	SYM(mysql_change_user, true),    SYM(mysql_ping, true),
+	SYM(mysql_errno, true),          SYM(mysql_error, true),
+	SYM(mysql_character_set_name, true), SYM(mysql_get_server_info, true),
+	SYM(mysql_get_socket, true),     SYM(mysql_get_option, false),
+	SYM(mariadb_reconnect, false),   SYM(mariadb_get_infov, false),
+};
+
+static struct real_api api;
+static char missing[256];
+static pthread_once_t bind_once = PTHREAD_ONCE_INIT;
+
+/* The shim's own load address: a candidate there is the shim itself. */
+static bool is_shim(void *fn)
+{
+	Dl_info self, found;
+
+	if (!dladdr((void *)&real_api, &self) || !dladdr(fn, &found))
+		return false;
+	return self.dli_fbase == found.dli_fbase;
+}
+
+#define MAX_OBJECTS 256
+
+struct object_list {
+	unsigned count;
+	const char *name[MAX_OBJECTS];
+};
+
+static int collect_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct object_list *list = data;
+
+	(void)size;
+	if (info->dlpi_name && info->dlpi_name[0] && list->count < MAX_OBJECTS)
+		list->name[list->count++] = info->dlpi_name;
+	return 0;
+}
+
+/* The loaded object that defines mysql_real_query and is not the shim:
+ * found when RTLD_NEXT cannot see a library loaded RTLD_LOCAL. */
+static void *find_loaded_client_library(void)
+{
+	struct object_list list = {0};
+
+	dl_iterate_phdr(collect_object, &list);
+	for (unsigned i = 0; i < list.count; i++) {
+		void *handle = dlopen(list.name[i], RTLD_LAZY | RTLD_NOLOAD);
+		void *fn = handle ? dlsym(handle, "mysql_real_query") : NULL;
+
+		if (fn && !is_shim(fn))
+			return handle; /* stays open: the library is in use anyway */
+		if (handle)
+			dlclose(handle);
+	}
+	return NULL;
+}
+
+static void *lookup(const char *name, void **library)
+{
+	void *fn = dlsym(RTLD_NEXT, name);
+
+	if (fn && is_shim(fn))
+		fn = NULL;
+	if (fn)
+		return fn;
+	if (!*library)
+		*library = find_loaded_client_library();
+	fn = *library ? dlsym(*library, name) : NULL;
+	return fn && !is_shim(fn) ? fn : NULL;
+}
+
+static void note_missing(const char *name)
+{
+	size_t used = strlen(missing);
+
+	if (used + strlen(name) + 2 >= sizeof(missing))
+		return;
+	if (used)
+		strcat(missing, ",");
+	strcat(missing, name);
+}
+
+static void bind_all(void)
+{
+	void *library = NULL;
+
+	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
+		void *fn = lookup(symbols[i].name, &library);
+
+		memcpy((char *)&api + symbols[i].offset, &fn, sizeof(fn));
+		if (!fn && symbols[i].required)
+			note_missing(symbols[i].name);
+	}
+}
+
+const struct real_api *real_api(void)
+{
+	pthread_once(&bind_once, bind_all);
+	return &api;
+}
+
+const char *real_missing(void)
+{
+	real_api();
+	return missing;
+}

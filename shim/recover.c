@@ -1,0 +1,498 @@
+/* recover.c - reconnect in place, restore the session, re-send what is
+ * safe, and keep the program out of a transaction it has lost.
+ * The rules are in README.md ("What is retried"). */
+#include "recover.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "incident.h"
+#include "policy.h"
+
+#define RESENDS_MAX 3 /* a safe statement that keeps losing the connection stops */
+
+static __thread uint32_t random_state;
+
+static uint32_t next_random(void)
+{
+	uint32_t x = random_state;
+
+	if (!x)
+		x = (uint32_t)clock_ms() ^ (uint32_t)getpid() ^ (uint32_t)(uintptr_t)&random_state;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	random_state = x ? x : 1;
+	return random_state;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec left = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+
+	while (nanosleep(&left, &left) == -1 && errno == EINTR)
+		;
+}
+
+static unsigned last_errno(const struct incident *inc)
+{
+	return inc->real->mysql_errno(inc->mysql);
+}
+
+static void mark(struct incident *inc, unsigned flags)
+{
+	inc->conn->flags |= flags;
+	memcpy(inc->conn->lost_incident, inc->id, sizeof(inc->conn->lost_incident));
+}
+
+/* ---- log lines ---------------------------------------------------- */
+
+static void emit_simple(struct incident *inc, int severity, const char *event,
+			const char *outcome, const char *reason, const char *remedy)
+{
+	struct logline l;
+
+	incident_line(inc, &l, severity, event);
+	if (reason)
+		logline_str(&l, "reason", reason);
+	logline_uint(&l, "attempts", inc->attempt);
+	logline_uint(&l, "elapsed_ms", incident_elapsed_ms(inc));
+	logline_str(&l, "outcome", outcome);
+	if (remedy)
+		logline_str(&l, "remedy", remedy);
+	incident_emit(inc, &l);
+}
+
+static void add_statement(const struct incident *inc, struct logline *l,
+			  const struct request *r, const struct sql_verdict *v)
+{
+	char reason[96];
+	size_t len;
+	const char *text = request_statement(r, &len);
+
+	snprintf(reason, sizeof(reason), "%s: %s", sql_reason_name(v->reason),
+		 v->what ? v->what : "-");
+	logline_str(l, "call", request_name(r));
+	logline_str(l, "class", v->safe ? "safe" : "unsafe");
+	logline_str(l, "reason", reason);
+	if (text && inc->cfg->log_statements) {
+		logline_bytes(l, "statement", text,
+			      len < CONFIG_STATEMENT_LOG_MAX ? len : CONFIG_STATEMENT_LOG_MAX);
+		logline_uint(l, "statement_bytes", len);
+	}
+}
+
+static void emit_lost(struct incident *inc, const struct request *r,
+		      const struct sql_verdict *v, const char *plan)
+{
+	struct logline l;
+	unsigned err = last_errno(inc);
+	uint64_t last = inc->conn->last_used_ms;
+
+	incident_line(inc, &l, LOG_WARNING, "connection_lost");
+	incident_add_error(inc, &l);
+	logline_uint(&l, "idle_ms", last ? clock_coarse_ms() - last : 0);
+	logline_str(&l, "in_transaction",
+		    !inc->status_known ? "unknown"
+		    : inc->status & SERVER_STATUS_IN_TRANS ? "yes" : "no");
+	add_statement(inc, &l, r, v);
+	logline_str(&l, "cause", policy_cause(err));
+	logline_str(&l, "mode", inc->cfg->mode == SHIM_MODE_OBSERVE ? "observe" : "on");
+	logline_str(&l, "plan", plan);
+	logline_str(&l, "remedy", policy_remedy(err));
+	incident_emit(inc, &l);
+}
+
+static void emit_with_error(struct incident *inc, int severity, const char *event,
+			    const char *outcome, const char *reason, unsigned delay_ms)
+{
+	struct logline l;
+
+	incident_line(inc, &l, severity, event);
+	logline_uint(&l, "attempt", inc->attempt);
+	incident_add_error(inc, &l);
+	if (reason)
+		logline_str(&l, "reason", reason);
+	logline_uint(&l, "elapsed_ms", incident_elapsed_ms(inc));
+	if (delay_ms)
+		logline_uint(&l, "next_delay_ms", delay_ms);
+	logline_str(&l, "outcome", outcome);
+	incident_emit(inc, &l);
+}
+
+static void emit_reconnected(struct incident *inc)
+{
+	struct logline l;
+	const char *charset = inc->real->mysql_character_set_name(inc->mysql);
+
+	incident_line(inc, &l, LOG_NOTICE, "reconnected");
+	logline_uint(&l, "attempt", inc->attempt);
+	logline_uint(&l, "elapsed_ms", incident_elapsed_ms(inc));
+	logline_str(&l, "charset", charset);
+	logline_str(&l, "autocommit",
+		    inc->status_known && !(inc->status & SERVER_STATUS_AUTOCOMMIT) ? "off" : "on");
+	incident_emit(inc, &l);
+}
+
+/* ---- reconnecting ------------------------------------------------- */
+
+static void set_library_reconnect(const struct incident *inc, my_bool on)
+{
+	inc->real->mysql_options(inc->mysql, MYSQL_OPT_RECONNECT, &on);
+}
+
+/* A program without a connect timeout would let one attempt against an
+ * unreachable host outlast the whole budget: cap it for the attempt. */
+static bool cap_connect_timeout(const struct incident *inc)
+{
+	unsigned current = 0, seconds;
+	uint64_t left, elapsed = incident_elapsed_ms(inc);
+
+	if (!inc->real->mysql_get_option ||
+	    inc->real->mysql_get_option(inc->mysql, MYSQL_OPT_CONNECT_TIMEOUT, &current) ||
+	    current)
+		return false;
+	left = elapsed < inc->cfg->budget_ms ? inc->cfg->budget_ms - elapsed : 0;
+	seconds = left > 1000 ? (unsigned)((left + 999) / 1000) : 1;
+	inc->real->mysql_options(inc->mysql, MYSQL_OPT_CONNECT_TIMEOUT, &seconds);
+	return true;
+}
+
+static bool use_mariadb_reconnect(const struct incident *inc)
+{
+	switch (inc->cfg->method) {
+	case METHOD_PING:
+		return false;
+	case METHOD_RECONNECT:
+	case METHOD_AUTO:
+	default:
+		return inc->real->mariadb_reconnect != NULL;
+	}
+}
+
+/* The client library's own in-place reconnection, allowed for this call
+ * only: the program's MYSQL keeps its options, credentials and address. */
+static bool reconnect_once(const struct incident *inc)
+{
+	const struct real_api *real = inc->real;
+	bool timeout_capped = cap_connect_timeout(inc);
+	bool known;
+	int failed;
+
+	set_library_reconnect(inc, 1);
+	if (use_mariadb_reconnect(inc)) {
+		/* It refuses once while the stale status says "in transaction"
+		 * (and clears it): the shim has already decided. */
+		if (incident_server_status(real, inc->mysql, &known) & SERVER_STATUS_IN_TRANS)
+			real->mariadb_reconnect(inc->mysql);
+		failed = real->mariadb_reconnect(inc->mysql);
+	} else {
+		failed = real->mysql_ping(inc->mysql);
+	}
+	set_library_reconnect(inc, 0);
+	if (timeout_capped) {
+		unsigned none = 0;
+
+		real->mysql_options(inc->mysql, MYSQL_OPT_CONNECT_TIMEOUT, &none);
+	}
+	return !failed;
+}
+
+/* Database, character set and autocommit as they were. */
+static bool restore_session(const struct incident *inc)
+{
+	const struct real_api *real = inc->real;
+	const char *schema = NULL;
+	const char *charset;
+
+	if (inc->status_known && !(inc->status & SERVER_STATUS_AUTOCOMMIT) &&
+	    real->mysql_autocommit(inc->mysql, 0))
+		return false;
+	if (real->mariadb_get_infov)
+		real->mariadb_get_infov(inc->mysql, MARIADB_CONNECTION_SCHEMA, &schema);
+	if (inc->schema[0] && (!schema || strcmp(schema, inc->schema) != 0) &&
+	    real->mysql_select_db(inc->mysql, inc->schema))
+		return false;
+	charset = real->mysql_character_set_name(inc->mysql);
+	if (inc->charset[0] && (!charset || strcmp(charset, inc->charset) != 0) &&
+	    real->mysql_set_character_set(inc->mysql, inc->charset))
+		return false;
+	return true;
+}
+
+/* NULL to go on (with *delay_ms set), else why to stop. */
+static const char *stop_reason(const struct incident *inc, unsigned *delay_ms)
+{
+	if (policy_error_is_final(last_errno(inc)))
+		return "error_not_retryable";
+	if (inc->attempt >= inc->cfg->attempts)
+		return "attempts_exhausted";
+	*delay_ms = policy_backoff_ms(inc->cfg, inc->attempt + 1, next_random());
+	if (incident_elapsed_ms(inc) + *delay_ms > inc->cfg->budget_ms)
+		return "budget_exhausted";
+	return NULL;
+}
+
+/* After giving up, the program must see a lost connection (2006), not the
+ * error of the shim's last connect attempt.  With the library's reconnect
+ * off, a ping on the dead handle sets exactly that without any I/O. */
+static void rearm_lost_error(const struct incident *inc)
+{
+	if (policy_lost_kind(last_errno(inc), inc->conn->server_is_mysql) == LOST_NONE)
+		inc->real->mysql_ping(inc->mysql);
+}
+
+static bool reconnect(struct incident *inc)
+{
+	for (;;) {
+		unsigned delay_ms = 0;
+		const char *stop;
+		bool connected;
+
+		inc->attempt++;
+		connected = reconnect_once(inc);
+		if (connected && restore_session(inc)) {
+			inc->conn->flags &= ~CONN_DEAD;
+			inc->conn->fork_generation = conn_generation();
+			emit_reconnected(inc);
+			return true;
+		}
+		stop = stop_reason(inc, &delay_ms);
+		if (stop) {
+			emit_with_error(inc, LOG_ERR, "gave_up", "error_returned", stop, 0);
+			if (!connected)
+				rearm_lost_error(inc);
+			mark(inc, CONN_DEAD);
+			return false;
+		}
+		emit_with_error(inc, LOG_WARNING, "reconnect_failed", "retrying", NULL, delay_ms);
+		sleep_ms(delay_ms);
+	}
+}
+
+/* ---- decisions ---------------------------------------------------- */
+
+static unsigned sql_flags(const struct incident *inc)
+{
+	return inc->status & SERVER_STATUS_NO_BACKSLASH_ESCAPES ? SQL_NO_BACKSLASH_ESCAPES : 0;
+}
+
+static void touch(struct conn *c)
+{
+	c->last_used_ms = clock_coarse_ms();
+}
+
+static int resend(struct incident *inc, const struct request *r, int rc)
+{
+	for (unsigned sends = 1;; sends++) {
+		enum lost_kind kind;
+
+		if (!reconnect(inc))
+			return rc;
+		rc = request_run(inc->real, inc->mysql, r);
+		if (rc == 0) {
+			touch(inc->conn);
+			emit_simple(inc, LOG_NOTICE, "statement_retried", "ok", NULL, NULL);
+			return 0;
+		}
+		kind = policy_lost_kind(last_errno(inc), inc->conn->server_is_mysql);
+		if (kind == LOST_NONE) {
+			/* The statement's own error, on a healthy connection. */
+			emit_with_error(inc, LOG_NOTICE, "statement_retried", "failed", NULL, 0);
+			return rc;
+		}
+		if (kind == LOST_BY_STATEMENT || sends >= RESENDS_MAX) {
+			emit_with_error(inc, LOG_ERR, "gave_up", "error_returned",
+					"statement_keeps_losing_connection", 0);
+			mark(inc, CONN_DEAD);
+			return rc;
+		}
+		emit_with_error(inc, LOG_WARNING, "statement_retried", "lost_again", NULL, 0);
+	}
+}
+
+static int rollback_fresh(struct incident *inc, const struct request *r, int rc)
+{
+	if (!reconnect(inc)) {
+		mark(inc, CONN_TXN_LOST);
+		return rc;
+	}
+	inc->conn->flags &= ~CONN_TXN_LOST;
+	rc = request_run(inc->real, inc->mysql, r);
+	if (rc == 0)
+		touch(inc->conn);
+	emit_simple(inc, LOG_NOTICE, "transaction_rolled_back", rc ? "failed" : "ok", NULL,
+		    "the lost transaction's work is gone; the program rolled back and goes on");
+	return rc;
+}
+
+static const char *plan_name(enum loss_action action)
+{
+	switch (action) {
+	case ACTION_RESEND:
+		return "reconnect_and_resend";
+	case ACTION_ROLLBACK_FRESH:
+		return "reconnect_and_rollback";
+	case ACTION_TRANSACTION_LOST:
+		return "fail_until_transaction_ends";
+	case ACTION_RETURN_ERROR:
+	default:
+		return "return_error_reconnect_on_next_call";
+	}
+}
+
+static int act_on_loss(struct incident *inc, enum loss_action action, const char *why,
+		       const struct request *r, int rc)
+{
+	switch (action) {
+	case ACTION_RESEND:
+		return resend(inc, r, rc);
+	case ACTION_ROLLBACK_FRESH:
+		return rollback_fresh(inc, r, rc);
+	case ACTION_TRANSACTION_LOST:
+		mark(inc, CONN_DEAD | CONN_TXN_LOST);
+		emit_simple(inc, LOG_ERR, "transaction_lost", "error_returned", why,
+			    "the program must ROLLBACK; its statements fail until it ends the transaction");
+		return rc;
+	case ACTION_RETURN_ERROR:
+	default:
+		mark(inc, CONN_DEAD);
+		emit_simple(inc, LOG_ERR, "statement_not_retried", "error_returned", why,
+			    "it may have reached the server: the program decides whether to run it again");
+		return rc;
+	}
+}
+
+int recover_after_failure(const struct shim_config *cfg, const struct real_api *real,
+			  struct conn *c, MYSQL *m, const struct request *r, int rc)
+{
+	enum lost_kind kind = policy_lost_kind(real->mysql_errno(m), c->server_is_mysql);
+	struct incident inc;
+	struct call_facts facts;
+	struct sql_verdict verdict;
+	enum loss_action action;
+	const char *why = NULL;
+
+	if (kind == LOST_NONE)
+		return rc;
+	incident_open(&inc, cfg, real, c, m);
+	request_facts(r, sql_flags(&inc), &facts, &verdict);
+	if (cfg->mode == SHIM_MODE_OBSERVE || !inc.status_known) {
+		/* Without the server status the shim cannot tell a
+		 * transaction from autocommit: pass through. */
+		emit_lost(&inc, r, &verdict, inc.status_known ? "observe_only" : "pass_through_status_unknown");
+		return rc;
+	}
+	action = policy_on_loss(kind, inc.status & SERVER_STATUS_IN_TRANS, &facts, &why);
+	emit_lost(&inc, r, &verdict, plan_name(action));
+	return act_on_loss(&inc, action, why, r, rc);
+}
+
+/* ---- before a call ------------------------------------------------ */
+
+static int run(const struct shim_config *cfg, const struct real_api *real, struct conn *c,
+	       MYSQL *m, const struct request *r)
+{
+	int rc = request_run(real, m, r);
+
+	if (rc == 0) {
+		touch(c);
+		return 0;
+	}
+	return recover_after_failure(cfg, real, c, m, r, rc);
+}
+
+static int in_lost_transaction(struct incident *inc, const struct request *r)
+{
+	struct call_facts facts;
+	struct sql_verdict verdict;
+
+	request_facts(r, sql_flags(inc), &facts, &verdict);
+	switch (policy_in_lost_transaction(&facts)) {
+	case LOST_TXN_ROLLBACK:
+		return rollback_fresh(inc, r, 1);
+	case LOST_TXN_END:
+		inc->conn->flags &= ~CONN_TXN_LOST;
+		emit_simple(inc, LOG_ERR, "commit_failed", "error_returned", request_name(r),
+			    "the transaction was lost with its connection and is not committed; run it again");
+		return 1;
+	case LOST_TXN_REFUSE:
+	default:
+		emit_simple(inc, LOG_ERR, "statement_refused", "error_returned", "transaction_lost",
+			    "the program must ROLLBACK; its statements fail until it ends the transaction");
+		return 1;
+	}
+}
+
+/* The child's copy of the descriptor is pointed at an unconnected socket,
+ * so nothing the child does can reach the parent's connection. */
+static bool detach_socket(const struct real_api *real, MYSQL *m)
+{
+	int fd = (int)real->mysql_get_socket(m);
+	int spare;
+
+	if (fd < 0)
+		return true;
+	spare = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (spare < 0)
+		return false;
+	if (dup3(spare, fd, O_CLOEXEC) < 0) {
+		close(spare);
+		return false;
+	}
+	close(spare);
+	return true;
+}
+
+static void on_fork(const struct shim_config *cfg, const struct real_api *real,
+		    struct conn *c, MYSQL *m)
+{
+	struct incident inc;
+	bool in_transaction, detached;
+
+	c->fork_generation = conn_generation();
+	incident_open(&inc, cfg, real, c, m);
+	in_transaction = inc.status & SERVER_STATUS_IN_TRANS;
+	detached = cfg->mode == SHIM_MODE_ON && detach_socket(real, m);
+	if (detached) {
+		/* Fails on the detached socket: the handle now carries a
+		 * lost-connection error and no socket. */
+		real->mysql_ping(m);
+		mark(&inc, CONN_DEAD | (in_transaction ? CONN_TXN_LOST : 0));
+	}
+	emit_simple(&inc, LOG_NOTICE, "fork_detected",
+		    detached ? "reconnect_before_next_call" : "passed_through",
+		    in_transaction ? "inherited_transaction" : "inherited_connection",
+		    "a forked child used its parent's connection; it gets its own");
+}
+
+int recover_before_call(const struct shim_config *cfg, const struct real_api *real,
+			struct conn *c, MYSQL *m, const struct request *r)
+{
+	struct incident inc;
+
+	if (c->fork_generation != conn_generation())
+		on_fork(cfg, real, c, m);
+	if (!c->flags)
+		return run(cfg, real, c, m, r);
+	incident_resume(&inc, cfg, real, c, m);
+	if (c->flags & CONN_TXN_LOST)
+		return in_lost_transaction(&inc, r);
+	if (!reconnect(&inc))
+		return 1;
+	return run(cfg, real, c, m, r);
+}
+
+void recover_close_inherited(const struct shim_config *cfg, const struct real_api *real,
+			     struct conn *c, MYSQL *m)
+{
+	if (cfg->mode == SHIM_MODE_ON && c->fork_generation != conn_generation())
+		detach_socket(real, m);
+}

@@ -1,0 +1,110 @@
+/* request.c - run a request; describe it for the recovery policy. */
+#include "request.h"
+
+#include <string.h>
+
+int request_run(const struct real_api *real, MYSQL *m, const struct request *r)
+{
+	switch (r->kind) {
+	case REQ_REAL_QUERY:
+		return real->mysql_real_query ? real->mysql_real_query(m, r->text, r->len) : 1;
+	case REQ_QUERY:
+		return real->mysql_query ? real->mysql_query(m, r->text) : 1;
+	case REQ_COMMIT:
+		return real->mysql_commit ? real->mysql_commit(m) : 1;
+	case REQ_ROLLBACK:
+		return real->mysql_rollback ? real->mysql_rollback(m) : 1;
+	case REQ_AUTOCOMMIT:
+		return real->mysql_autocommit ? real->mysql_autocommit(m, r->flag) : 1;
+	case REQ_SELECT_DB:
+		return real->mysql_select_db ? real->mysql_select_db(m, r->text) : 1;
+	case REQ_SET_CHARSET:
+		return real->mysql_set_character_set ? real->mysql_set_character_set(m, r->text) : 1;
+	case REQ_PING:
+		return real->mysql_ping ? real->mysql_ping(m) : 1;
+	case REQ_CHANGE_USER:
+		return real->mysql_change_user
+			       ? real->mysql_change_user(m, r->text, r->password, r->db)
+			       : 1;
+	}
+	return 1;
+}
+
+const char *request_statement(const struct request *r, size_t *len)
+{
+	switch (r->kind) {
+	case REQ_REAL_QUERY:
+		*len = r->text ? r->len : 0;
+		return r->text;
+	case REQ_QUERY:
+		*len = r->text ? strlen(r->text) : 0;
+		return r->text;
+	default:
+		*len = 0;
+		return NULL;
+	}
+}
+
+static void statement_facts(const struct request *r, unsigned sql_flags,
+			    struct call_facts *facts, struct sql_verdict *v)
+{
+	size_t len;
+	const char *text = request_statement(r, &len);
+
+	sql_classify(text, len, sql_flags, v);
+	facts->safe = v->safe;
+	facts->commits = (v->facts & SQL_FACT_COMMITS) != 0;
+	facts->rolls_back = v->txn == SQL_TXN_ROLLBACK;
+}
+
+void request_facts(const struct request *r, unsigned sql_flags, struct call_facts *facts,
+		   struct sql_verdict *v)
+{
+	/* API calls: what the client library sends for them. */
+	memset(v, 0, sizeof(*v));
+	v->what = request_name(r);
+	v->reason = SQL_REASON_SESSION;
+	facts->safe = true;
+	facts->commits = false;
+	facts->rolls_back = false;
+	switch (r->kind) {
+	case REQ_REAL_QUERY:
+	case REQ_QUERY:
+		statement_facts(r, sql_flags, facts, v);
+		return;
+	case REQ_COMMIT:
+		v->reason = SQL_REASON_TRANSACTION;
+		facts->commits = true;
+		break;
+	case REQ_ROLLBACK:
+		v->reason = SQL_REASON_TRANSACTION;
+		facts->rolls_back = true;
+		break;
+	case REQ_AUTOCOMMIT:
+		facts->commits = r->flag != 0; /* SET autocommit=1 commits */
+		break;
+	case REQ_CHANGE_USER:
+		facts->rolls_back = true; /* the server rolls back on change_user */
+		break;
+	case REQ_PING:
+		v->reason = SQL_REASON_READ;
+		break;
+	case REQ_SELECT_DB:
+	case REQ_SET_CHARSET:
+		break;
+	}
+	v->safe = facts->safe;
+}
+
+const char *request_name(const struct request *r)
+{
+	static const char *const names[] = {
+		[REQ_REAL_QUERY] = "query",      [REQ_QUERY] = "query",
+		[REQ_COMMIT] = "commit",         [REQ_ROLLBACK] = "rollback",
+		[REQ_AUTOCOMMIT] = "autocommit", [REQ_SELECT_DB] = "select_db",
+		[REQ_SET_CHARSET] = "set_character_set", [REQ_PING] = "ping",
+		[REQ_CHANGE_USER] = "change_user",
+	};
+
+	return names[r->kind];
+}

@@ -1,0 +1,48 @@
+/* request.h - one intercepted call, as recovery sees it: how to run it
+ * again and what it means for a transaction. */
+#ifndef MYSQL_RECONNECT_REQUEST_H
+#define MYSQL_RECONNECT_REQUEST_H
+
+#include <mysql.h>
+
+#include "classify.h"
+#include "policy.h"
+#include "real.h"
+
+enum request_kind {
+	REQ_REAL_QUERY,   /* mysql_real_query(text, len) */
+	REQ_QUERY,        /* mysql_query(text) */
+	REQ_COMMIT,
+	REQ_ROLLBACK,
+	REQ_AUTOCOMMIT,   /* flag = mode */
+	REQ_SELECT_DB,    /* text = db */
+	REQ_SET_CHARSET,  /* text = charset name */
+	REQ_PING,
+	REQ_CHANGE_USER,  /* text = user, password, db */
+};
+
+struct request {
+	enum request_kind kind;
+	const char *text;
+	unsigned long len;
+	const char *password;
+	const char *db;
+	my_bool flag;
+};
+
+/* Runs the real function: 0 on success, non-zero on failure (also when the
+ * real function could not be found). */
+int request_run(const struct real_api *real, MYSQL *mysql, const struct request *r);
+
+/* What recovery needs to know; `verdict` is filled for statements.
+ * Classifies only here, i.e. only after a failure. */
+void request_facts(const struct request *r, unsigned sql_flags, struct call_facts *facts,
+		   struct sql_verdict *verdict);
+
+/* Statement text and length (NULL for API calls that carry none). */
+const char *request_statement(const struct request *r, size_t *len);
+
+/* "query", "commit", "ping", ... */
+const char *request_name(const struct request *r);
+
+#endif
