@@ -91,7 +91,8 @@ void logline_bytes(struct logline *l, const char *key, const char *value, size_t
 		put_char(l, '-');
 		return;
 	}
-	if (needs_quotes(value, n))
+	/* Too long for the room left: quoted, so that it is cut visibly. */
+	if (needs_quotes(value, n) || l->len + n > sizeof(l->buf) - RESERVE)
 		put_quoted(l, value, n);
 	else
 		put(l, value, n);

@@ -1,0 +1,38 @@
+# Unit tests of the shim's pure modules (Criterion), also built with
+# AddressSanitizer + UndefinedBehaviorSanitizer; the registry's lock-free
+# lookups under load, plainly and with ThreadSanitizer.
+
+CRITERION_FLAGS := $(shell pkg-config --cflags --libs criterion 2>/dev/null || echo -lcriterion)
+UNIT_SRCS  := tests/unit/test_config.c tests/unit/test_logfmt.c tests/unit/test_policy.c \
+              tests/unit/test_conn.c
+UNIT_SHIM  := shim/config.c shim/logfmt.c shim/policy.c shim/conn.c
+UNIT_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Wno-missing-prototypes -O1 -g \
+              -Ishim $(MARIADB_CFLAGS)
+
+$(B)/tests/unit: $(UNIT_SRCS) $(UNIT_SHIM) $(wildcard shim/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) $(UNIT_SHIM) $(CRITERION_FLAGS) -lpthread
+
+$(B)/tests/unit-asan: $(UNIT_SRCS) $(UNIT_SHIM) $(wildcard shim/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -o $@ $(UNIT_SRCS) $(UNIT_SHIM) $(CRITERION_FLAGS) -lpthread
+
+STRESS_SRCS := tests/unit/stress_conn.c shim/conn.c
+
+$(B)/tests/stress-conn: $(STRESS_SRCS) $(wildcard shim/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -o $@ $(STRESS_SRCS) -lpthread
+
+$(B)/tests/stress-conn-tsan: $(STRESS_SRCS) $(wildcard shim/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -fsanitize=thread -o $@ $(STRESS_SRCS) -lpthread
+
+.PHONY: test-unit
+test-unit: $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn $(B)/tests/stress-conn-tsan
+	$(B)/tests/unit --jobs 2
+	ASAN_OPTIONS=detect_leaks=1 $(B)/tests/unit-asan --jobs 2
+	$(B)/tests/stress-conn
+	TSAN_OPTIONS=halt_on_error=1 $(B)/tests/stress-conn-tsan
+
+TEST_TARGETS += test-unit

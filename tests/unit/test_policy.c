@@ -1,0 +1,98 @@
+/* Recovery policy: which errors are lost connections, which reconnect
+ * errors are final, backoff bounds, and the decision table. */
+#include <criterion/criterion.h>
+
+#include "policy.h"
+
+Test(policy, lost_connection_errors)
+{
+	static const unsigned lost[] = {2006, 2013, 2055, 1927, 1053};
+
+	for (size_t i = 0; i < sizeof(lost) / sizeof(lost[0]); i++) {
+		cr_expect_eq(policy_lost_kind(lost[i], false), LOST_RESENDABLE, "%u", lost[i]);
+		cr_expect_eq(policy_lost_kind(lost[i], true), LOST_RESENDABLE, "%u", lost[i]);
+	}
+	cr_expect_eq(policy_lost_kind(1153, false), LOST_BY_STATEMENT);
+	cr_expect_eq(policy_lost_kind(4031, true), LOST_RESENDABLE, "MySQL: idle timeout");
+	cr_expect_eq(policy_lost_kind(4031, false), LOST_NONE, "MariaDB: another error");
+	cr_expect_eq(policy_lost_kind(1064, false), LOST_NONE);
+	cr_expect_eq(policy_lost_kind(1146, false), LOST_NONE);
+	cr_expect_eq(policy_lost_kind(2014, false), LOST_NONE);
+	cr_expect_eq(policy_lost_kind(0, false), LOST_NONE);
+}
+
+Test(policy, final_reconnect_errors)
+{
+	static const unsigned final[] = {1045, 1044, 1049, 1130, 1129, 1251, 1698, 4151, 2059};
+	static const unsigned transient[] = {2002, 2003, 2005, 2013, 1040, 1053, 2006};
+
+	for (size_t i = 0; i < sizeof(final) / sizeof(final[0]); i++)
+		cr_expect(policy_error_is_final(final[i]), "%u", final[i]);
+	for (size_t i = 0; i < sizeof(transient) / sizeof(transient[0]); i++)
+		cr_expect_not(policy_error_is_final(transient[i]), "%u", transient[i]);
+}
+
+Test(policy, backoff_grows_is_capped_and_jittered)
+{
+	struct shim_config cfg = {.backoff_ms = 100, .backoff_max_ms = 2000};
+
+	cr_expect_eq(policy_backoff_ms(&cfg, 2, 0), 50);
+	cr_expect_eq(policy_backoff_ms(&cfg, 2, 50), 100);
+	cr_expect_eq(policy_backoff_ms(&cfg, 3, 0), 100);
+	cr_expect_eq(policy_backoff_ms(&cfg, 4, 0), 200);
+	for (unsigned attempt = 2; attempt < 200; attempt++) {
+		for (uint32_t r = 0; r < 5000; r += 997) {
+			unsigned d = policy_backoff_ms(&cfg, attempt, r);
+
+			cr_expect_leq(d, 2000, "attempt %u", attempt);
+			cr_expect_geq(d, 50, "attempt %u", attempt);
+		}
+	}
+	cr_expect_geq(policy_backoff_ms(&cfg, 100, 0), 1000, "capped base, half at least");
+}
+
+Test(policy, decision_table)
+{
+	const struct call_facts read = {.safe = true};
+	const struct call_facts write = {.safe = false};
+	const struct call_facts commit = {.safe = true, .commits = true};
+	const struct call_facts rollback = {.safe = true, .rolls_back = true};
+	const char *why = NULL;
+
+	cr_expect_eq(policy_on_loss(LOST_RESENDABLE, false, &read, &why), ACTION_RESEND);
+	cr_expect_eq(policy_on_loss(LOST_RESENDABLE, false, &write, &why), ACTION_RETURN_ERROR);
+	cr_expect_str_eq(why, "unsafe_statement");
+	cr_expect_eq(policy_on_loss(LOST_BY_STATEMENT, false, &read, &why), ACTION_RETURN_ERROR);
+	cr_expect_eq(policy_on_loss(LOST_RESENDABLE, true, &read, &why), ACTION_TRANSACTION_LOST,
+		     "a read inside a transaction is never re-sent");
+	cr_expect_eq(policy_on_loss(LOST_RESENDABLE, true, &write, &why), ACTION_TRANSACTION_LOST);
+	cr_expect_eq(policy_on_loss(LOST_RESENDABLE, true, &commit, &why), ACTION_RETURN_ERROR,
+		     "a COMMIT lost in flight: outcome unknown, never re-sent");
+	cr_expect_eq(policy_on_loss(LOST_RESENDABLE, true, &rollback, &why),
+		     ACTION_ROLLBACK_FRESH);
+	cr_expect_eq(policy_on_loss(LOST_RESENDABLE, false, &commit, &why), ACTION_RESEND,
+		     "outside a transaction COMMIT is a no-op");
+}
+
+Test(policy, lost_transaction_rules)
+{
+	const struct call_facts read = {.safe = true};
+	const struct call_facts commit = {.safe = true, .commits = true};
+	const struct call_facts rollback = {.safe = true, .rolls_back = true};
+
+	cr_expect_eq(policy_in_lost_transaction(&read), LOST_TXN_REFUSE);
+	cr_expect_eq(policy_in_lost_transaction(&commit), LOST_TXN_END);
+	cr_expect_eq(policy_in_lost_transaction(&rollback), LOST_TXN_ROLLBACK);
+}
+
+Test(policy, causes_and_remedies_are_named)
+{
+	static const unsigned errs[] = {1927, 1053, 4031, 1153, 2006, 2013, 2055};
+
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		cr_expect_neq(policy_cause(errs[i]), NULL);
+		cr_expect_neq(policy_remedy(errs[i]), NULL);
+		cr_expect_eq(strchr(policy_cause(errs[i]), ' '), NULL, "cause is one token");
+	}
+	cr_expect_str_eq(policy_cause(1927), "killed");
+}
