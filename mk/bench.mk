@@ -1,0 +1,22 @@
+# Success-path benchmarks: the shim against a stub client library (ns,
+# allocations, system calls per call) and against a real server.
+
+$(B)/bench/libmariadb.so.3: bench/stubclient.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -fPIC -fvisibility=hidden $(MARIADB_CFLAGS) \
+	    -shared -Wl,-soname,libmariadb.so.3 -o $@ $<
+
+# Linked against the stub (same soname as the real library).
+$(B)/bench/bench_success_path: bench/bench_success_path.c $(B)/bench/libmariadb.so.3
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -O2 $(MARIADB_CFLAGS) -o $@ $< \
+	    -L$(B)/bench -l:libmariadb.so.3
+
+$(B)/bench/bench_server: bench/bench_server.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O2 $(MARIADB_CFLAGS) -o $@ $< $(MARIADB_LIBS)
+
+.PHONY: bench-success-path
+bench-success-path: $(SHIM_LIB) $(B)/bench/bench_success_path $(B)/bench/bench_server
+	bench/run $(B)
+
+BENCH_TARGETS += bench-success-path
