@@ -7,6 +7,8 @@
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Parts of the build live in mk/*.mk; each appends to the lists below.
+# `make test` and `make demo` first install missing Debian packages when run
+# as root (tools/install-deps), or print the apt-get line to run.
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -36,6 +38,7 @@ PURE_OBJS = $(B)/obj/shim/classify.o $(B)/obj/shim/config.o $(B)/obj/shim/logfmt
 
 TOOLS        := $(B)/mysql-reconnect $(B)/mysql-reconnect-report
 TEST_TARGETS :=
+TEST_LATE_TARGETS :=
 BENCH_TARGETS :=
 INSTALL_BINS := $(B)/mysql-reconnect $(B)/mysql-reconnect-report
 INSTALL_MAN1 := man/mysql-reconnect.1 man/mysql-reconnect-report.1
@@ -67,16 +70,21 @@ $(B)/mysql-reconnect-report: tools/mysql-reconnect-report
 deps:
 	tools/install-deps
 
-test: all
+# Unit-level suites first, then the ones that need a real server.
+test:
 	tools/install-deps test
+	$(MAKE) --no-print-directory all
 	$(MAKE) --no-print-directory $(TEST_TARGETS)
+	$(MAKE) --no-print-directory $(TEST_LATE_TARGETS)
 
-bench: all
+bench:
 	tools/install-deps test
+	$(MAKE) --no-print-directory all
 	$(MAKE) --no-print-directory $(BENCH_TARGETS)
 
-demo: all
+demo:
 	tools/install-deps demo
+	$(MAKE) --no-print-directory all
 	tools/demo
 
 install: all
