@@ -1,0 +1,1 @@
+SELECT id, name, email FROM users WHERE id = 12345 AND status = 'active' LIMIT 1

@@ -1,0 +1,1 @@
+SET @@global.max_connections = 10

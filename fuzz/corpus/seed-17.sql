@@ -1,0 +1,1 @@
+SELECT LAST_INSERT_ID(), FOUND_ROWS(), @a, @@session.sql_mode, @@version, @@global.x

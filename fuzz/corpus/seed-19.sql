@@ -1,0 +1,1 @@
+SELECT my_func(1), db.f(2), `LAST_INSERT_ID`(), "q"(3)

@@ -1,0 +1,1 @@
+SELECT CAST(a AS DECIMAL(10,2)), CONVERT(b, CHAR(10)) FROM (SELECT 1 a, 2 b) AS dt (a, b)

@@ -1,0 +1,1 @@
+SELECT 1 /*!50700 FOR UPDATE */ /*M!100100 , 2 */ /*+ hint */ /* c */ -- x

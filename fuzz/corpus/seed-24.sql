@@ -1,0 +1,1 @@
+SELECT 'it''s', "say ""hi""", 'a\'b', `we``ird`, N'x', _utf8mb4'y', X'41', B'01', 0x41, 0b1

@@ -1,0 +1,1 @@
+SELECT 1 /*!99999 , '*/ ; DELETE FROM t; -- ' */

@@ -1,0 +1,1 @@
+CREATE TEMPORARY TABLE t (id INT, KEY k (id)) AS SELECT 1 id

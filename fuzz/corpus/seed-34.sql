@@ -1,0 +1,1 @@
+lbl: LOOP LEAVE lbl; END LOOP

@@ -1,0 +1,1 @@
+SELECT JSON_TABLE('[1]', '$[*]' COLUMNS (id FOR ORDINALITY, a INT PATH '$')) AS jt

@@ -1,0 +1,1 @@
+SELECT `中` FROM t WHERE c = 'café\n'

@@ -1,0 +1,5 @@
+SELECT 1;
+;
+/* c */;
+-- x
+SELECT 2;

@@ -1,0 +1,3 @@
+select	count(*)
+from	t
+where	a=@b

@@ -1,0 +1,56 @@
+/* fuzz_classify.c - libFuzzer target for sql_classify().
+ *
+ * Built with clang -fsanitize=fuzzer,address,undefined compiling
+ * shim/classify.c directly.  The input is passed with its exact length (no
+ * NUL terminator is added, so ASan catches any read past the end), with
+ * both lexing modes, and the verdict's invariants are checked. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../shim/classify.h"
+
+static void check(const char *text, size_t len, unsigned flags)
+{
+	struct sql_verdict v;
+
+	memset(&v, 0x5a, sizeof v);
+	sql_classify(text, len, flags, &v);
+	if (!v.what || !sql_reason_name(v.reason))
+		abort();
+	if (v.reason > SQL_REASON_UNKNOWN || v.txn > SQL_TXN_XA)
+		abort();
+	if (v.safe && v.reason != SQL_REASON_READ && v.reason != SQL_REASON_SESSION &&
+	    v.reason != SQL_REASON_TRANSACTION)
+		abort();
+	if (v.safe && v.statements == 0)
+		abort();
+	if (v.reason == SQL_REASON_EMPTY && (v.safe || v.statements != 0))
+		abort();
+	/* each statement needs at least one byte and a ';' between two */
+	if (v.statements > len || (len && v.statements > len / 2 + 1))
+		abort();
+	if ((v.statements > 1) != !!(v.facts & SQL_FACT_MULTI))
+		abort();
+	if (v.facts & ~0x7fu)
+		abort();
+	if (v.txn != SQL_TXN_NONE && v.statements == 0)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* a heap copy of exactly `size` bytes: reads past it are reported */
+	char *copy = malloc(size ? size : 1);
+
+	if (!copy)
+		return 0;
+	if (size)
+		memcpy(copy, data, size);
+	check(copy, size, 0);
+	check(copy, size, SQL_NO_BACKSLASH_ESCAPES);
+	free(copy);
+	return 0;
+}

@@ -1,0 +1,1900 @@
+/* classify.c - may a statement be re-sent on a fresh connection?
+ *
+ * A single forward pass over the bytes, lexing them the way the server
+ * does, with a small state machine per statement.  Layout:
+ *   1. character classes, word tables and table look-up
+ *   2. the lexer (comments, executable comments, quoting)
+ *   3. the body scanner: constructs that matter anywhere in a statement
+ *   4. statement heads: the first keyword(s) of each statement
+ *   5. the driver
+ *
+ * Pure: only const tables and stack state, no allocation, no recursion,
+ * each input byte is looked at a bounded number of times, and nothing is
+ * read outside text[0..len-1].  When in doubt the answer is "not safe". */
+#include "classify.h"
+
+#include <string.h>
+
+/* ---- 1. character classes and word tables ------------------------------ */
+
+enum { C_SP = 1, C_ID = 2, C_DIG = 4, C_CTL = 8, C_HI = 16 };
+
+/* Bytes >= 0x80 are identifier bytes, as in the server's lexer. */
+static const unsigned char cclass[256] = {
+	[1 ... 8] = C_CTL, ['\t' ... '\r'] = C_SP, [14 ... 31] = C_CTL,
+	[' '] = C_SP, ['$'] = C_ID, ['0' ... '9'] = C_ID | C_DIG,
+	['A' ... 'Z'] = C_ID, ['_'] = C_ID, ['a' ... 'z'] = C_ID,
+	[127] = C_CTL, [128 ... 255] = C_ID | C_HI,
+};
+
+/* ASCII upper case; locale-independent on purpose. */
+static inline unsigned char up(unsigned char ch)
+{
+	return (unsigned char)(ch - 'a') < 26 ? (unsigned char)(ch - 32) : ch;
+}
+
+/* Compare the n-byte word w, folded, with the upper-case NUL-terminated
+ * kw: <0, 0, >0 like strcmp.  Words never contain NUL bytes. */
+static int cmpw(const char *w, size_t n, const char *kw)
+{
+	for (size_t i = 0; i < n; i++) {
+		int d = (int)up((unsigned char)w[i]) - (int)(unsigned char)kw[i];
+		if (d)
+			return d;
+	}
+	return kw[n] ? -1 : 0;
+}
+
+#define IS(w, n, kw) ((n) == sizeof(kw) - 1 && cmpw((w), (n), (kw)) == 0)
+
+/* Binary search in a sorted array of fixed-size records whose first
+ * member is the upper-case name. */
+static long find(const void *base, size_t stride, size_t count,
+		 const char *w, size_t n)
+{
+	const char *b = base;
+	size_t lo = 0, hi = count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int d = cmpw(w, n, b + mid * stride);
+		if (!d)
+			return (long)mid;
+		if (d < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+#define FIND(tab, w, n) find((tab), sizeof((tab)[0]), \
+			     sizeof(tab) / sizeof((tab)[0]), (w), (n))
+
+/* Words that may be followed by '(' without being a call of a stored
+ * function: built-in functions (which always win over stored functions of
+ * the same name), reserved words that take a parenthesis and the data
+ * types used inside CAST/CONVERT/JSON_TABLE.  Sorted (C locale). */
+static const char builtins[][34] = {
+	"ABS", "ACOS", "ADDDATE", "ADDTIME", "ADD_MONTHS", "AES_DECRYPT",
+	"AES_ENCRYPT", "AGAINST", "ALL", "AND", "ANY", "ANY_VALUE", "AS", "ASCII",
+	"ASIN", "ATAN", "ATAN2", "AVG", "BENCHMARK", "BETWEEN", "BIGINT", "BIN",
+	"BINARY", "BINLOG_GTID_POS", "BIN_TO_UUID", "BIT_AND", "BIT_COUNT",
+	"BIT_LENGTH", "BIT_OR", "BIT_XOR", "BOTH", "BY", "CASE", "CAST", "CEIL",
+	"CEILING", "CHAR", "CHARACTER", "CHARACTER_LENGTH", "CHARSET", "CHAR_LENGTH",
+	"CHECK", "CHR", "COALESCE", "COERCIBILITY", "COLLATION", "COLUMNS",
+	"COLUMN_ADD", "COLUMN_CHECK", "COLUMN_CREATE", "COLUMN_DELETE",
+	"COLUMN_EXISTS", "COLUMN_GET", "COLUMN_JSON", "COLUMN_LIST", "COMPRESS",
+	"CONCAT", "CONCAT_WS", "CONSTRAINT", "CONV", "CONVERT", "CONVERT_TZ", "COS",
+	"COT", "COUNT", "CRC32", "CRC32C", "CROSS", "CUME_DIST", "CURDATE",
+	"CURRENT_DATE", "CURRENT_ROLE", "CURRENT_TIME", "CURRENT_TIMESTAMP",
+	"CURRENT_USER", "CURTIME", "DATABASE", "DATE", "DATEDIFF", "DATETIME",
+	"DATE_ADD", "DATE_FORMAT", "DATE_SUB", "DAY", "DAYNAME", "DAYOFMONTH",
+	"DAYOFWEEK", "DAYOFYEAR", "DEC", "DECIMAL", "DECODE", "DECODE_HISTOGRAM",
+	"DEFAULT", "DEGREES", "DENSE_RANK", "DES_DECRYPT", "DES_ENCRYPT", "DISTINCT",
+	"DISTINCTROW", "DIV", "DOUBLE", "ELSE", "ELSEIF", "ELT", "ENCODE", "ENCRYPT",
+	"ESCAPE", "EXCEPT", "EXISTS", "EXP", "EXPORT_SET", "EXTRACT", "EXTRACTVALUE",
+	"FIELD", "FIND_IN_SET", "FIRST_VALUE", "FLOAT", "FLOAT4", "FLOAT8", "FLOOR",
+	"FOR", "FOREIGN", "FORMAT", "FORMAT_BYTES", "FORMAT_PICO_TIME", "FROM",
+	"FROM_BASE64", "FROM_DAYS", "FROM_UNIXTIME", "GEOMETRYCOLLECTION",
+	"GET_FORMAT", "GREATEST", "GROUP", "GROUPING", "GROUP_CONCAT", "GTID_SUBSET",
+	"GTID_SUBTRACT", "HAVING", "HEX", "HOUR", "ICU_VERSION", "IF", "IFNULL", "IN",
+	"INDEX", "INET6_ATON", "INET6_NTOA", "INET_ATON", "INET_NTOA", "INNER",
+	"INSERT", "INSTR", "INT", "INT1", "INT2", "INT3", "INT4", "INT8", "INTEGER",
+	"INTERSECT", "INTERVAL", "INTO", "IS", "ISNULL", "IS_FREE_LOCK", "IS_IPV4",
+	"IS_IPV4_COMPAT", "IS_IPV4_MAPPED", "IS_IPV6", "IS_USED_LOCK", "IS_UUID",
+	"JOIN", "JSON_ARRAY", "JSON_ARRAYAGG", "JSON_ARRAY_APPEND",
+	"JSON_ARRAY_INSERT", "JSON_ARRAY_INTERSECT", "JSON_COMPACT", "JSON_CONTAINS",
+	"JSON_CONTAINS_PATH", "JSON_DEPTH", "JSON_DETAILED", "JSON_EQUALS",
+	"JSON_EXISTS", "JSON_EXTRACT", "JSON_INSERT", "JSON_KEYS", "JSON_KEY_VALUE",
+	"JSON_LENGTH", "JSON_LOOSE", "JSON_MERGE", "JSON_MERGE_PATCH",
+	"JSON_MERGE_PRESERVE", "JSON_NORMALIZE", "JSON_OBJECT", "JSON_OBJECTAGG",
+	"JSON_OBJECT_FILTER_KEYS", "JSON_OBJECT_TO_ARRAY", "JSON_OVERLAPS",
+	"JSON_PRETTY", "JSON_QUERY", "JSON_QUOTE", "JSON_REMOVE", "JSON_REPLACE",
+	"JSON_SCHEMA_VALID", "JSON_SCHEMA_VALIDATION_REPORT", "JSON_SEARCH",
+	"JSON_SET", "JSON_STORAGE_FREE", "JSON_STORAGE_SIZE", "JSON_TABLE",
+	"JSON_TYPE", "JSON_UNQUOTE", "JSON_VALID", "JSON_VALUE", "KDF", "KEY", "KEYS",
+	"LAG", "LAST_DAY", "LAST_VALUE", "LATERAL", "LCASE", "LEAD", "LEADING",
+	"LEAST", "LEFT", "LENGTH", "LENGTHB", "LIKE", "LINESTRING", "LN", "LOAD_FILE",
+	"LOCALTIME", "LOCALTIMESTAMP", "LOCATE", "LOG", "LOG10", "LOG2", "LOWER",
+	"LPAD", "LTRIM", "MAKEDATE", "MAKETIME", "MAKE_SET", "MASTER_GTID_WAIT",
+	"MASTER_POS_WAIT", "MATCH", "MAX", "MBRCONTAINS", "MBRCOVEREDBY", "MBRCOVERS",
+	"MBRDISJOINT", "MBREQUALS", "MBRINTERSECTS", "MBROVERLAPS", "MBRTOUCHES",
+	"MBRWITHIN", "MD5", "MEDIAN", "MEDIUMINT", "MICROSECOND", "MID", "MIDDLEINT",
+	"MIN", "MINUTE", "MOD", "MONTH", "MONTHNAME", "MULTILINESTRING", "MULTIPOINT",
+	"MULTIPOLYGON", "NAME_CONST", "NATURAL", "NATURAL_SORT_KEY", "NCHAR", "NOT",
+	"NOW", "NTH_VALUE", "NTILE", "NULLIF", "NUMERIC", "NVL", "NVL2", "OCT",
+	"OCTET_LENGTH", "OF", "OLD_PASSWORD", "ON", "OR", "ORD", "ORDER", "OUTER",
+	"OVER", "PARTITION", "PASSWORD", "PERCENTILE_CONT", "PERCENTILE_DISC",
+	"PERCENT_RANK", "PERIOD_ADD", "PERIOD_DIFF", "PI", "POINT", "POLYGON",
+	"POSITION", "POW", "POWER", "PRECISION", "PRIMARY", "QUARTER", "QUOTE",
+	"RADIANS", "RAND", "RANDOM_BYTES", "RANGE", "RANK", "REAL", "REFERENCES",
+	"REGEXP", "REGEXP_INSTR", "REGEXP_LIKE", "REGEXP_REPLACE", "REGEXP_SUBSTR",
+	"REPEAT", "REPLACE", "RETURN", "RETURNING", "REVERSE", "RIGHT", "RLIKE",
+	"ROLES_GRAPHML", "ROUND", "ROW", "ROWNUM", "ROWS", "ROW_NUMBER", "RPAD",
+	"RTRIM", "SCHEMA", "SECOND", "SEC_TO_TIME", "SELECT", "SEPARATOR",
+	"SESSION_USER", "SET", "SFORMAT", "SHA", "SHA1", "SHA2", "SIGN", "SIN",
+	"SLEEP", "SMALLINT", "SOME", "SOUNDEX", "SOURCE_POS_WAIT", "SPACE", "SQRT",
+	"STATEMENT_DIGEST", "STATEMENT_DIGEST_TEXT", "STD", "STDDEV", "STDDEV_POP",
+	"STDDEV_SAMP", "STRAIGHT_JOIN", "STRCMP", "STR_TO_DATE", "ST_AREA",
+	"ST_ASBINARY", "ST_ASGEOJSON", "ST_ASTEXT", "ST_ASWKB", "ST_ASWKT",
+	"ST_BUFFER", "ST_CENTROID", "ST_CONTAINS", "ST_CONVEXHULL", "ST_CROSSES",
+	"ST_DIFFERENCE", "ST_DIMENSION", "ST_DISJOINT", "ST_DISTANCE",
+	"ST_DISTANCE_SPHERE", "ST_ENDPOINT", "ST_ENVELOPE", "ST_EQUALS",
+	"ST_EXTERIORRING", "ST_GEOHASH", "ST_GEOMCOLLFROMTEXT", "ST_GEOMETRYFROMTEXT",
+	"ST_GEOMETRYN", "ST_GEOMETRYTYPE", "ST_GEOMFROMGEOJSON", "ST_GEOMFROMTEXT",
+	"ST_GEOMFROMWKB", "ST_INTERIORRINGN", "ST_INTERSECTION", "ST_INTERSECTS",
+	"ST_ISCLOSED", "ST_ISEMPTY", "ST_ISSIMPLE", "ST_ISVALID", "ST_LATITUDE",
+	"ST_LENGTH", "ST_LINEFROMTEXT", "ST_LONGITUDE", "ST_MAKEENVELOPE",
+	"ST_NUMGEOMETRIES", "ST_NUMINTERIORRINGS", "ST_NUMPOINTS", "ST_OVERLAPS",
+	"ST_POINTFROMTEXT", "ST_POINTN", "ST_POLYFROMTEXT", "ST_SRID",
+	"ST_STARTPOINT", "ST_SYMDIFFERENCE", "ST_TOUCHES", "ST_TRANSFORM", "ST_UNION",
+	"ST_VALIDATE", "ST_WITHIN", "ST_X", "ST_Y", "SUBDATE", "SUBSTR", "SUBSTRING",
+	"SUBSTRING_INDEX", "SUBTIME", "SUM", "SYSDATE", "SYSTEM_USER", "SYS_GUID",
+	"TAN", "THAN", "THEN", "TIME", "TIMEDIFF", "TIMESTAMP", "TIMESTAMPADD",
+	"TIMESTAMPDIFF", "TIME_FORMAT", "TIME_TO_SEC", "TINYINT", "TO", "TO_BASE64",
+	"TO_CHAR", "TO_DAYS", "TO_SECONDS", "TRAILING", "TRIM", "TRUNCATE", "UCASE",
+	"UNCOMPRESS", "UNCOMPRESSED_LENGTH", "UNHEX", "UNION", "UNIQUE",
+	"UNIX_TIMESTAMP", "UNSIGNED", "UNTIL", "UPDATEXML", "UPPER", "USER", "USING",
+	"UTC_DATE", "UTC_TIME", "UTC_TIMESTAMP", "UUID", "UUID_SHORT", "UUID_TO_BIN",
+	"UUID_V4", "UUID_V7", "VALIDATE_PASSWORD_STRENGTH", "VALUE", "VALUES",
+	"VARBINARY", "VARCHAR", "VARCHARACTER", "VARIANCE", "VARYING", "VAR_POP",
+	"VAR_SAMP", "VEC_DISTANCE", "VEC_DISTANCE_COSINE", "VEC_DISTANCE_EUCLIDEAN",
+	"VEC_FROMTEXT", "VEC_TOTEXT", "VERSION", "WAIT_FOR_EXECUTED_GTID_SET",
+	"WAIT_UNTIL_SQL_THREAD_AFTER_GTIDS", "WEEK", "WEEKDAY", "WEEKOFYEAR",
+	"WEIGHT_STRING", "WHEN", "WHERE", "WHILE", "WINDOW", "XOR", "YEAR",
+	"YEARWEEK",
+};
+
+/* Server-wide read-only variables whose @@session (bare @@) value cannot
+ * differ on a fresh connection.  Sorted. */
+static const char sysvars_ok[][26] = {
+	"BASEDIR", "CHARACTER_SET_SYSTEM", "DATADIR", "ENFORCE_GTID_CONSISTENCY",
+	"GTID_MODE", "HAVE_COMPRESS", "HAVE_CRYPT", "HAVE_DYNAMIC_LOADING",
+	"HAVE_GEOMETRY", "HAVE_OPENSSL", "HAVE_PROFILING", "HAVE_QUERY_CACHE",
+	"HAVE_RTREE_KEYS", "HAVE_SSL", "HAVE_STATEMENT_TIMEOUT", "HAVE_SYMLINK",
+	"HOSTNAME", "INNODB_PAGE_SIZE", "INNODB_READ_ONLY", "INNODB_VERSION",
+	"LARGE_FILES_SUPPORT", "LICENSE", "LOG_BIN", "LOWER_CASE_FILE_SYSTEM",
+	"LOWER_CASE_TABLE_NAMES", "MAX_ALLOWED_PACKET", "PID_FILE", "PLUGIN_DIR",
+	"PORT", "PROTOCOL_VERSION", "READ_ONLY", "SERVER_ID", "SERVER_UUID",
+	"SKIP_NETWORKING", "SOCKET", "SUPER_READ_ONLY", "SYSTEM_TIME_ZONE", "TMPDIR",
+	"VERSION", "VERSION_COMMENT", "VERSION_COMPILE_MACHINE", "VERSION_COMPILE_OS",
+	"VERSION_COMPILE_ZLIB", "VERSION_MALLOC_LIBRARY", "VERSION_SOURCE_REVISION",
+	"VERSION_SSL_LIBRARY",
+};
+
+/* Functions that are built in but not harmless.  Sorted. */
+static const struct special {
+	char name[22];
+	unsigned char reason;
+	unsigned char facts;
+	char what[24];
+} specials[] = {
+	{ "CONNECTION_ID", SQL_REASON_SESSION, SQL_FACT_DEPENDS_SESSION, "CONNECTION_ID()" },
+	{ "FOUND_ROWS", SQL_REASON_SESSION, SQL_FACT_DEPENDS_SESSION, "FOUND_ROWS()" },
+	{ "GET_LOCK", SQL_REASON_SIDE_EFFECT,
+	  SQL_FACT_SIDE_EFFECT | SQL_FACT_CHANGES_SESSION, "GET_LOCK()" },
+	{ "LASTVAL", SQL_REASON_SESSION, SQL_FACT_DEPENDS_SESSION, "LASTVAL()" },
+	{ "LAST_INSERT_ID", SQL_REASON_SESSION, SQL_FACT_DEPENDS_SESSION, "LAST_INSERT_ID()" },
+	{ "NEXTVAL", SQL_REASON_SIDE_EFFECT, SQL_FACT_SIDE_EFFECT, "NEXTVAL()" },
+	{ "PS_CURRENT_THREAD_ID", SQL_REASON_SESSION, SQL_FACT_DEPENDS_SESSION,
+	  "PS_CURRENT_THREAD_ID()" },
+	{ "RELEASE_ALL_LOCKS", SQL_REASON_SIDE_EFFECT,
+	  SQL_FACT_SIDE_EFFECT | SQL_FACT_CHANGES_SESSION, "RELEASE_ALL_LOCKS()" },
+	{ "RELEASE_LOCK", SQL_REASON_SIDE_EFFECT,
+	  SQL_FACT_SIDE_EFFECT | SQL_FACT_CHANGES_SESSION, "RELEASE_LOCK()" },
+	{ "ROW_COUNT", SQL_REASON_SESSION, SQL_FACT_DEPENDS_SESSION, "ROW_COUNT()" },
+	{ "SETVAL", SQL_REASON_SIDE_EFFECT, SQL_FACT_SIDE_EFFECT, "SETVAL()" },
+};
+
+/* Objects of CREATE/ALTER/DROP; `what` strings are generated from them so
+ * they stay static text.  Sorted. */
+#define DDL_OBJECTS(X) X(DATABASE) X(EVENT) X(FUNCTION) X(INDEX) X(INSTANCE) \
+	X(LOGFILE) X(PACKAGE) X(PROCEDURE) X(RESOURCE) X(ROLE) X(SCHEMA) \
+	X(SEQUENCE) X(SERVER) X(TABLE) X(TABLESPACE) X(TRIGGER) X(USER) X(VIEW)
+#define OBJ_NAME(o) #o,
+#define OBJ_CREATE(o) "CREATE " #o,
+#define OBJ_ALTER(o) "ALTER " #o,
+#define OBJ_DROP(o) "DROP " #o,
+static const char ddl_objects[][12] = { DDL_OBJECTS(OBJ_NAME) };
+enum { DDL_CREATE, DDL_ALTER, DDL_DROP };
+static const char ddl_what[3][sizeof ddl_objects / sizeof ddl_objects[0]][20] = {
+	{ DDL_OBJECTS(OBJ_CREATE) }, { DDL_OBJECTS(OBJ_ALTER) }, { DDL_OBJECTS(OBJ_DROP) },
+};
+
+/* First keywords of statements. */
+enum head_kind {
+	H_FIXED, H_DDL, H_ANALYZE, H_BEGIN, H_CHANGE, H_TABLEVERB, H_COMMIT,
+	H_ROLLBACK, H_COMPOUND, H_EXPLAIN, H_EXECUTE, H_GET, H_INSTALL, H_LOAD,
+	H_LOCK, H_RELEASE, H_RENAME, H_SET, H_SHOW, H_START, H_WITH,
+};
+#define F_SAFE 1u      /* fixed verdict is safe */
+#define F_NAME 2u      /* the next word is a name, not a function */
+#define F_IC   4u      /* commits implicitly */
+
+#define R(x) SQL_REASON_##x
+#define W SQL_FACT_WRITE
+#define CS SQL_FACT_CHANGES_SESSION
+#define DS SQL_FACT_DEPENDS_SESSION
+#define SE SQL_FACT_SIDE_EFFECT
+static const struct verb {
+	char name[12];
+	unsigned char head, reason, facts, flags, arg;
+	char what[20];
+} verbs[] = {
+	{ "ALTER", H_DDL, R(WRITE), W, F_IC, DDL_ALTER, "ALTER" },
+	{ "ANALYZE", H_ANALYZE, R(WRITE), W, F_IC, 0, "ANALYZE TABLE" },
+	{ "BACKUP", H_FIXED, R(SESSION), CS, 0, 0, "BACKUP" },
+	{ "BEGIN", H_BEGIN, 0, 0, 0, 0, "" },
+	{ "BINLOG", H_FIXED, R(WRITE), W, 0, 0, "BINLOG" },
+	{ "CACHE", H_FIXED, R(WRITE), W, F_IC, 0, "CACHE INDEX" },
+	{ "CALL", H_FIXED, R(SIDE_EFFECT), SE, F_NAME, 0, "CALL" },
+	{ "CASE", H_COMPOUND, 0, 0, 0, 0, "" },
+	{ "CHANGE", H_CHANGE, R(WRITE), W, F_IC, 0, "CHANGE" },
+	{ "CHECK", H_TABLEVERB, R(WRITE), W, F_IC, 0, "CHECK TABLE" },
+	{ "CHECKSUM", H_FIXED, R(READ), 0, F_SAFE, 0, "CHECKSUM TABLE" },
+	{ "CLONE", H_FIXED, R(WRITE), W, 0, 0, "CLONE" },
+	{ "COMMIT", H_COMMIT, 0, 0, 0, 0, "" },
+	{ "CREATE", H_DDL, R(WRITE), W, F_IC, DDL_CREATE, "CREATE" },
+	{ "DEALLOCATE", H_FIXED, R(SESSION), CS, 0, 0, "DEALLOCATE PREPARE" },
+	{ "DELETE", H_FIXED, R(WRITE), W, 0, 0, "DELETE" },
+	{ "DELIMITER", H_FIXED, R(UNKNOWN), 0, 0, 0, "DELIMITER" },
+	{ "DESC", H_EXPLAIN, R(READ), 0, F_SAFE, 0, "DESCRIBE" },
+	{ "DESCRIBE", H_EXPLAIN, R(READ), 0, F_SAFE, 0, "DESCRIBE" },
+	{ "DO", H_FIXED, R(SIDE_EFFECT), SE, 0, 0, "DO" },
+	{ "DROP", H_DDL, R(WRITE), W, F_IC, DDL_DROP, "DROP" },
+	{ "EXECUTE", H_EXECUTE, R(SESSION), DS, 0, 0, "EXECUTE" },
+	{ "EXPLAIN", H_EXPLAIN, R(READ), 0, F_SAFE, 0, "EXPLAIN" },
+	{ "FLUSH", H_FIXED, R(WRITE), W, F_IC, 0, "FLUSH" },
+	{ "GET", H_GET, R(SESSION), DS, 0, 0, "GET DIAGNOSTICS" },
+	{ "GRANT", H_FIXED, R(WRITE), W, F_IC, 0, "GRANT" },
+	{ "HANDLER", H_FIXED, R(SESSION), CS | DS, 0, 0, "HANDLER" },
+	{ "HELP", H_FIXED, R(READ), 0, F_SAFE, 0, "HELP" },
+	{ "IF", H_COMPOUND, 0, 0, 0, 0, "" },
+	{ "IMPORT", H_FIXED, R(WRITE), W, F_IC, 0, "IMPORT TABLE" },
+	{ "INSERT", H_FIXED, R(WRITE), W, 0, 0, "INSERT" },
+	{ "INSTALL", H_INSTALL, R(WRITE), W, F_IC, 0, "INSTALL" },
+	{ "KILL", H_FIXED, R(WRITE), W, 0, 0, "KILL" },
+	{ "LOAD", H_LOAD, R(WRITE), W, 0, 0, "LOAD" },
+	{ "LOCK", H_LOCK, R(SESSION), CS, F_IC, 0, "LOCK" },
+	{ "LOOP", H_COMPOUND, 0, 0, 0, 0, "" },
+	{ "OPTIMIZE", H_TABLEVERB, R(WRITE), W, F_IC, 0, "OPTIMIZE TABLE" },
+	{ "PREPARE", H_FIXED, R(SESSION), CS, 0, 0, "PREPARE" },
+	{ "PURGE", H_FIXED, R(WRITE), W, 0, 0, "PURGE" },
+	{ "RELEASE", H_RELEASE, 0, 0, 0, 0, "" },
+	{ "RENAME", H_RENAME, R(WRITE), W, F_IC, 0, "RENAME" },
+	{ "REPAIR", H_TABLEVERB, R(WRITE), W, F_IC, 0, "REPAIR TABLE" },
+	{ "REPEAT", H_COMPOUND, 0, 0, 0, 0, "" },
+	{ "REPLACE", H_FIXED, R(WRITE), W, 0, 0, "REPLACE" },
+	{ "RESET", H_FIXED, R(WRITE), W, F_IC, 0, "RESET" },
+	{ "RESTART", H_FIXED, R(WRITE), W, 0, 0, "RESTART" },
+	{ "REVOKE", H_FIXED, R(WRITE), W, F_IC, 0, "REVOKE" },
+	{ "ROLLBACK", H_ROLLBACK, 0, 0, 0, 0, "" },
+	{ "SAVEPOINT", H_FIXED, R(TRANSACTION), 0, 0, SQL_TXN_SAVEPOINT, "SAVEPOINT" },
+	{ "SET", H_SET, 0, 0, 0, 0, "" },
+	{ "SHOW", H_SHOW, R(READ), 0, F_SAFE, 0, "SHOW" },
+	{ "SHUTDOWN", H_FIXED, R(WRITE), W, 0, 0, "SHUTDOWN" },
+	{ "START", H_START, R(WRITE), W, F_IC, 0, "START" },
+	{ "STOP", H_START, R(WRITE), W, F_IC, 0, "STOP" },
+	{ "TABLE", H_FIXED, R(READ), 0, F_SAFE | F_NAME, 0, "TABLE" },
+	{ "TRUNCATE", H_FIXED, R(WRITE), W, F_IC, 0, "TRUNCATE TABLE" },
+	{ "UNINSTALL", H_INSTALL, R(WRITE), W, F_IC, 0, "UNINSTALL" },
+	{ "UNLOCK", H_LOCK, R(SESSION), CS, F_IC, 0, "UNLOCK" },
+	{ "UPDATE", H_FIXED, R(WRITE), W, F_NAME, 0, "UPDATE" },
+	{ "USE", H_FIXED, R(SESSION), CS, F_SAFE, 0, "USE" },
+	{ "VALUES", H_FIXED, R(READ), 0, F_SAFE, 0, "VALUES" },
+	{ "WHILE", H_COMPOUND, 0, 0, 0, 0, "" },
+	{ "WITH", H_WITH, 0, 0, 0, 0, "" },
+	{ "XA", H_FIXED, R(TRANSACTION), 0, 0, SQL_TXN_XA, "XA" },
+};
+/* The most common statement, looked at before the binary search. */
+static const struct verb select_verb = {
+	"SELECT", H_FIXED, R(READ), 0, F_SAFE, 0, "SELECT",
+};
+#undef R
+
+/* ---- 2. the lexer ------------------------------------------------------ */
+
+enum tok_type {
+	T_END, T_SEMI, T_WORD, T_NUM, T_QIDENT, T_STRING, T_UVAR, T_SYSVAR,
+	T_PUNCT, T_ASSIGN, T_ERROR,
+};
+enum scope { S_SESSION, S_GLOBAL, S_PERSIST, S_UNKNOWN };
+
+struct tok {
+	const char *p;          /* word, identifier or variable name; error text */
+	size_t n;
+	/* Word-sized fields: byte stores read back by a wider load stall. */
+	unsigned type, ch;      /* ch: the punctuation character */
+	unsigned scope;         /* T_SYSVAR */
+	unsigned adj;           /* nothing between this and the previous token */
+	unsigned dq;            /* "double-quoted" (an identifier with ANSI_QUOTES) */
+};
+
+struct lexer {
+	const char *p, *end;
+	const char *exec_close; /* raw end of the open executable comment */
+	const char *last_end;   /* end of the previous token */
+	unsigned char last;     /* type of the previous token */
+	bool esc;               /* backslash escapes in strings */
+	bool in_exec;           /* inside an executable comment */
+};
+
+static const char *find_close(const char *p, const char *end)
+{
+	while (p < end) {
+		p = memchr(p, '*', (size_t)(end - p));
+		if (!p || end - p < 2)
+			return NULL;
+		if (p[1] == '/')
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+/* At "/" "*": skip a comment, or enter an executable comment, whose
+ * content is code (whatever its version: both readings are then checked
+ * to end at the same "*" "/").  Optimizer hints are plain comments. */
+static const char *comment(struct lexer *lx, const char **pp)
+{
+	const char *q = *pp + 2, *end = lx->end, *close;
+	bool exec = false;
+
+	if (q < end && *q == '!') {
+		exec = true;
+		q++;
+	} else if (end - q >= 2 && q[0] == 'M' && q[1] == '!') {
+		exec = true;
+		q += 2;
+	}
+	close = find_close(q, end);
+	if (!close)
+		return "unterminated comment";
+	if (!exec) {
+		if (memchr(q, 0, (size_t)(close - q)))
+			return "NUL byte";
+		*pp = close + 2;
+		return NULL;
+	}
+	if (lx->in_exec)
+		return "nested executable comment";
+	int d = 0;
+	while (d < 6 && q + d < end && (cclass[(unsigned char)q[d]] & C_DIG))
+		d++;
+	if (d >= 5)
+		q += d;
+	lx->in_exec = true;
+	lx->exec_close = close;
+	*pp = q;
+	return NULL;
+}
+
+/* "-- " needs a space or control character after it (or the end), so
+ * that "1--1" stays arithmetic. */
+static bool dash_comment(const char *p, const char *end)
+{
+	return end - p >= 2 && p[1] == '-' &&
+	       (end - p == 2 || (unsigned char)p[2] <= ' ' || p[2] == 0x7f);
+}
+
+static const char *skip_space(struct lexer *lx)
+{
+	const char *p = lx->p, *end = lx->end, *err = NULL;
+
+	while (p < end && !err) {
+		unsigned char ch = (unsigned char)*p;
+		if (cclass[ch] & C_SP) {
+			p++;
+		} else if (ch == '/' && end - p >= 2 && p[1] == '*') {
+			err = comment(lx, &p);
+		} else if (ch == '*' && lx->in_exec && end - p >= 2 && p[1] == '/') {
+			if (p != lx->exec_close)
+				err = "ambiguous executable comment";
+			lx->in_exec = false;
+			p += 2;
+		} else if (ch == '#' || (ch == '-' && dash_comment(p, end))) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			const char *stop = nl ? nl : end;
+			if (memchr(p, 0, (size_t)(stop - p)))
+				err = "NUL byte";
+			p = stop;
+		} else {
+			break;
+		}
+	}
+	lx->p = p;
+	return err;
+}
+
+/* Multi-byte character sets whose second byte can be a backslash or a
+ * backtick (gbk/gb18030, big5, sjis/cp932): the server, lexing in such a
+ * character set, can see a quote end where a byte-wise lexer does not. */
+enum { M_NONE, M_GBK, M_BIG5, M_SJIS };
+
+static bool mb_pair(int m, unsigned char a, unsigned char b)
+{
+	switch (m) {
+	case M_GBK:
+		return a >= 0x81 && a <= 0xfe && b >= 0x40 && b <= 0xfe && b != 0x7f;
+	case M_BIG5:
+		return a >= 0xa1 && a <= 0xf9 &&
+		       ((b >= 0x40 && b <= 0x7e) || (b >= 0xa1 && b <= 0xfe));
+	case M_SJIS:
+		return ((a >= 0x81 && a <= 0x9f) || (a >= 0xe0 && a <= 0xfc)) &&
+		       b >= 0x40 && b <= 0xfc && b != 0x7f;
+	default:
+		return false;
+	}
+}
+
+/* Does a lexer with character set model m and escapes esc end the quoted
+ * text s[0..n-1] exactly at s[n] (the closing quote, which exists)? */
+static bool same_end(const char *s, size_t n, char q, bool esc, int m)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char b = (unsigned char)s[i];
+		if (mb_pair(m, b, (unsigned char)s[i + 1]))
+			i += 2;
+		else if (b == (unsigned char)q && s[i + 1] != q)
+			return false;
+		else if (b == (unsigned char)q || (b == '\\' && esc))
+			i += 2;
+		else
+			i++;
+	}
+	return i == n;
+}
+
+/* Could another character set, or ANSI_QUOTES (which makes "..." an
+ * identifier without escapes), end this quoted text elsewhere? */
+static bool quote_ambiguous(const char *s, size_t n, char q, bool esc,
+			    bool hi, bool bs)
+{
+	for (int m = M_NONE; m <= M_SJIS; m++) {
+		if (m != M_NONE && !hi)
+			break;
+		if (m != M_NONE && !same_end(s, n, q, esc, m))
+			return true;
+		if (q == '"' && esc && bs && !same_end(s, n, q, false, m))
+			return true;
+	}
+	return false;
+}
+
+static void lex_error(struct lexer *lx, struct tok *t, const char *what)
+{
+	t->type = T_ERROR;
+	t->p = what;
+	t->n = 0;
+	lx->p = lx->end;
+}
+
+/* A quoted string or identifier starting at the quote p; the token spans
+ * its content. */
+static void lex_quoted(struct lexer *lx, struct tok *t, const char *p)
+{
+	const char q = *p, *s = p + 1, *i = s, *end = lx->end;
+	const bool esc = lx->esc && q != '`';
+	unsigned acc = 0;
+	bool bs = false, nul = false;
+
+	while (i < end) {
+		unsigned char b = (unsigned char)*i;
+		if (b == (unsigned char)q) {
+			if (end - i < 2 || i[1] != q)
+				break;
+			i += 2;
+		} else if (b == '\\' && esc) {
+			if (end - i < 2) {
+				i = end;
+				break;
+			}
+			bs = true;
+			acc |= (unsigned char)i[1];
+			i += 2;
+		} else {
+			acc |= b;
+			nul |= b == 0;
+			i++;
+		}
+	}
+	if (i >= end) {
+		lex_error(lx, t, q == '`' ? "unterminated identifier"
+					    : "unterminated string");
+		return;
+	}
+	if (nul && q == '`') {
+		lex_error(lx, t, "NUL byte");
+		return;
+	}
+	if (((acc & 0x80) || (q == '"' && bs)) &&
+	    quote_ambiguous(s, (size_t)(i - s), q, esc, acc & 0x80, bs)) {
+		lex_error(lx, t, "ambiguous quoting");
+		return;
+	}
+	t->type = q == '`' ? T_QIDENT : T_STRING;
+	t->dq = q == '"';
+	t->p = s;
+	t->n = (size_t)(i - s);
+	lx->p = i + 1;
+}
+
+/* X'..' and B'..': no escapes inside. */
+static void lex_raw_string(struct lexer *lx, struct tok *t, const char *p)
+{
+	const char *close = memchr(p + 1, '\'', (size_t)(lx->end - p - 1));
+
+	if (!close) {
+		lex_error(lx, t, "unterminated string");
+		return;
+	}
+	t->type = T_STRING;
+	t->p = p + 1;
+	t->n = (size_t)(close - p - 1);
+	lx->p = close + 1;
+}
+
+/* Run of identifier bytes (and '.' for variable names) from p. */
+static const char *id_run(const char *p, const char *end, bool dots,
+			  unsigned *acc)
+{
+	unsigned a = 0;
+
+	for (; p < end; p++) {
+		unsigned c = cclass[(unsigned char)*p];
+		if (!(c & C_ID) && !(dots && *p == '.'))
+			break;
+		a |= c;
+	}
+	*acc = a;
+	return p;
+}
+
+/* A multi-byte lead byte followed by a backtick: the server may read both
+ * as one character. */
+static bool mb_backtick(unsigned acc, const char *q, const char *end)
+{
+	return (acc & C_HI) && q < end && *q == '`';
+}
+
+static void lex_word(struct lexer *lx, struct tok *t, const char *p)
+{
+	unsigned acc;
+	const char *q = id_run(p, lx->end, false, &acc);
+
+	if (q - p == 1 && q < lx->end && *q == '\'' &&
+	    (up((unsigned char)*p) == 'X' || up((unsigned char)*p) == 'B')) {
+		lex_raw_string(lx, t, q);
+		return;
+	}
+	if (mb_backtick(acc, q, lx->end)) {
+		lex_error(lx, t, "ambiguous quoting");
+		return;
+	}
+	t->type = T_WORD;
+	t->p = p;
+	t->n = (size_t)(q - p);
+	lx->p = q;
+}
+
+static const char *digits(const char *p, const char *end)
+{
+	while (p < end && (cclass[(unsigned char)*p] & C_DIG))
+		p++;
+	return p;
+}
+
+/* 12, 1.5, .5, 1., 1e-3; "1abc" and "0x1F" are words. */
+static void lex_number(struct lexer *lx, struct tok *t, const char *p)
+{
+	const char *end = lx->end, *q = digits(p, end);
+	bool frac = false;
+
+	if (q < end && *q == '.') {
+		q = digits(q + 1, end);
+		frac = true;
+	}
+	if (q < end && up((unsigned char)*q) == 'E') {
+		const char *r = q + 1;
+		if (r < end && (*r == '+' || *r == '-'))
+			r++;
+		if (r < end && (cclass[(unsigned char)*r] & C_DIG))
+			q = digits(r, end);
+	}
+	if (!frac && q < end && (cclass[(unsigned char)*q] & C_ID)) {
+		lex_word(lx, t, p);
+		return;
+	}
+	t->type = T_NUM;
+	t->p = p;
+	t->n = (size_t)(q - p);
+	lx->p = q;
+}
+
+static unsigned char scope_of(const char *w, size_t n)
+{
+	if (IS(w, n, "GLOBAL"))
+		return S_GLOBAL;
+	if (IS(w, n, "SESSION") || IS(w, n, "LOCAL"))
+		return S_SESSION;
+	if (IS(w, n, "PERSIST") || IS(w, n, "PERSIST_ONLY"))
+		return S_PERSIST;
+	return S_UNKNOWN;
+}
+
+/* @@name, @@global.name, @@session.name ...  A scope word without its dot
+ * (or anything unusual) gives S_UNKNOWN: never safe. */
+static void lex_sysvar(struct lexer *lx, struct tok *t, const char *p)
+{
+	unsigned acc;
+	const char *s = p + 2, *q = id_run(s, lx->end, true, &acc);
+	const char *dot = memchr(s, '.', (size_t)(q - s));
+
+	if (mb_backtick(acc, q, lx->end)) {
+		lex_error(lx, t, "ambiguous quoting");
+		return;
+	}
+	t->type = T_SYSVAR;
+	t->scope = S_SESSION;
+	if (dot && scope_of(s, (size_t)(dot - s)) != S_UNKNOWN) {
+		t->scope = scope_of(s, (size_t)(dot - s));
+		s = dot + 1;
+	} else if (q == s || scope_of(s, (size_t)(q - s)) != S_UNKNOWN) {
+		t->scope = S_UNKNOWN;
+	}
+	t->p = s;
+	t->n = (size_t)(q - s);
+	lx->p = q;
+}
+
+/* '@': system variable, user variable, or the '@' of user@host (right
+ * after a name or string). */
+static void lex_at(struct lexer *lx, struct tok *t, const char *p)
+{
+	const char *end = lx->end;
+	unsigned acc;
+
+	if (end - p >= 2 && p[1] == '@') {
+		lex_sysvar(lx, t, p);
+		return;
+	}
+	if (t->adj && (lx->last == T_WORD || lx->last == T_STRING ||
+		       lx->last == T_QIDENT))
+		goto punct;
+	if (end - p >= 2 && (p[1] == '\'' || p[1] == '"' || p[1] == '`')) {
+		lex_quoted(lx, t, p + 1);
+		if (t->type != T_ERROR)
+			t->type = T_UVAR;
+		return;
+	}
+	if (end - p >= 2 && (cclass[(unsigned char)p[1]] & C_ID)) {
+		const char *q = id_run(p + 1, end, true, &acc);
+		if (mb_backtick(acc, q, end)) {
+			lex_error(lx, t, "ambiguous quoting");
+			return;
+		}
+		t->type = T_UVAR;
+		t->p = p + 1;
+		t->n = (size_t)(q - p - 1);
+		lx->p = q;
+		return;
+	}
+punct:
+	t->type = T_PUNCT;
+	t->ch = '@';
+	lx->p = p + 1;
+}
+
+static void lex_other(struct lexer *lx, struct tok *t, const char *p)
+{
+	unsigned char ch = (unsigned char)*p;
+
+	switch (ch) {
+	case '\'': case '"': case '`':
+		lex_quoted(lx, t, p);
+		return;
+	case '@':
+		lex_at(lx, t, p);
+		return;
+	case ';':
+		t->type = T_SEMI;
+		lx->p = p + 1;
+		return;
+	case 0:
+		lex_error(lx, t, "NUL byte");
+		return;
+	case '\\':
+		lex_error(lx, t, "backslash outside a string");
+		return;
+	case ':':
+		if (lx->end - p >= 2 && p[1] == '=') {
+			t->type = T_ASSIGN;
+			lx->p = p + 2;
+			return;
+		}
+		break;
+	case '.':
+		if (lx->end - p >= 2 && (cclass[(unsigned char)p[1]] & C_DIG) &&
+		    !(t->adj && (lx->last == T_WORD || lx->last == T_QIDENT))) {
+			lex_number(lx, t, p);
+			return;
+		}
+		break;
+	default:
+		if (cclass[ch] & C_CTL) {
+			lex_error(lx, t, "control character");
+			return;
+		}
+	}
+	t->type = T_PUNCT;
+	t->ch = ch;
+	lx->p = p + 1;
+}
+
+static void lex(struct lexer *lx, struct tok *t)
+{
+	const char *err = skip_space(lx), *p = lx->p;
+
+	t->adj = p == lx->last_end;
+	t->dq = false;
+	t->ch = 0;
+	t->p = p;
+	t->n = 0;
+	if (err) {
+		lex_error(lx, t, err);
+	} else if (p == lx->end) {
+		if (lx->in_exec)
+			lex_error(lx, t, "unterminated comment");
+		else
+			t->type = T_END;
+	} else if (cclass[(unsigned char)*p] & C_DIG) {
+		lex_number(lx, t, p);
+	} else if (cclass[(unsigned char)*p] & C_ID) {
+		lex_word(lx, t, p);
+	} else {
+		lex_other(lx, t, p);
+	}
+	lx->last = t->type;
+	lx->last_end = lx->p;
+}
+
+/* The common tokens (plain words and numbers, simple punctuation, after
+ * plain spaces) without the general machinery; anything else, including
+ * words with high bytes or followed by a quote, goes through lex(). */
+static inline __attribute__((always_inline)) void
+lex_fast(struct lexer *lx, struct tok *t)
+{
+	const char *p = lx->p, *end = lx->end, *q;
+	unsigned acc = 0, all = C_DIG, cl;
+
+	while (p < end && *p == ' ')
+		p++;
+	lx->p = p;
+	if (p == end)
+		goto slow;
+	cl = cclass[(unsigned char)*p];
+	if (cl & C_ID) {
+		for (q = p; q < end && ((cl = cclass[(unsigned char)*q]) & C_ID); q++) {
+			acc |= cl;
+			all &= cl;
+		}
+		if ((acc & C_HI) || (q < end && (*q == '\'' || *q == '`' || *q == '.')))
+			goto slow;
+		if ((cclass[(unsigned char)*p] & C_DIG) && !all)
+			goto slow; /* 1e5, 0x1F: leave to lex_number */
+		t->type = all ? T_NUM : T_WORD;
+	} else if (*p == ',' || *p == '(' || *p == ')' || *p == '=' ||
+		   *p == '<' || *p == '>' || *p == '+') {
+		q = p + 1;
+		t->type = T_PUNCT;
+		t->ch = (unsigned char)*p;
+		goto done;
+	} else {
+		goto slow;
+	}
+	t->ch = 0;
+done:
+	t->adj = p == lx->last_end;
+	t->dq = false;
+	t->p = p;
+	t->n = (size_t)(q - p);
+	lx->p = q;
+	lx->last = t->type;
+	lx->last_end = q;
+	return;
+slow:
+	lex(lx, t);
+}
+
+/* ---- 3. the body scanner ----------------------------------------------- */
+
+/* Keywords the body scanner reacts to. */
+enum kw {
+	K_NONE, K_AS, K_BEGIN, K_CURRVAL, K_DELETE, K_DUMPFILE, K_FOR, K_IFNE,
+	K_IN, K_INSERT, K_INTO, K_LOCK, K_NAME, K_NEXT, K_NEXTVAL, K_OUTFILE,
+	K_PREVIOUS, K_REPLACE, K_SELECT, K_SHARE, K_TABLE, K_UPDATE, K_VALUE,
+	K_VALUES, K_WITH,
+};
+
+/* Hot-path helpers are forced inline: a call per token costs more than
+ * the work they do. */
+#define HOT static inline __attribute__((always_inline))
+
+/* Switch on the length first: most words are not keywords and are
+ * rejected by one or two byte comparisons. */
+HOT unsigned char keyword(const char *p, size_t n)
+{
+#define K(s, id) if (up((unsigned char)*p) == s[0] && !cmpw(p, n, s)) return id
+	switch (n) {
+	case 2: K("AS", K_AS); K("IN", K_IN); K("IF", K_IFNE); break;
+	case 3: K("FOR", K_FOR); K("KEY", K_NAME); K("NOT", K_IFNE); break;
+	case 4: K("INTO", K_INTO); K("LOCK", K_LOCK); K("NEXT", K_NEXT);
+		K("VIEW", K_NAME); K("WITH", K_WITH); break;
+	case 5: K("BEGIN", K_BEGIN); K("EVENT", K_NAME); K("INDEX", K_NAME);
+		K("SHARE", K_SHARE); K("TABLE", K_TABLE); K("VALUE", K_VALUE); break;
+	case 6: K("DELETE", K_DELETE); K("EXISTS", K_IFNE); K("INSERT", K_INSERT);
+		K("SELECT", K_SELECT); K("UPDATE", K_UPDATE); K("VALUES", K_VALUES);
+		break;
+	case 7: K("CURRVAL", K_CURRVAL); K("NEXTVAL", K_NEXTVAL);
+		K("OUTFILE", K_OUTFILE); K("REPLACE", K_REPLACE);
+		K("TRIGGER", K_NAME); break;
+	case 8: K("DUMPFILE", K_DUMPFILE); K("FUNCTION", K_NAME);
+		K("PREVIOUS", K_PREVIOUS); K("SEQUENCE", K_NAME); break;
+	case 9: K("PROCEDURE", K_NAME); break;
+	case 10: K("REFERENCES", K_NAME); break;
+	default: break;
+	}
+	return K_NONE;
+#undef K
+}
+
+enum { CTE_NONE, CTE_HEAD, CTE_NESTED };
+
+/* Statement flags, in one word: separate bool fields written byte-wise
+ * and read together cost store-forwarding stalls on the hot path. */
+#define SF_PREV_CALL  0x001u /* previous token is a possible function name */
+#define SF_PREV_QUAL  0x002u /* ... qualified (db.func) */
+#define SF_PREV_UVAR  0x004u /* previous token is a @var not yet known read */
+#define SF_NAME_NEXT  0x008u /* next word names a table, index, ... */
+#define SF_NAME_CHAIN 0x010u /* current word was a name (for a.b) */
+#define SF_AS_NEXT    0x020u /* next word follows AS */
+#define SF_INTO       0x040u /* previous token was INTO */
+#define SF_INTO_VARS  0x080u /* in an INTO @a, @b list */
+#define SF_PROG       0x100u /* defines a stored program */
+#define SF_NO_SPLIT   0x200u /* compound body: ';' does not end it */
+#define SF_UNSAFE     0x400u /* an unsafe construct was found */
+#define SF_HAVE_SAFE  0x800u
+
+struct stmt {
+	int depth;              /* parenthesis depth */
+	int cte_depth;          /* depth of the WITH being parsed */
+	unsigned fl;            /* SF_* */
+	unsigned cte;           /* CTE_*: looking for the statement after WITH */
+	unsigned k1, k2;        /* keywords of the previous two tokens */
+	unsigned prev_type, prev_ch;
+	const char *prev_p;     /* previous word, for the call check */
+	size_t prev_n;
+	enum sql_reason sreason;
+	const char *swhat;
+	enum sql_txn txn;
+};
+
+struct ctx {
+	struct lexer lx;
+	struct tok la;          /* look-ahead token */
+	bool have_la;
+	bool unsafe, have_safe, stop;
+	enum sql_reason sreason;
+	const char *swhat;
+	struct sql_verdict *out;
+};
+
+static void unsafe(struct ctx *c, struct stmt *st, enum sql_reason r,
+		   const char *what, unsigned facts)
+{
+	c->out->facts |= facts;
+	st->fl |= SF_UNSAFE;
+	if (!c->unsafe) {
+		c->unsafe = true;
+		c->out->reason = r;
+		c->out->what = what;
+	}
+}
+
+/* A safe verdict for the statement; "session" outranks a plain "read". */
+static void safe(struct ctx *c, struct stmt *st, enum sql_reason r,
+		 const char *what, unsigned facts)
+{
+	c->out->facts |= facts;
+	if (!(st->fl & SF_HAVE_SAFE) ||
+	    (st->sreason == SQL_REASON_READ && r != SQL_REASON_READ)) {
+		st->fl |= SF_HAVE_SAFE;
+		st->sreason = r;
+		st->swhat = what;
+	}
+}
+
+static void commits(struct ctx *c, struct stmt *st)
+{
+	c->out->facts |= SQL_FACT_COMMITS;
+	if (st->txn == SQL_TXN_NONE)
+		st->txn = SQL_TXN_IMPLICIT_COMMIT;
+}
+
+static const struct tok *peek(struct ctx *c)
+{
+	if (!c->have_la) {
+		lex(&c->lx, &c->la);
+		c->have_la = true;
+	}
+	return &c->la;
+}
+
+/* peek() for the body scanner's loop. */
+static inline const struct tok *peek_fast(struct ctx *c)
+{
+	if (!c->have_la) {
+		lex_fast(&c->lx, &c->la);
+		c->have_la = true;
+	}
+	return &c->la;
+}
+
+static void skip(struct ctx *c)
+{
+	peek(c);
+	c->have_la = false;
+}
+
+static bool is_kw(const struct tok *t, const char *kw, size_t n)
+{
+	return t->type == T_WORD && t->n == n && cmpw(t->p, n, kw) == 0;
+}
+#define KW(t, s) is_kw((t), (s), sizeof(s) - 1)
+
+static bool is_punct(const struct tok *t, char ch)
+{
+	return t->type == T_PUNCT && t->ch == (unsigned char)ch;
+}
+
+static bool is_term(const struct tok *t, const struct stmt *st)
+{
+	return t->type == T_END || t->type == T_ERROR ||
+	       (t->type == T_SEMI && !(st->fl & SF_NO_SPLIT));
+}
+
+/* Skip the peeked token if it is the keyword kw. */
+static bool accept(struct ctx *c, const char *kw, size_t n)
+{
+	if (!is_kw(peek(c), kw, n))
+		return false;
+	skip(c);
+	return true;
+}
+#define ACCEPT(c, s) accept((c), (s), sizeof(s) - 1)
+
+/* name '(' : a built-in, harmless keyword, or a stored function or UDF
+ * that may do anything. */
+static void call(struct ctx *c, struct stmt *st)
+{
+	if (st->prev_type == T_WORD && !(st->fl & SF_PREV_QUAL)) {
+		long i = FIND(specials, st->prev_p, st->prev_n);
+		if (i >= 0) {
+			unsafe(c, st, specials[i].reason, specials[i].what,
+			       specials[i].facts);
+			return;
+		}
+		if (FIND(builtins, st->prev_p, st->prev_n) >= 0)
+			return;
+	}
+	unsafe(c, st, SQL_REASON_SIDE_EFFECT, "stored function call",
+	       SQL_FACT_SIDE_EFFECT);
+}
+
+/* Decisions about the previous token that needed this one. */
+HOT void resolve(struct ctx *c, struct stmt *st, const struct tok *t)
+{
+	if ((st->fl & SF_PREV_CALL) && is_punct(t, '('))
+		call(c, st);
+	if ((st->fl & SF_PREV_UVAR)) {
+		if (t->type == T_ASSIGN)
+			safe(c, st, SQL_REASON_SESSION, "@user variable assignment",
+			     SQL_FACT_CHANGES_SESSION);
+		else
+			unsafe(c, st, SQL_REASON_SESSION, "@user variable",
+			       SQL_FACT_DEPENDS_SESSION);
+	}
+	st->fl &= ~(SF_PREV_CALL | SF_PREV_UVAR);
+}
+
+/* WITH: the first of SELECT/TABLE/VALUES or UPDATE/DELETE/INSERT/REPLACE
+ * at the WITH's own depth is the statement; words before it are names. */
+static void cte_word(struct ctx *c, struct stmt *st, unsigned char kw)
+{
+	static const char what[][8] = { "DELETE", "INSERT", "REPLACE", "UPDATE" };
+
+	switch (kw) {
+	case K_SELECT: case K_VALUES: case K_TABLE:
+		st->cte = CTE_NONE;
+		break;
+	case K_DELETE: case K_INSERT: case K_REPLACE: case K_UPDATE:
+		if (st->cte == CTE_HEAD)
+			unsafe(c, st, SQL_REASON_WRITE,
+			       what[kw == K_DELETE ? 0 : kw == K_INSERT ? 1 :
+				    kw == K_REPLACE ? 2 : 3], SQL_FACT_WRITE);
+		st->cte = CTE_NONE;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Keywords that matter wherever they appear. */
+HOT void body_keyword(struct ctx *c, struct stmt *st, unsigned char kw)
+{
+	switch (kw) {
+	case K_FOR:
+		if (st->k1 == K_VALUE && st->k2 == K_NEXT)
+			unsafe(c, st, SQL_REASON_SIDE_EFFECT, "NEXT VALUE FOR",
+			       SQL_FACT_SIDE_EFFECT);
+		else if (st->k1 == K_VALUE && st->k2 == K_PREVIOUS)
+			unsafe(c, st, SQL_REASON_SESSION, "PREVIOUS VALUE FOR",
+			       SQL_FACT_DEPENDS_SESSION);
+		break;
+	case K_UPDATE:
+		if (st->k1 == K_FOR)
+			unsafe(c, st, SQL_REASON_LOCKING_READ, "FOR UPDATE",
+			       SQL_FACT_LOCKING_READ);
+		break;
+	case K_SHARE:
+		if (st->k1 == K_FOR)
+			unsafe(c, st, SQL_REASON_LOCKING_READ, "FOR SHARE",
+			       SQL_FACT_LOCKING_READ);
+		else if (st->k1 == K_IN && st->k2 == K_LOCK)
+			unsafe(c, st, SQL_REASON_LOCKING_READ, "LOCK IN SHARE MODE",
+			       SQL_FACT_LOCKING_READ);
+		break;
+	case K_OUTFILE: case K_DUMPFILE:
+		if (st->k1 == K_INTO)
+			unsafe(c, st, SQL_REASON_SIDE_EFFECT, kw == K_OUTFILE ?
+			       "INTO OUTFILE" : "INTO DUMPFILE", SQL_FACT_SIDE_EFFECT);
+		break;
+	case K_WITH:
+		if (st->prev_type == T_PUNCT && st->prev_ch == '(' && !st->cte) {
+			st->cte = CTE_NESTED;
+			st->cte_depth = st->depth;
+		}
+		break;
+	case K_BEGIN:
+		if (st->fl & SF_PROG)
+			st->fl |= SF_NO_SPLIT;
+		break;
+	case K_AS:
+		st->fl |= SF_AS_NEXT;
+		break;
+	case K_NAME: case K_TABLE: case K_INTO:
+		st->fl |= SF_NAME_NEXT;
+		break;
+	default:
+		break;
+	}
+}
+
+/* A word, `identifier` or "identifier": keyword, name or function name. */
+HOT void word(struct ctx *c, struct stmt *st, const struct tok *t,
+		 unsigned char kw)
+{
+	bool qual = st->prev_type == T_PUNCT && st->prev_ch == '.';
+	bool name;
+
+	if (qual && t->type == T_WORD && IS(t->p, t->n, "NEXTVAL"))
+		unsafe(c, st, SQL_REASON_SIDE_EFFECT, "NEXTVAL", SQL_FACT_SIDE_EFFECT);
+	else if (qual && t->type == T_WORD && IS(t->p, t->n, "CURRVAL"))
+		unsafe(c, st, SQL_REASON_SESSION, "CURRVAL", SQL_FACT_DEPENDS_SESSION);
+	if ((st->fl & SF_NAME_NEXT) && kw == K_IFNE)
+		return; /* CREATE TABLE IF NOT EXISTS name */
+	if (st->cte && st->depth == st->cte_depth)
+		cte_word(c, st, kw);
+	name = (st->fl & (SF_NAME_NEXT | SF_AS_NEXT)) ||
+	       (qual && (st->fl & SF_NAME_CHAIN)) ||
+	       (st->cte && st->depth == st->cte_depth);
+	st->fl &= ~(SF_NAME_NEXT | SF_AS_NEXT | SF_NAME_CHAIN | SF_PREV_CALL |
+		    SF_PREV_QUAL);
+	st->fl |= (name ? SF_NAME_CHAIN : SF_PREV_CALL) | (qual ? SF_PREV_QUAL : 0);
+	body_keyword(c, st, kw);
+}
+
+HOT void punct(struct ctx *c, struct stmt *st, unsigned char ch)
+{
+	if (ch == '(') {
+		if (st->cte && st->depth == st->cte_depth &&
+		    st->prev_type == T_PUNCT && st->prev_ch == ')')
+			st->cte = CTE_NONE; /* WITH ... (SELECT ...) */
+		st->depth++;
+	} else if (ch == ')') {
+		if (st->depth == 0)
+			unsafe(c, st, SQL_REASON_UNKNOWN, "unbalanced parentheses", 0);
+		else
+			st->depth--;
+		if (st->cte == CTE_NESTED && st->depth < st->cte_depth)
+			st->cte = CTE_NONE;
+	}
+	if (ch != '.')
+		st->fl &= ~SF_NAME_CHAIN;
+	st->fl &= ~(SF_NAME_NEXT | SF_AS_NEXT);
+}
+
+static void sysvar_read(struct ctx *c, struct stmt *st, const struct tok *t)
+{
+	if (t->scope == S_GLOBAL || t->scope == S_PERSIST)
+		return;
+	if (t->scope == S_SESSION && FIND(sysvars_ok, t->p, t->n) >= 0)
+		return;
+	unsafe(c, st, SQL_REASON_SESSION, "@@session variable",
+	       SQL_FACT_DEPENDS_SESSION);
+}
+
+/* One token of a statement body. */
+HOT void step(struct ctx *c, struct stmt *st, const struct tok *t)
+{
+	bool qual = st->prev_type == T_PUNCT && st->prev_ch == '.';
+	unsigned char kw = t->type == T_WORD && !qual ? keyword(t->p, t->n) : K_NONE;
+
+	resolve(c, st, t);
+	switch (t->type) {
+	case T_WORD: case T_QIDENT:
+		word(c, st, t, kw);
+		break;
+	case T_STRING:
+		if (t->dq)
+			word(c, st, t, K_NONE);
+		else
+			st->fl &= ~(SF_NAME_NEXT | SF_AS_NEXT | SF_NAME_CHAIN);
+		break;
+	case T_UVAR:
+		if (st->fl & (SF_INTO | SF_INTO_VARS))
+			safe(c, st, SQL_REASON_SESSION, "INTO @user variable",
+			     SQL_FACT_CHANGES_SESSION);
+		else
+			st->fl |= SF_PREV_UVAR;
+		break;
+	case T_SYSVAR:
+		sysvar_read(c, st, t);
+		break;
+	case T_PUNCT:
+		punct(c, st, t->ch);
+		break;
+	default:
+		st->fl &= ~(SF_NAME_NEXT | SF_AS_NEXT | SF_NAME_CHAIN);
+		break;
+	}
+	if ((st->fl & SF_INTO) && t->type == T_UVAR)
+		st->fl |= SF_INTO_VARS;
+	else if (t->type != T_UVAR && !is_punct(t, ','))
+		st->fl &= ~SF_INTO_VARS;
+	st->fl = (st->fl & ~SF_INTO) | (kw == K_INTO ? SF_INTO : 0);
+	st->k2 = st->k1;
+	st->k1 = kw;
+	st->prev_type = t->type;
+	st->prev_ch = t->ch;
+	st->prev_p = t->p;
+	st->prev_n = t->n;
+}
+
+enum { STOP_END, STOP_COMMA, STOP_FOR };
+#define UNTIL_COMMA 1u
+#define UNTIL_FOR   2u
+
+/* Scan to the end of the statement (not consuming the terminator), or to
+ * a top-level ',' or FOR (consumed) when asked. */
+static int scan(struct ctx *c, struct stmt *st, unsigned until)
+{
+	for (;;) {
+		const struct tok *t = peek_fast(c);
+		if (is_term(t, st)) {
+			resolve(c, st, t);
+			return STOP_END;
+		}
+		if (st->depth == 0 && (((until & UNTIL_COMMA) && is_punct(t, ',')) ||
+				       ((until & UNTIL_FOR) && KW(t, "FOR")))) {
+			int r = is_punct(t, ',') ? STOP_COMMA : STOP_FOR;
+			resolve(c, st, t);
+			skip(c);
+			st->prev_type = T_PUNCT;
+			st->prev_ch = ',';
+			st->k1 = st->k2 = K_NONE;
+			return r;
+		}
+		step(c, st, t);
+		c->have_la = false;
+	}
+}
+
+/* Make tok the body scanner's previous token (a head consumed it). */
+static void set_prev(struct stmt *st, const struct tok *t)
+{
+	st->prev_type = t->type;
+	st->prev_ch = t->ch;
+	st->prev_p = t->p;
+	st->prev_n = t->n;
+	st->k1 = t->type == T_WORD ? keyword(t->p, t->n) : K_NONE;
+}
+
+/* ---- 4. statement heads ------------------------------------------------ */
+
+enum { HEAD_DONE, HEAD_AGAIN };
+
+static void implicit(struct ctx *c, struct stmt *st, enum sql_reason r,
+		     const char *what, unsigned facts)
+{
+	unsafe(c, st, r, what, facts | SQL_FACT_COMMITS);
+	commits(c, st);
+}
+
+static void compound(struct ctx *c, struct stmt *st)
+{
+	unsafe(c, st, SQL_REASON_SIDE_EFFECT, "compound statement",
+	       SQL_FACT_SIDE_EFFECT);
+	st->fl |= SF_NO_SPLIT;
+}
+
+static void malformed(struct ctx *c, struct stmt *st, const char *what)
+{
+	if (peek(c)->type != T_ERROR)
+		unsafe(c, st, SQL_REASON_UNKNOWN, what, 0);
+}
+
+/* The rest of a transaction statement must be exactly these words. */
+static bool only_words(struct ctx *c, struct stmt *st, const char (*ok)[12],
+		       size_t count)
+{
+	for (;;) {
+		const struct tok *t = peek(c);
+		size_t i;
+		if (is_term(t, st))
+			return true;
+		for (i = 0; i < count; i++)
+			if (t->type == T_WORD && cmpw(t->p, t->n, ok[i]) == 0)
+				break;
+		if (i == count && !is_punct(t, ','))
+			return false;
+		skip(c);
+	}
+}
+
+static void txn_begin(struct ctx *c, struct stmt *st, const char *what)
+{
+	st->txn = SQL_TXN_BEGIN;
+	safe(c, st, SQL_REASON_TRANSACTION, what, SQL_FACT_COMMITS);
+}
+
+static int head_begin(struct ctx *c, struct stmt *st)
+{
+	if (ACCEPT(c, "NOT")) {
+		unsafe(c, st, SQL_REASON_SIDE_EFFECT, "BEGIN NOT ATOMIC",
+		       SQL_FACT_SIDE_EFFECT);
+		st->fl |= SF_NO_SPLIT;
+		return HEAD_DONE;
+	}
+	ACCEPT(c, "WORK");
+	txn_begin(c, st, "BEGIN");
+	if (!is_term(peek(c), st))
+		malformed(c, st, "malformed transaction statement");
+	return HEAD_DONE;
+}
+
+/* COMMIT/ROLLBACK [WORK] [AND [NO] CHAIN] [[NO] RELEASE] */
+static int head_end_txn(struct ctx *c, struct stmt *st, bool commit)
+{
+	bool no = false, release = false;
+
+	ACCEPT(c, "WORK");
+	if (!commit && ACCEPT(c, "TO")) {
+		st->txn = SQL_TXN_SAVEPOINT;
+		unsafe(c, st, SQL_REASON_TRANSACTION, "ROLLBACK TO SAVEPOINT", 0);
+		return HEAD_DONE;
+	}
+	st->txn = commit ? SQL_TXN_COMMIT : SQL_TXN_ROLLBACK;
+	for (;;) {
+		const struct tok *t = peek(c);
+		if (is_term(t, st))
+			break;
+		if (KW(t, "NO")) {
+			no = true;
+		} else if (KW(t, "AND") || KW(t, "CHAIN")) {
+			no = false;
+		} else if (KW(t, "RELEASE")) {
+			release = !no;
+			no = false;
+		} else {
+			malformed(c, st, "malformed transaction statement");
+			break;
+		}
+		skip(c);
+	}
+	if (release)
+		unsafe(c, st, SQL_REASON_TRANSACTION, commit ? "COMMIT RELEASE" :
+		       "ROLLBACK RELEASE", commit ? SQL_FACT_COMMITS : 0);
+	else
+		safe(c, st, SQL_REASON_TRANSACTION, commit ? "COMMIT" : "ROLLBACK",
+		     commit ? SQL_FACT_COMMITS : 0);
+	return HEAD_DONE;
+}
+
+/* START TRANSACTION ..., START/STOP SLAVE|REPLICA|GROUP_REPLICATION */
+static int head_start(struct ctx *c, struct stmt *st, const struct verb *v)
+{
+	static const char opts[][12] = {
+		"READ", "ONLY", "WRITE", "WITH", "CONSISTENT", "SNAPSHOT",
+	};
+	bool start = v->what[2] == 'A';
+	const struct tok *t = peek(c);
+
+	if (start && KW(t, "TRANSACTION")) {
+		skip(c);
+		txn_begin(c, st, "START TRANSACTION");
+		if (!only_words(c, st, opts, sizeof opts / sizeof opts[0]))
+			malformed(c, st, "malformed transaction statement");
+	} else if (KW(t, "SLAVE") || KW(t, "ALL")) {
+		implicit(c, st, SQL_REASON_WRITE, start ? "START SLAVE" : "STOP SLAVE",
+			 SQL_FACT_WRITE);
+	} else if (KW(t, "REPLICA")) {
+		implicit(c, st, SQL_REASON_WRITE, start ? "START REPLICA" :
+			 "STOP REPLICA", SQL_FACT_WRITE);
+	} else if (KW(t, "GROUP_REPLICATION")) {
+		implicit(c, st, SQL_REASON_WRITE, start ? "START GROUP_REPLICATION" :
+			 "STOP GROUP_REPLICATION", SQL_FACT_WRITE);
+	} else {
+		unsafe(c, st, SQL_REASON_WRITE, v->what, SQL_FACT_WRITE);
+	}
+	return HEAD_DONE;
+}
+
+/* CREATE/ALTER/DROP: skip modifiers (OR REPLACE, DEFINER = x@y,
+ * ALGORITHM = x, TEMPORARY, UNIQUE, ...) up to the object word. */
+static int head_ddl(struct ctx *c, struct stmt *st, const struct verb *v)
+{
+	const char *what = v->what;
+	bool temp = false;
+
+	for (int i = 0; i < 32; i++) {
+		const struct tok *t = peek(c);
+		if (t->type == T_WORD) {
+			long o = FIND(ddl_objects, t->p, t->n);
+			if (o >= 0) {
+				what = ddl_what[v->arg][o];
+				/* a body with BEGIN ... ; ... END follows */
+				if (KW(t, "EVENT") || KW(t, "FUNCTION") ||
+				    KW(t, "PACKAGE") || KW(t, "PROCEDURE") ||
+				    KW(t, "TRIGGER"))
+					st->fl |= SF_PROG;
+				st->fl |= SF_NAME_NEXT;
+				skip(c);
+				break;
+			}
+			if (KW(t, "TEMPORARY"))
+				temp = true;
+			if (v->arg == DDL_DROP && KW(t, "PREPARE")) {
+				skip(c);
+				unsafe(c, st, SQL_REASON_SESSION, "DROP PREPARE",
+				       SQL_FACT_CHANGES_SESSION);
+				return HEAD_DONE;
+			}
+		} else if (t->type != T_STRING && t->type != T_QIDENT &&
+			   !is_punct(t, '=') && !is_punct(t, '@') &&
+			   !is_punct(t, '.')) {
+			break;
+		}
+		skip(c);
+	}
+	if (temp && v->arg != DDL_ALTER)
+		unsafe(c, st, SQL_REASON_SESSION, v->arg == DDL_CREATE ?
+		       "CREATE TEMPORARY TABLE" : "DROP TEMPORARY TABLE",
+		       SQL_FACT_CHANGES_SESSION);
+	else
+		implicit(c, st, SQL_REASON_WRITE, what, SQL_FACT_WRITE);
+	return HEAD_DONE;
+}
+
+/* EXPLAIN/DESCRIBE [EXTENDED|PARTITIONS|FORMAT=x] [ANALYZE] ... */
+static void skip_format(struct ctx *c)
+{
+	for (int i = 0; i < 8; i++) {
+		if (ACCEPT(c, "EXTENDED") || ACCEPT(c, "PARTITIONS"))
+			continue;
+		if (!ACCEPT(c, "FORMAT"))
+			return;
+		if (is_punct(peek(c), '='))
+			skip(c);
+		if (peek(c)->type == T_WORD || peek(c)->type == T_STRING)
+			skip(c);
+	}
+}
+
+static int head_explain(struct ctx *c, struct stmt *st, const struct verb *v)
+{
+	skip_format(c);
+	if (ACCEPT(c, "ANALYZE")) {
+		/* it executes the statement: classify that one too */
+		unsafe(c, st, SQL_REASON_SIDE_EFFECT, "EXPLAIN ANALYZE",
+		       SQL_FACT_SIDE_EFFECT);
+		skip_format(c);
+		return HEAD_AGAIN;
+	}
+	safe(c, st, SQL_REASON_READ, v->what, 0);
+	return HEAD_DONE;
+}
+
+/* ANALYZE TABLE t (a write) or MariaDB's ANALYZE <statement> (executes). */
+static int head_analyze(struct ctx *c, struct stmt *st, const struct verb *v)
+{
+	if (!ACCEPT(c, "NO_WRITE_TO_BINLOG"))
+		ACCEPT(c, "LOCAL");
+	if (KW(peek(c), "TABLE") || KW(peek(c), "TABLES")) {
+		implicit(c, st, SQL_REASON_WRITE, v->what, SQL_FACT_WRITE);
+		return HEAD_DONE;
+	}
+	unsafe(c, st, SQL_REASON_SIDE_EFFECT, "ANALYZE", SQL_FACT_SIDE_EFFECT);
+	skip_format(c);
+	return HEAD_AGAIN;
+}
+
+static int head_show(struct ctx *c, struct stmt *st, const struct verb *v)
+{
+	const struct tok *t = peek(c);
+
+	/* these report on the previous statements of the lost session */
+	if (KW(t, "WARNINGS") || KW(t, "ERRORS") || KW(t, "COUNT") ||
+	    KW(t, "PROFILE") || KW(t, "PROFILES"))
+		unsafe(c, st, SQL_REASON_SESSION, KW(t, "WARNINGS") ? "SHOW WARNINGS" :
+		       KW(t, "ERRORS") ? "SHOW ERRORS" : KW(t, "COUNT") ?
+		       "SHOW COUNT(*)" : "SHOW PROFILE", SQL_FACT_DEPENDS_SESSION);
+	else
+		safe(c, st, SQL_REASON_READ, v->what, 0);
+	return HEAD_DONE;
+}
+
+/* Verbs whose `what` depends on the next word. */
+static int head_object(struct ctx *c, struct stmt *st, const struct verb *v)
+{
+	const struct tok *t = peek(c);
+	bool tables = KW(t, "TABLE") || KW(t, "TABLES");
+
+	switch (v->head) {
+	case H_CHANGE:
+		implicit(c, st, SQL_REASON_WRITE, KW(t, "MASTER") ? "CHANGE MASTER" :
+			 KW(t, "REPLICATION") ? "CHANGE REPLICATION" : "CHANGE",
+			 SQL_FACT_WRITE);
+		break;
+	case H_RENAME:
+		implicit(c, st, SQL_REASON_WRITE, KW(t, "USER") ? "RENAME USER" :
+			 tables ? "RENAME TABLE" : "RENAME", SQL_FACT_WRITE);
+		break;
+	case H_INSTALL: {
+		bool in = v->what[0] == 'I';
+		implicit(c, st, SQL_REASON_WRITE,
+			 KW(t, "PLUGIN") ? (in ? "INSTALL PLUGIN" : "UNINSTALL PLUGIN") :
+			 KW(t, "SONAME") ? (in ? "INSTALL SONAME" : "UNINSTALL SONAME") :
+			 KW(t, "COMPONENT") ? (in ? "INSTALL COMPONENT" :
+					       "UNINSTALL COMPONENT") : v->what,
+			 SQL_FACT_WRITE);
+		break;
+	}
+	case H_LOAD:
+		if (KW(t, "INDEX"))
+			implicit(c, st, SQL_REASON_WRITE, "LOAD INDEX", SQL_FACT_WRITE);
+		else
+			unsafe(c, st, SQL_REASON_WRITE, KW(t, "DATA") ? "LOAD DATA" :
+			       KW(t, "XML") ? "LOAD XML" : "LOAD", SQL_FACT_WRITE);
+		break;
+	case H_LOCK: {
+		bool lock = v->what[0] == 'L';
+		if (tables)
+			implicit(c, st, SQL_REASON_SESSION, lock ? "LOCK TABLES" :
+				 "UNLOCK TABLES", SQL_FACT_CHANGES_SESSION);
+		else if (KW(t, "INSTANCE"))
+			unsafe(c, st, SQL_REASON_SESSION, lock ? "LOCK INSTANCE" :
+			       "UNLOCK INSTANCE", SQL_FACT_CHANGES_SESSION);
+		else
+			malformed(c, st, "unknown statement");
+		break;
+	}
+	case H_TABLEVERB:
+		implicit(c, st, SQL_REASON_WRITE, v->what, SQL_FACT_WRITE);
+		break;
+	case H_RELEASE:
+		st->txn = SQL_TXN_SAVEPOINT;
+		if (KW(t, "SAVEPOINT"))
+			unsafe(c, st, SQL_REASON_TRANSACTION, "RELEASE SAVEPOINT", 0);
+		else
+			malformed(c, st, "unknown statement");
+		break;
+	case H_EXECUTE:
+		if (KW(t, "IMMEDIATE"))
+			unsafe(c, st, SQL_REASON_SIDE_EFFECT, "EXECUTE IMMEDIATE",
+			       SQL_FACT_SIDE_EFFECT);
+		else
+			unsafe(c, st, v->reason, v->what, v->facts);
+		break;
+	case H_GET:
+		if (!ACCEPT(c, "CURRENT"))
+			ACCEPT(c, "STACKED");
+		if (KW(peek(c), "DIAGNOSTICS"))
+			unsafe(c, st, v->reason, v->what, v->facts);
+		else
+			malformed(c, st, "unknown statement");
+		break;
+	default:
+		break;
+	}
+	return HEAD_DONE;
+}
+
+/* SET autocommit = <value>: anything but a literal 0/OFF/FALSE may turn
+ * autocommit on, which commits. */
+static void set_autocommit(struct ctx *c, struct stmt *st)
+{
+	const struct tok *t = peek(c);
+
+	if ((t->type == T_NUM && t->n == 1 && t->p[0] == '0') ||
+	    KW(t, "OFF") || KW(t, "FALSE")) {
+		skip(c);
+		t = peek(c);
+		if (is_term(t, st) || is_punct(t, ','))
+			return;
+	}
+	commits(c, st);
+}
+
+static bool is_assign(const struct tok *t)
+{
+	return t->type == T_ASSIGN || is_punct(t, '=');
+}
+
+/* The target of one SET assignment, already taken as t. */
+static bool set_target(struct ctx *c, struct stmt *st, const struct tok *t,
+		       unsigned char scope, bool *autocommit)
+{
+	if (t->type == T_SYSVAR)
+		scope = t->scope;
+	if (t->type == T_UVAR) {
+		safe(c, st, SQL_REASON_SESSION, "SET @user variable",
+		     SQL_FACT_CHANGES_SESSION);
+		return true;
+	}
+	if (t->type != T_SYSVAR && t->type != T_WORD && t->type != T_QIDENT)
+		return false;
+	if (scope == S_GLOBAL || scope == S_PERSIST) {
+		unsafe(c, st, SQL_REASON_WRITE, scope == S_GLOBAL ? "SET GLOBAL" :
+		       "SET PERSIST", SQL_FACT_WRITE);
+	} else if (scope == S_UNKNOWN) {
+		return false;
+	} else {
+		*autocommit = IS(t->p, t->n, "AUTOCOMMIT");
+		safe(c, st, SQL_REASON_SESSION, *autocommit ? "SET autocommit" :
+		     "SET", SQL_FACT_CHANGES_SESSION);
+	}
+	/* structured variable: keycache.key_buffer_size */
+	while (t->type != T_SYSVAR && is_punct(peek(c), '.')) {
+		skip(c);
+		if (peek(c)->type != T_WORD && peek(c)->type != T_QIDENT)
+			return false;
+		skip(c);
+	}
+	return true;
+}
+
+/* SET [GLOBAL|SESSION|...] a = x, @b = y, NAMES ..., ... */
+static int set_list(struct ctx *c, struct stmt *st, const struct tok *pre)
+{
+	for (;;) {
+		struct tok t;
+		unsigned char scope = S_SESSION;
+		bool autocommit = false;
+
+		if (pre) {
+			t = *pre;
+			pre = NULL;
+		} else {
+			if (is_term(peek(c), st))
+				break;
+			t = *peek(c);
+			skip(c);
+		}
+		if (t.type == T_WORD && scope_of(t.p, t.n) != S_UNKNOWN &&
+		    !is_assign(peek(c)) && !is_term(peek(c), st)) {
+			scope = scope_of(t.p, t.n);
+			t = *peek(c);
+			skip(c);
+		}
+		if (KW(&t, "TRANSACTION")) {
+			if (scope == S_GLOBAL || scope == S_PERSIST)
+				unsafe(c, st, SQL_REASON_WRITE, "SET GLOBAL", SQL_FACT_WRITE);
+			else
+				safe(c, st, SQL_REASON_SESSION, "SET TRANSACTION",
+				     SQL_FACT_CHANGES_SESSION);
+			return HEAD_DONE;
+		}
+		if (KW(&t, "NAMES") || KW(&t, "CHARSET") ||
+		    (KW(&t, "CHARACTER") && ACCEPT(c, "SET"))) {
+			safe(c, st, SQL_REASON_SESSION, KW(&t, "NAMES") ? "SET NAMES" :
+			     "SET CHARACTER SET", SQL_FACT_CHANGES_SESSION);
+		} else {
+			if (!set_target(c, st, &t, scope, &autocommit) ||
+			    !is_assign(peek(c)))
+				break;
+			skip(c);
+			if (autocommit)
+				set_autocommit(c, st);
+		}
+		if (scan(c, st, UNTIL_COMMA) != STOP_COMMA)
+			return HEAD_DONE;
+	}
+	malformed(c, st, "malformed SET");
+	return HEAD_DONE;
+}
+
+/* MariaDB: SET STATEMENT a = x [, ...] FOR <statement> */
+static int set_statement(struct ctx *c, struct stmt *st)
+{
+	for (;;) {
+		if (peek(c)->type != T_WORD)
+			break;
+		skip(c);
+		if (!is_assign(peek(c)))
+			break;
+		skip(c);
+		int r = scan(c, st, UNTIL_COMMA | UNTIL_FOR);
+		if (r == STOP_FOR)
+			return HEAD_AGAIN;
+		if (r != STOP_COMMA)
+			break;
+	}
+	malformed(c, st, "malformed SET STATEMENT");
+	return HEAD_DONE;
+}
+
+static int head_set(struct ctx *c, struct stmt *st)
+{
+	const struct tok *t = peek(c);
+
+	if (KW(t, "STATEMENT")) {
+		skip(c);
+		return set_statement(c, st);
+	}
+	if (KW(t, "PASSWORD")) {
+		implicit(c, st, SQL_REASON_WRITE, "SET PASSWORD", SQL_FACT_WRITE);
+		return HEAD_DONE;
+	}
+	if (KW(t, "ROLE")) {
+		safe(c, st, SQL_REASON_SESSION, "SET ROLE", SQL_FACT_CHANGES_SESSION);
+		return HEAD_DONE;
+	}
+	if (KW(t, "DEFAULT")) {
+		struct tok d = *t;
+		skip(c);
+		if (KW(peek(c), "ROLE")) {
+			implicit(c, st, SQL_REASON_WRITE, "SET DEFAULT ROLE",
+				 SQL_FACT_WRITE);
+			return HEAD_DONE;
+		}
+		return set_list(c, st, &d);
+	}
+	return set_list(c, st, NULL);
+}
+
+static int head_fixed(struct ctx *c, struct stmt *st, const struct verb *v)
+{
+	if (v->flags & F_SAFE) {
+		safe(c, st, v->reason, v->what, v->facts);
+	} else {
+		unsafe(c, st, v->reason, v->what, v->facts);
+		if (v->arg)
+			st->txn = v->arg;
+	}
+	if (v->flags & F_IC)
+		commits(c, st);
+	if (v->flags & F_NAME)
+		st->fl |= SF_NAME_NEXT;
+	return HEAD_DONE;
+}
+
+/* (SELECT ...) UNION (SELECT ...), ((WITH ...)) */
+static int head_parens(struct ctx *c, struct stmt *st)
+{
+	const struct tok *t;
+
+	while (is_punct(peek(c), '(')) {
+		skip(c);
+		st->depth++;
+	}
+	t = peek(c);
+	st->prev_type = T_PUNCT;
+	st->prev_ch = '(';
+	if (KW(t, "WITH")) {
+		skip(c);
+		st->cte = CTE_HEAD;
+		st->cte_depth = st->depth;
+	}
+	if (KW(t, "SELECT") || KW(t, "WITH") || KW(t, "VALUES") || KW(t, "TABLE"))
+		safe(c, st, SQL_REASON_READ, "SELECT", 0);
+	else
+		malformed(c, st, "unknown statement");
+	return HEAD_DONE;
+}
+
+static int head_verb(struct ctx *c, struct stmt *st, const struct verb *v)
+{
+	switch (v->head) {
+	case H_FIXED: return head_fixed(c, st, v);
+	case H_DDL: return head_ddl(c, st, v);
+	case H_ANALYZE: return head_analyze(c, st, v);
+	case H_BEGIN: return head_begin(c, st);
+	case H_COMMIT: return head_end_txn(c, st, true);
+	case H_ROLLBACK: return head_end_txn(c, st, false);
+	case H_COMPOUND: compound(c, st); return HEAD_DONE;
+	case H_EXPLAIN: return head_explain(c, st, v);
+	case H_SET: return head_set(c, st);
+	case H_SHOW: return head_show(c, st, v);
+	case H_START: return head_start(c, st, v);
+	case H_WITH:
+		st->cte = CTE_HEAD;
+		st->cte_depth = st->depth;
+		safe(c, st, SQL_REASON_READ, "SELECT", 0);
+		return HEAD_DONE;
+	default: return head_object(c, st, v);
+	}
+}
+
+static int head(struct ctx *c, struct stmt *st)
+{
+	struct tok t;
+	long v;
+
+	if (is_punct(peek(c), '('))
+		return head_parens(c, st);
+	if (peek(c)->type != T_WORD) {
+		malformed(c, st, "unknown statement");
+		return HEAD_DONE;
+	}
+	t = *peek(c);
+	skip(c);
+	set_prev(st, &t);
+	if (is_punct(peek(c), ':')) { /* label: BEGIN/LOOP/... */
+		compound(c, st);
+		return HEAD_DONE;
+	}
+	if (IS(t.p, t.n, "SELECT"))
+		return head_verb(c, st, &select_verb);
+	v = FIND(verbs, t.p, t.n);
+	if (v < 0) {
+		unsafe(c, st, SQL_REASON_UNKNOWN, "unknown statement", 0);
+		return HEAD_DONE;
+	}
+	return head_verb(c, st, &verbs[v]);
+}
+
+/* ---- 5. the driver ----------------------------------------------------- */
+
+static void finish(struct ctx *c, struct stmt *st, bool first)
+{
+	const struct tok *t = peek(c);
+
+	if (t->type == T_ERROR) {
+		unsafe(c, st, SQL_REASON_UNKNOWN, t->p, 0);
+		c->stop = true;
+	} else {
+		if (t->type == T_END)
+			c->stop = true;
+		if (st->depth)
+			unsafe(c, st, SQL_REASON_UNKNOWN, "unbalanced parentheses", 0);
+		if (st->cte)
+			unsafe(c, st, SQL_REASON_UNKNOWN, "WITH without a statement", 0);
+	}
+	skip(c);
+	if (!(st->fl & (SF_UNSAFE | SF_HAVE_SAFE)))
+		unsafe(c, st, SQL_REASON_UNKNOWN, "unknown statement", 0);
+	if (!(st->fl & SF_UNSAFE) && !c->have_safe) {
+		c->have_safe = true;
+		c->sreason = st->sreason;
+		c->swhat = st->swhat;
+	}
+	if (first)
+		c->out->txn = st->txn;
+}
+
+static void statement(struct ctx *c, bool first)
+{
+	struct stmt st;
+
+	memset(&st, 0, sizeof st);
+	c->out->statements++;
+	while (head(c, &st) == HEAD_AGAIN) {
+		st.prev_type = T_END;
+		st.k1 = st.k2 = K_NONE;
+	}
+	scan(c, &st, 0);
+	finish(c, &st, first);
+}
+
+void sql_classify(const char *text, size_t len, unsigned flags,
+		  struct sql_verdict *out)
+{
+	struct ctx c;
+
+	memset(&c, 0, sizeof c);
+	if (!text)
+		len = 0;
+	c.lx.p = text;
+	c.lx.end = text + len;
+	c.lx.last_end = NULL;
+	c.lx.esc = !(flags & SQL_NO_BACKSLASH_ESCAPES);
+	c.out = out;
+	out->safe = false;
+	out->txn = SQL_TXN_NONE;
+	out->reason = SQL_REASON_EMPTY;
+	out->what = "empty statement";
+	out->facts = 0;
+	out->statements = 0;
+	while (!c.stop) {
+		const struct tok *t = peek(&c);
+		if (t->type == T_END)
+			break;
+		if (t->type == T_SEMI) {
+			skip(&c);
+			continue;
+		}
+		if (t->type == T_ERROR) {
+			struct stmt st;
+			memset(&st, 0, sizeof st);
+			unsafe(&c, &st, SQL_REASON_UNKNOWN, t->p, 0);
+			break;
+		}
+		statement(&c, out->statements == 0);
+	}
+	if (out->statements > 1)
+		out->facts |= SQL_FACT_MULTI;
+	if (!c.unsafe && out->statements) {
+		out->safe = true;
+		out->reason = c.sreason;
+		out->what = c.swhat;
+	}
+}
+
+const char *sql_reason_name(enum sql_reason reason)
+{
+	switch (reason) {
+	case SQL_REASON_READ: return "read";
+	case SQL_REASON_EMPTY: return "empty";
+	case SQL_REASON_WRITE: return "write";
+	case SQL_REASON_TRANSACTION: return "transaction";
+	case SQL_REASON_SESSION: return "session";
+	case SQL_REASON_SIDE_EFFECT: return "side effect";
+	case SQL_REASON_LOCKING_READ: return "locking read";
+	case SQL_REASON_UNKNOWN: return "unknown";
+	}
+	return "unknown";
+}
