@@ -1,0 +1,360 @@
+/* sqlpipe - an ordinary "legacy" MySQL client with no knowledge of the shim.
+ *
+ * Reads one request per line on stdin and answers with exactly one line on
+ * stdout (flushed at once), so a test can drive it step by step:
+ *
+ *   SQL text            OK rows=<n> first=<v|NULL|->  /  OK affected=<n>  /  ERR <errno> <msg>
+ *   \commit \rollback \ping \autocommit 0|1 \selectdb DB \charset CS   OK / ERR
+ *   \close \connect     mysql_close / a new mysql_init + mysql_real_connect
+ *   \fork SQL           the child runs SQL on the inherited connection,
+ *                       prints CHILD OK.../CHILD ERR..., closes it, _exit(0);
+ *                       then the parent prints FORKED
+ *   \quit or EOF        mysql_close, exit 0
+ *
+ * Built twice: as a program, and with -DSQLPIPE_AS_MODULE as a shared object
+ * exporting sqlpipe_main() for tests/clients/dlhost.c. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <mysql.h>
+
+#ifdef SQLPIPE_AS_MODULE
+#define SQLPIPE_EXPORT __attribute__((visibility("default")))
+#else
+#define SQLPIPE_EXPORT
+#endif
+
+SQLPIPE_EXPORT int sqlpipe_main(int argc, char **argv);
+
+struct options {
+	const char *host, *socket, *user, *password, *db;
+	const char *charset, *init_command;
+	unsigned port;
+	bool reconnect;
+	bool use_mysql_query; /* --api query */
+};
+
+/* The connection; NULL after \close or a failed \connect. */
+static MYSQL *conn;
+
+static void reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void reply(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+/* Error messages must not break the one-line protocol. */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if (*s == '\n' || *s == '\r')
+			*s = ' ';
+}
+
+static void format_error(MYSQL *m, char *buf, size_t size)
+{
+	snprintf(buf, size, "ERR %u %s", mysql_errno(m), mysql_error(m));
+	one_line(buf);
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: sqlpipe [--host H] [--port N] [--socket S] [--user U]\n"
+		"               [--password P] [--database D] [--reconnect]\n"
+		"               [--charset CS] [--init-command SQL] [--api real|query]\n");
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{"host", required_argument, NULL, 'h'},
+		{"port", required_argument, NULL, 'P'},
+		{"socket", required_argument, NULL, 'S'},
+		{"user", required_argument, NULL, 'u'},
+		{"password", required_argument, NULL, 'p'},
+		{"database", required_argument, NULL, 'D'},
+		{"reconnect", no_argument, NULL, 'r'},
+		{"charset", required_argument, NULL, 'c'},
+		{"init-command", required_argument, NULL, 'i'},
+		{"api", required_argument, NULL, 'a'},
+		{"help", no_argument, NULL, 'H'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 1; /* may run inside a host that used getopt before */
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h': o->host = optarg; break;
+		case 'P': o->port = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'S': o->socket = optarg; break;
+		case 'u': o->user = optarg; break;
+		case 'p': o->password = optarg; break;
+		case 'D': o->db = optarg; break;
+		case 'r': o->reconnect = true; break;
+		case 'c': o->charset = optarg; break;
+		case 'i': o->init_command = optarg; break;
+		case 'a':
+			if (strcmp(optarg, "query") == 0)
+				o->use_mysql_query = true;
+			else if (strcmp(optarg, "real") != 0)
+				return -1;
+			break;
+		case 'H': usage(stdout); return 1;
+		default: return -1;
+		}
+	}
+	return optind == argc ? 0 : -1;
+}
+
+/* mysql_init + options + mysql_real_connect; on failure *err is filled. */
+static MYSQL *open_connection(const struct options *o, char *err, size_t size)
+{
+	MYSQL *m = mysql_init(NULL);
+
+	if (!m) {
+		snprintf(err, size, "ERR 2008 mysql_init failed");
+		return NULL;
+	}
+	if (o->reconnect) {
+		my_bool on = 1;
+		mysql_options(m, MYSQL_OPT_RECONNECT, &on);
+	}
+	if (o->charset)
+		mysql_options(m, MYSQL_SET_CHARSET_NAME, o->charset);
+	if (o->init_command)
+		mysql_options(m, MYSQL_INIT_COMMAND, o->init_command);
+	if (!mysql_real_connect(m, o->host, o->user, o->password, o->db, o->port,
+				o->socket, CLIENT_MULTI_STATEMENTS | CLIENT_MULTI_RESULTS)) {
+		format_error(m, err, size);
+		mysql_close(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* Describe one result (set or affected rows) into buf; -1 on error. */
+static int describe_result(MYSQL *m, char *buf, size_t size)
+{
+	MYSQL_RES *res = mysql_store_result(m);
+	MYSQL_ROW row;
+
+	if (!res) {
+		if (mysql_field_count(m) != 0) {
+			format_error(m, buf, size);
+			return -1;
+		}
+		snprintf(buf, size, "OK affected=%llu",
+			 (unsigned long long)mysql_affected_rows(m));
+		return 0;
+	}
+	row = mysql_fetch_row(res);
+	snprintf(buf, size, "OK rows=%llu first=%s",
+		 (unsigned long long)mysql_num_rows(res),
+		 !row ? "->" : row[0] ? row[0] : "NULL");
+	one_line(buf);
+	mysql_free_result(res);
+	return 0;
+}
+
+/* Run one statement text, consuming every result.  The line describes the
+ * first result, unless a later statement of the text failed. */
+static void run_sql(const struct options *o, const char *sql, char *buf, size_t size)
+{
+	int rc, more;
+
+	if (!conn) {
+		snprintf(buf, size, "ERR 2006 not connected (after \\close)");
+		return;
+	}
+	rc = o->use_mysql_query ? mysql_query(conn, sql)
+				: mysql_real_query(conn, sql, (unsigned long)strlen(sql));
+	if (rc != 0) {
+		format_error(conn, buf, size);
+		return;
+	}
+	if (describe_result(conn, buf, size) != 0)
+		return;
+	while ((more = mysql_next_result(conn)) == 0) {
+		char later[512];
+
+		if (describe_result(conn, later, sizeof(later)) != 0) {
+			snprintf(buf, size, "%s", later);
+			return;
+		}
+	}
+	if (more > 0)
+		format_error(conn, buf, size);
+}
+
+static void reply_status(int failed)
+{
+	char err[600];
+
+	if (!failed) {
+		reply("OK");
+		return;
+	}
+	format_error(conn, err, sizeof(err));
+	reply("%s", err);
+}
+
+/* \fork SQL: the child's line comes before the parent's FORKED. */
+static void do_fork(const struct options *o, const char *sql)
+{
+	char buf[1024];
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		reply("ERR %d fork: %s", errno, strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		run_sql(o, sql, buf, sizeof(buf));
+		reply("CHILD %s", buf);
+		if (conn)
+			mysql_close(conn);
+		_exit(0);
+	}
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	reply("FORKED");
+}
+
+static void do_connect(const struct options *o)
+{
+	char err[600];
+
+	if (conn)
+		mysql_close(conn);
+	conn = open_connection(o, err, sizeof(err));
+	if (conn)
+		reply("OK");
+	else
+		reply("%s", err);
+}
+
+static bool not_connected(void)
+{
+	if (conn)
+		return false;
+	reply("ERR 2006 not connected (after \\close)");
+	return true;
+}
+
+/* Backslash commands that map to one client library call. */
+static bool handle_api_command(const char *line)
+{
+	if (strcmp(line, "\\commit") == 0) {
+		if (!not_connected())
+			reply_status(mysql_commit(conn));
+	} else if (strcmp(line, "\\rollback") == 0) {
+		if (!not_connected())
+			reply_status(mysql_rollback(conn));
+	} else if (strcmp(line, "\\ping") == 0) {
+		if (!not_connected())
+			reply_status(mysql_ping(conn));
+	} else if (strncmp(line, "\\autocommit ", 12) == 0) {
+		if (!not_connected())
+			reply_status(mysql_autocommit(conn, atoi(line + 12) != 0));
+	} else if (strncmp(line, "\\selectdb ", 10) == 0) {
+		if (!not_connected())
+			reply_status(mysql_select_db(conn, line + 10));
+	} else if (strncmp(line, "\\charset ", 9) == 0) {
+		if (!not_connected())
+			reply_status(mysql_set_character_set(conn, line + 9));
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* Returns false when the program should end (\quit). */
+static bool handle_line(const struct options *o, const char *line)
+{
+	char buf[1024];
+
+	if (strcmp(line, "\\quit") == 0)
+		return false;
+	if (handle_api_command(line))
+		return true;
+	if (strcmp(line, "\\close") == 0) {
+		if (conn)
+			mysql_close(conn);
+		conn = NULL;
+		reply("OK");
+	} else if (strcmp(line, "\\connect") == 0) {
+		do_connect(o);
+	} else if (strncmp(line, "\\fork ", 6) == 0) {
+		do_fork(o, line + 6);
+	} else if (line[0] == '\\') {
+		reply("ERR 0 unknown command %s", line);
+	} else {
+		run_sql(o, line, buf, sizeof(buf));
+		reply("%s", buf);
+	}
+	return true;
+}
+
+static void read_loop(const struct options *o)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	while ((n = getline(&line, &cap, stdin)) >= 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (!handle_line(o, line))
+			break;
+	}
+	free(line);
+}
+
+int sqlpipe_main(int argc, char **argv)
+{
+	struct options o;
+	char err[600];
+	int rc = parse_options(argc, argv, &o);
+
+	if (rc != 0) {
+		if (rc < 0)
+			usage(stderr);
+		return rc < 0 ? 64 : 0;
+	}
+	conn = open_connection(&o, err, sizeof(err));
+	if (!conn) {
+		/* "ERR <errno> <message>" -> "CONNECT_ERR <errno> <message>" */
+		reply("CONNECT_%s", err);
+		return 2;
+	}
+	read_loop(&o);
+	if (conn)
+		mysql_close(conn);
+	conn = NULL;
+	return 0;
+}
+
+#ifndef SQLPIPE_AS_MODULE
+int main(int argc, char **argv)
+{
+	return sqlpipe_main(argc, argv);
+}
+#endif

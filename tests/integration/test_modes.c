@@ -1,0 +1,102 @@
+/* Scenarios D and H: MYSQL_RECONNECT=off and =observe, a bad setting, and
+ * giving up when the server stays away. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "support.h"
+
+TestSuite(modes, .init = mrt_setup, .fini = mrt_teardown, .timeout = 120);
+
+/* A client (with the shim and extra_env) whose connection was just killed. */
+static struct client *killed_client(const char *const *extra_env)
+{
+	struct client *c = sqlpipe_start(WITH_SHIM, extra_env, NULL);
+
+	client_ok(c, "SELECT 1");
+	kill_and_wait(client_connection_id(c));
+	return c;
+}
+
+/* off = pure pass-through: the program sees the error, nothing is logged. */
+Test(modes, off_passes_the_fault_through)
+{
+	static const char *const env[] = {"MYSQL_RECONNECT=off", NULL};
+	struct client *c = killed_client(env);
+	char *log;
+
+	assert_lost_error(client_ask(c, "SELECT 2"), "MYSQL_RECONNECT=off");
+	cr_assert_eq(client_finish(c), 0);
+	log_barrier();
+	log = log_find("mysql-reconnect", NULL);
+	cr_assert(log == NULL, "MYSQL_RECONNECT=off logged: %s", log);
+}
+
+/* observe = detect and log, change nothing. */
+Test(modes, observe_logs_but_changes_nothing)
+{
+	static const char *const env[] = {"MYSQL_RECONNECT=observe", NULL};
+	struct client *c = killed_client(env);
+	char p[32], *line;
+
+	assert_lost_error(client_ask(c, "SELECT 2"), "MYSQL_RECONNECT=observe");
+	line = log_wait("event=connection_lost", "mode=observe",
+			pid_needle(p, sizeof(p), c->pid), NULL);
+	free(line);
+	cr_assert_eq(client_finish(c), 0);
+	log_barrier();
+	cr_assert_eq(log_count("event=reconnected", p, NULL), 0, "observe must not reconnect");
+	cr_assert_eq(log_count("event=statement_retried", p, NULL), 0, "observe must not retry");
+}
+
+/* The control for both: the same fault without the shim. */
+Test(modes, kill_noshim)
+{
+	struct client *c = sqlpipe_start(NO_SHIM, NULL, NULL);
+
+	client_ok(c, "SELECT 1");
+	kill_and_wait(client_connection_id(c));
+	assert_lost_error(client_ask(c, "SELECT 2"), "without the shim");
+	client_finish(c);
+}
+
+/* A bad value is reported once and the default is used. */
+Test(modes, bad_attempts_value_uses_default)
+{
+	static const char *const env[] = {"MYSQL_RECONNECT_ATTEMPTS=banana", NULL};
+	struct client *c = killed_client(env);
+	char p[32], *line;
+
+	cr_assert_str_eq(client_ask(c, "SELECT 2"), "OK rows=1 first=2",
+			 "recovery must still work with the default");
+	pid_needle(p, sizeof(p), c->pid);
+	line = log_wait("event=config_invalid", "variable=MYSQL_RECONNECT_ATTEMPTS", NULL);
+	cr_assert(strstr(line, " value=banana ") != NULL, "value missing: %s", line);
+	cr_assert(strstr(line, "default=12") != NULL, "default missing: %s", line);
+	free(line);
+	assert_recovery_logged(c->pid);
+	cr_assert_eq(client_finish(c), 0);
+	log_barrier();
+	cr_assert_eq(log_count("event=config_invalid", "variable=MYSQL_RECONNECT_ATTEMPTS", NULL),
+		     1, "config_invalid must be logged once");
+}
+
+/* The server stays down longer than the budget: the program gets the error. */
+Test(modes, gives_up_when_budget_is_spent)
+{
+	static const char *const env[] = {"MYSQL_RECONNECT_ATTEMPTS=3",
+					  "MYSQL_RECONNECT_BUDGET_MS=1500", NULL};
+	struct client *c = sqlpipe_start(WITH_SHIM, env, NULL);
+	const char *r;
+	char p[32];
+
+	client_ok(c, "SELECT 1");
+	server_ctl("stop");
+	r = client_ask(c, "SELECT 2");
+	cr_assert(strncmp(r, "ERR ", 4) == 0, "after giving up the program gets the error: %s", r);
+	free(log_wait("event=gave_up", pid_needle(p, sizeof(p), c->pid), NULL));
+	server_ctl("start");
+	client_finish(c);
+}

@@ -1,0 +1,120 @@
+/* Scenario A: a read loop (autocommit SELECTs) survives a KILL, wait_timeout
+ * expiry, a server restart and a server crash without noticing; without the
+ * shim the same fault reaches the program. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "support.h"
+
+TestSuite(reads, .init = mrt_setup, .fini = mrt_teardown, .timeout = 120);
+
+enum kind { SQLPIPE, DLHOST, QUERY_API };
+enum fault { KILL, WAIT_TIMEOUT, RESTART, CRASH };
+
+static struct client *start_reader(enum kind kind, enum shim_mode mode)
+{
+	static const char *const query_api[] = {"--api", "query", NULL};
+
+	switch (kind) {
+	case DLHOST: return dlhost_start(mode, NULL, NULL);
+	case QUERY_API: return sqlpipe_start(mode, NULL, query_api);
+	case SQLPIPE: break;
+	}
+	return sqlpipe_start(mode, NULL, NULL);
+}
+
+/* Server down while the statement is pending: with the shim, the statement
+ * waits (reconnect_failed is logged) until the server is back. */
+static const char *restart_under(struct client *c, bool shim)
+{
+	char p[32];
+	const char *r;
+
+	server_ctl("stop");
+	client_send(c, "SELECT 2");
+	if (!shim) {
+		r = client_read(c, MRT_REPLY_TIMEOUT_MS);
+		server_ctl("start");
+		cr_assert(r != NULL, "no response while the server was down");
+		return r;
+	}
+	free(log_wait("event=reconnect_failed", pid_needle(p, sizeof(p), c->pid), NULL));
+	server_ctl("start");
+	r = client_read(c, MRT_REPLY_TIMEOUT_MS);
+	cr_assert(r != NULL, "no response after the server came back");
+	return r;
+}
+
+/* Inject the fault; return the response to the first SELECT after it. */
+static const char *inject(struct client *c, enum fault fault, bool shim)
+{
+	unsigned long id;
+
+	switch (fault) {
+	case KILL:
+		kill_and_wait(client_connection_id(c));
+		break;
+	case WAIT_TIMEOUT:
+		/* The session took wait_timeout=2 at connect; new ones get the default. */
+		id = client_connection_id(c);
+		restore_global_wait_timeout();
+		wait_connection_gone(id);
+		break;
+	case RESTART:
+		return restart_under(c, shim);
+	case CRASH:
+		server_ctl("kill9");
+		server_ctl("start");
+		break;
+	}
+	return client_ask(c, "SELECT 2");
+}
+
+static void read_scenario(enum kind kind, enum fault fault, enum shim_mode mode)
+{
+	bool shim = mode != NO_SHIM;
+	struct client *c;
+	const char *r;
+
+	if (fault == WAIT_TIMEOUT)
+		set_global_wait_timeout(2);
+	c = start_reader(kind, mode);
+	client_ok(c, "SELECT 1");
+	r = inject(c, fault, shim);
+	if (!shim) {
+		assert_lost_error(r, "without the shim the fault must reach the program");
+		client_finish(c);
+		return;
+	}
+	cr_assert(strcmp(r, "OK rows=1 first=2") == 0,
+		  "with the shim the fault must be invisible, got \"%s\"", r);
+	cr_assert_str_eq(client_ok(c, "SELECT 3"), "OK rows=1 first=3");
+	assert_recovery_logged(c->pid);
+	cr_assert_eq(client_finish(c), 0, "client exit status");
+}
+
+Test(reads, kill_noshim) { read_scenario(SQLPIPE, KILL, NO_SHIM); }
+Test(reads, kill_shim) { read_scenario(SQLPIPE, KILL, WITH_SHIM); }
+Test(reads, wait_timeout_noshim) { read_scenario(SQLPIPE, WAIT_TIMEOUT, NO_SHIM); }
+Test(reads, wait_timeout_shim) { read_scenario(SQLPIPE, WAIT_TIMEOUT, WITH_SHIM); }
+Test(reads, restart_noshim) { read_scenario(SQLPIPE, RESTART, NO_SHIM); }
+Test(reads, restart_shim) { read_scenario(SQLPIPE, RESTART, WITH_SHIM); }
+Test(reads, crash_noshim) { read_scenario(SQLPIPE, CRASH, NO_SHIM); }
+Test(reads, crash_shim) { read_scenario(SQLPIPE, CRASH, WITH_SHIM); }
+
+/* The client library loaded RTLD_LOCAL by a host that does not link it. */
+Test(reads, dlhost_kill_noshim) { read_scenario(DLHOST, KILL, NO_SHIM); }
+Test(reads, dlhost_kill_shim) { read_scenario(DLHOST, KILL, WITH_SHIM); }
+Test(reads, dlhost_wait_timeout_noshim) { read_scenario(DLHOST, WAIT_TIMEOUT, NO_SHIM); }
+Test(reads, dlhost_wait_timeout_shim) { read_scenario(DLHOST, WAIT_TIMEOUT, WITH_SHIM); }
+Test(reads, dlhost_restart_noshim) { read_scenario(DLHOST, RESTART, NO_SHIM); }
+Test(reads, dlhost_restart_shim) { read_scenario(DLHOST, RESTART, WITH_SHIM); }
+
+/* mysql_query() instead of mysql_real_query(). */
+Test(reads, query_api_kill_noshim) { read_scenario(QUERY_API, KILL, NO_SHIM); }
+Test(reads, query_api_kill_shim) { read_scenario(QUERY_API, KILL, WITH_SHIM); }
+Test(reads, query_api_wait_timeout_noshim) { read_scenario(QUERY_API, WAIT_TIMEOUT, NO_SHIM); }
+Test(reads, query_api_wait_timeout_shim) { read_scenario(QUERY_API, WAIT_TIMEOUT, WITH_SHIM); }

@@ -1,0 +1,114 @@
+/* Scenario E: eight threads, each with its own connection, all killed twice
+ * while they run their read loops. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <criterion/criterion.h>
+
+#include "support.h"
+
+TestSuite(threads, .init = mrt_setup, .fini = mrt_teardown, .timeout = 120);
+
+#define NTHREADS 8
+
+static void pause_briefly(void)
+{
+	struct timespec ts = {0, 20 * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+static bool was_killed(unsigned long id, const unsigned long *killed, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (killed[i] == id)
+			return true;
+	return false;
+}
+
+/* Poll until NTHREADS app connections exist and none is a killed one. */
+static void wait_all_back(const unsigned long *killed, int nkilled)
+{
+	unsigned long ids[64];
+	int n, i, fresh;
+	time_t deadline = time(NULL) + MRT_TIMEOUT_MS / 1000;
+
+	for (;;) {
+		n = app_connection_ids(ids, 64);
+		for (i = 0, fresh = 0; i < n; i++)
+			fresh += !was_killed(ids[i], killed, nkilled);
+		if (fresh >= NTHREADS)
+			return;
+		cr_assert(time(NULL) < deadline, "only %d of %d connections came back", fresh,
+			  NTHREADS);
+		pause_briefly();
+	}
+}
+
+/* Parse "TOTAL ok=<n> err=<n>". */
+static void parse_total(const char *line, unsigned long *ok, unsigned long *err)
+{
+	cr_assert(sscanf(line, "TOTAL ok=%lu err=%lu", ok, err) == 2, "bad total line: %s", line);
+}
+
+/* Send stop, collect the per-thread lines and the total. */
+static void stop_threads(struct client *c, unsigned long *ok, unsigned long *err)
+{
+	const char *line;
+	int i;
+
+	client_send(c, "stop");
+	for (i = 0; i < NTHREADS; i++) {
+		line = client_read(c, MRT_TIMEOUT_MS);
+		cr_assert(line && strncmp(line, "thread ", 7) == 0, "thread line %d: %s", i,
+			  line ? line : "(none)");
+		cr_log_info("%s", line);
+	}
+	line = client_read(c, MRT_TIMEOUT_MS);
+	cr_assert(line != NULL, "no TOTAL line");
+	parse_total(line, ok, err);
+	cr_assert_eq(client_finish(c), 0);
+}
+
+Test(threads, kill_all_twice_shim)
+{
+	struct client *c = threads_start(WITH_SHIM, NTHREADS);
+	unsigned long killed[128], ok, err;
+	int n = 0, round;
+
+	for (round = 0; round < 2; round++) {
+		int k = kill_all_app_connections(killed + n, 64);
+
+		cr_assert_geq(k, NTHREADS, "round %d: only %d connections to kill", round, k);
+		n += k;
+		wait_all_back(killed, n);
+	}
+	stop_threads(c, &ok, &err);
+	cr_assert_eq(err, 0, "threads saw %lu errors with the shim", err);
+	cr_assert_gt(ok, 0);
+}
+
+Test(threads, kill_all_noshim)
+{
+	struct client *c = threads_start(NO_SHIM, NTHREADS);
+	unsigned long killed[64], ok = 0, err = 0;
+	time_t deadline;
+
+	cr_assert_geq(kill_all_app_connections(killed, 64), NTHREADS);
+	/* Poll the running totals until the threads have hit the dead connections. */
+	deadline = time(NULL) + MRT_TIMEOUT_MS / 1000;
+	while (err == 0) {
+		const char *line = client_ask(c, "stats");
+
+		parse_total(line, &ok, &err);
+		cr_assert(time(NULL) < deadline, "no thread saw an error without the shim");
+		if (err == 0)
+			pause_briefly();
+	}
+	stop_threads(c, &ok, &err);
+	cr_assert_gt(err, 0, "without the shim the threads must see errors");
+}
