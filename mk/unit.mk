@@ -36,3 +36,17 @@ test-unit: $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn $(B)/test
 	TSAN_OPTIONS=halt_on_error=1 $(B)/tests/stress-conn-tsan
 
 TEST_TARGETS += test-unit
+
+# The shim itself built with sanitizers, for integration runs that preload
+# the sanitizer runtime first (LD_PRELOAD="$(gcc -print-file-name=libasan.so) ...").
+SAN_VARIANTS := asan tsan
+SAN_FLAGS_asan := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+SAN_FLAGS_tsan := -fsanitize=thread
+
+$(B)/asan/libmysqlreconnect.so $(B)/tsan/libmysqlreconnect.so: $(B)/%/libmysqlreconnect.so: $(SHIM_SRCS) $(wildcard shim/*.h) shim/exports.map
+	@mkdir -p $(dir $@)
+	$(CC) $(SHIM_CFLAGS) -O1 $(SAN_FLAGS_$*) -shared -o $@ $(SHIM_SRCS) \
+	    -Wl,--version-script=shim/exports.map -ldl -lpthread
+
+.PHONY: sanitizer-shims
+sanitizer-shims: $(B)/asan/libmysqlreconnect.so $(B)/tsan/libmysqlreconnect.so
