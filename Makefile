@@ -78,7 +78,7 @@ test:
 	$(MAKE) --no-print-directory $(TEST_LATE_TARGETS)
 
 bench:
-	tools/install-deps test
+	tools/install-deps bench
 	$(MAKE) --no-print-directory all
 	$(MAKE) --no-print-directory $(BENCH_TARGETS)
 

@@ -11,15 +11,16 @@ enum lost_kind policy_lost_kind(unsigned err, bool server_is_mysql)
 {
 	switch (err) {
 	case CR_SERVER_GONE_ERROR:
+		return LOST_NOT_SENT;
 	case CR_SERVER_LOST:
 	case CR_SERVER_LOST_EXTENDED:
 	case ER_CONNECTION_KILLED:
 	case ER_SERVER_SHUTDOWN:
-		return LOST_RESENDABLE;
+		return LOST_IN_FLIGHT;
 	case ER_NET_PACKET_TOO_LARGE:
 		return LOST_BY_STATEMENT;
 	case MYSQL_CLIENT_INTERACTION_TIMEOUT:
-		return server_is_mysql ? LOST_RESENDABLE : LOST_NONE;
+		return server_is_mysql ? LOST_NOT_SENT : LOST_NONE;
 	default:
 		return LOST_NONE;
 	}
@@ -77,16 +78,30 @@ enum loss_action policy_on_loss(enum lost_kind kind, bool in_transaction,
 		*why = "in_transaction";
 		return ACTION_TRANSACTION_LOST;
 	}
+	return policy_may_send_again(kind, call, why) ? ACTION_RESEND : ACTION_RETURN_ERROR;
+}
+
+bool policy_may_send_again(enum lost_kind kind, const struct call_facts *call,
+			   const char **why)
+{
 	if (kind == LOST_BY_STATEMENT) {
 		*why = "statement_broke_connection";
-		return ACTION_RETURN_ERROR;
+		return false;
+	}
+	if (kind == LOST_NOT_SENT && call->depends_on_session) {
+		*why = "depends_on_lost_session";
+		return false;
+	}
+	if (kind == LOST_NOT_SENT) {
+		*why = "never_reached_server";
+		return true;
 	}
 	if (!call->safe) {
 		*why = "unsafe_statement";
-		return ACTION_RETURN_ERROR;
+		return false;
 	}
 	*why = "safe_statement";
-	return ACTION_RESEND;
+	return true;
 }
 
 enum lost_txn_action policy_in_lost_transaction(const struct call_facts *call)

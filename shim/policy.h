@@ -8,12 +8,16 @@
 #include "config.h"
 
 enum lost_kind {
-	LOST_NONE,      /* not a lost connection: the error is the program's */
-	LOST_RESENDABLE,/* lost; the statement may be re-sent if it is safe */
+	LOST_NONE,         /* not a lost connection: the error is the program's */
+	LOST_NOT_SENT,     /* lost before the statement reached the server */
+	LOST_IN_FLIGHT,    /* lost after sending: it may have been executed */
 	LOST_BY_STATEMENT, /* the statement itself broke it (packet too large) */
 };
 
-/* 4031 is ER_CLIENT_INTERACTION_TIMEOUT only on a MySQL server. */
+/* 2006: the client library found the connection dead before or while
+ * writing the command, so the server cannot have executed it.  4031
+ * (ER_CLIENT_INTERACTION_TIMEOUT, only on a MySQL server) is the server's
+ * notice that it closed an idle connection before reading the statement. */
 enum lost_kind policy_lost_kind(unsigned err, bool server_is_mysql);
 
 /* Reconnect errors that retrying cannot fix (access denied, unknown db ...). */
@@ -29,6 +33,7 @@ struct call_facts {
 	bool safe;       /* may be re-sent outside a transaction */
 	bool commits;    /* COMMIT, BEGIN or an implicit commit */
 	bool rolls_back; /* ROLLBACK (or change_user) */
+	bool depends_on_session; /* reads state of the lost session */
 };
 
 enum loss_action {
@@ -38,7 +43,13 @@ enum loss_action {
 	ACTION_ROLLBACK_FRESH,  /* transaction gone and it asked to roll back: reconnect, run it */
 };
 
-/* The connection was lost during a call that may have reached the server. */
+/* Outside a transaction: may the call run on the fresh connection?  A
+ * statement that never reached the server may, unless it reads state of
+ * the lost session; one that may have been executed only if it is safe. */
+bool policy_may_send_again(enum lost_kind kind, const struct call_facts *call,
+			   const char **why);
+
+/* The connection was lost during a call. */
 enum loss_action policy_on_loss(enum lost_kind kind, bool in_transaction,
 				const struct call_facts *call, const char **why);
 

@@ -289,10 +289,15 @@ static void touch(struct conn *c)
 	c->last_used_ms = clock_coarse_ms();
 }
 
-static int resend(struct incident *inc, const struct request *r, int rc)
+/* Reconnect and send r again, as long as each loss allows it: a write that
+ * never reached the server is sent once more, but if that send is lost in
+ * flight it is not sent a third time. */
+static int resend(struct incident *inc, const struct request *r, const struct call_facts *facts,
+		  int rc)
 {
 	for (unsigned sends = 1;; sends++) {
 		enum lost_kind kind;
+		const char *why;
 
 		if (!reconnect(inc))
 			return rc;
@@ -308,13 +313,15 @@ static int resend(struct incident *inc, const struct request *r, int rc)
 			emit_with_error(inc, LOG_NOTICE, "statement_retried", "failed", NULL, 0);
 			return rc;
 		}
-		if (kind == LOST_BY_STATEMENT || sends >= RESENDS_MAX) {
+		if (!policy_may_send_again(kind, facts, &why) || sends >= RESENDS_MAX) {
 			emit_with_error(inc, LOG_ERR, "gave_up", "error_returned",
-					"statement_keeps_losing_connection", 0);
+					sends >= RESENDS_MAX ? "statement_keeps_losing_connection"
+							     : why,
+					0);
 			mark(inc, CONN_DEAD);
 			return rc;
 		}
-		emit_with_error(inc, LOG_WARNING, "statement_retried", "lost_again", NULL, 0);
+		emit_with_error(inc, LOG_WARNING, "statement_retried", "lost_again", why, 0);
 	}
 }
 
@@ -337,7 +344,7 @@ static const char *plan_name(enum loss_action action)
 {
 	switch (action) {
 	case ACTION_RESEND:
-		return "reconnect_and_resend";
+		return "reconnect_and_send_again";
 	case ACTION_ROLLBACK_FRESH:
 		return "reconnect_and_rollback";
 	case ACTION_TRANSACTION_LOST:
@@ -349,11 +356,11 @@ static const char *plan_name(enum loss_action action)
 }
 
 static int act_on_loss(struct incident *inc, enum loss_action action, const char *why,
-		       const struct request *r, int rc)
+		       const struct request *r, const struct call_facts *facts, int rc)
 {
 	switch (action) {
 	case ACTION_RESEND:
-		return resend(inc, r, rc);
+		return resend(inc, r, facts, rc);
 	case ACTION_ROLLBACK_FRESH:
 		return rollback_fresh(inc, r, rc);
 	case ACTION_TRANSACTION_LOST:
@@ -392,7 +399,7 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 	}
 	action = policy_on_loss(kind, inc.status & SERVER_STATUS_IN_TRANS, &facts, &why);
 	emit_lost(&inc, r, &verdict, plan_name(action));
-	return act_on_loss(&inc, action, why, r, rc);
+	return act_on_loss(&inc, action, why, r, &facts, rc);
 }
 
 /* ---- before a call ------------------------------------------------ */

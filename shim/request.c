@@ -55,6 +55,10 @@ static void statement_facts(const struct request *r, unsigned sql_flags,
 	facts->safe = v->safe;
 	facts->commits = (v->facts & SQL_FACT_COMMITS) != 0;
 	facts->rolls_back = v->txn == SQL_TXN_ROLLBACK;
+	/* Not understood counts as dependent: never sent blindly. */
+	facts->depends_on_session = (v->facts & SQL_FACT_DEPENDS_SESSION) ||
+				    v->reason == SQL_REASON_UNKNOWN ||
+				    v->reason == SQL_REASON_EMPTY;
 }
 
 void request_facts(const struct request *r, unsigned sql_flags, struct call_facts *facts,
@@ -67,6 +71,7 @@ void request_facts(const struct request *r, unsigned sql_flags, struct call_fact
 	facts->safe = true;
 	facts->commits = false;
 	facts->rolls_back = false;
+	facts->depends_on_session = false;
 	switch (r->kind) {
 	case REQ_REAL_QUERY:
 	case REQ_QUERY:

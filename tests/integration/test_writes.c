@@ -109,3 +109,41 @@ Test(writes, autocommit_inserts_noshim)
 	cr_assert_eq(client_finish(c), 0);
 	verify_rows("w_noshim", ok);
 }
+
+/* The server closes the idle connection (wait_timeout); the next INSERT
+ * finds it dead before it is sent (2006), so it never reached the server
+ * and the shim may send it on the fresh connection: exactly one row. */
+static const char *insert_after_idle_close(enum shim_mode mode, const char *table)
+{
+	struct client *c;
+	unsigned long id;
+	const char *r;
+
+	create_seq_table(table);
+	set_global_wait_timeout(2);
+	c = sqlpipe_start(mode, NULL, NULL);
+	id = client_connection_id(c);
+	restore_global_wait_timeout(); /* the session keeps its 2 s; new ones do not */
+	wait_connection_gone(id);
+	r = insert(c, table, 1);
+	cr_assert_eq(client_finish(c), 0);
+	return r;
+}
+
+Test(writes, insert_after_idle_close_shim)
+{
+	const char *r = insert_after_idle_close(WITH_SHIM, "w_idle_shim");
+
+	cr_assert_str_eq(r, "OK affected=1", "a never-sent INSERT must go through: %s", r);
+	cr_assert_eq(count_seq("w_idle_shim", 1), 1, "exactly one row");
+	free(log_wait("event=connection_lost", "errno=2006", "plan=reconnect_and_send_again", NULL));
+	free(log_wait("event=statement_retried", "outcome=ok", NULL));
+}
+
+Test(writes, insert_after_idle_close_noshim)
+{
+	const char *r = insert_after_idle_close(NO_SHIM, "w_idle_noshim");
+
+	assert_lost_error(r, "without the shim the idle close reaches the program");
+	cr_assert_eq(count_seq("w_idle_noshim", 1), 0, "the INSERT never reached the server");
+}

@@ -6,14 +6,15 @@
 
 Test(policy, lost_connection_errors)
 {
-	static const unsigned lost[] = {2006, 2013, 2055, 1927, 1053};
+	static const unsigned in_flight[] = {2013, 2055, 1927, 1053};
 
-	for (size_t i = 0; i < sizeof(lost) / sizeof(lost[0]); i++) {
-		cr_expect_eq(policy_lost_kind(lost[i], false), LOST_RESENDABLE, "%u", lost[i]);
-		cr_expect_eq(policy_lost_kind(lost[i], true), LOST_RESENDABLE, "%u", lost[i]);
+	for (size_t i = 0; i < sizeof(in_flight) / sizeof(in_flight[0]); i++) {
+		cr_expect_eq(policy_lost_kind(in_flight[i], false), LOST_IN_FLIGHT, "%u", in_flight[i]);
+		cr_expect_eq(policy_lost_kind(in_flight[i], true), LOST_IN_FLIGHT, "%u", in_flight[i]);
 	}
+	cr_expect_eq(policy_lost_kind(2006, false), LOST_NOT_SENT);
 	cr_expect_eq(policy_lost_kind(1153, false), LOST_BY_STATEMENT);
-	cr_expect_eq(policy_lost_kind(4031, true), LOST_RESENDABLE, "MySQL: idle timeout");
+	cr_expect_eq(policy_lost_kind(4031, true), LOST_NOT_SENT, "MySQL: closed while idle");
 	cr_expect_eq(policy_lost_kind(4031, false), LOST_NONE, "MariaDB: another error");
 	cr_expect_eq(policy_lost_kind(1064, false), LOST_NONE);
 	cr_expect_eq(policy_lost_kind(1146, false), LOST_NONE);
@@ -59,19 +60,39 @@ Test(policy, decision_table)
 	const struct call_facts rollback = {.safe = true, .rolls_back = true};
 	const char *why = NULL;
 
-	cr_expect_eq(policy_on_loss(LOST_RESENDABLE, false, &read, &why), ACTION_RESEND);
-	cr_expect_eq(policy_on_loss(LOST_RESENDABLE, false, &write, &why), ACTION_RETURN_ERROR);
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, false, &read, &why), ACTION_RESEND);
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, false, &write, &why), ACTION_RETURN_ERROR);
 	cr_expect_str_eq(why, "unsafe_statement");
 	cr_expect_eq(policy_on_loss(LOST_BY_STATEMENT, false, &read, &why), ACTION_RETURN_ERROR);
-	cr_expect_eq(policy_on_loss(LOST_RESENDABLE, true, &read, &why), ACTION_TRANSACTION_LOST,
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, true, &read, &why), ACTION_TRANSACTION_LOST,
 		     "a read inside a transaction is never re-sent");
-	cr_expect_eq(policy_on_loss(LOST_RESENDABLE, true, &write, &why), ACTION_TRANSACTION_LOST);
-	cr_expect_eq(policy_on_loss(LOST_RESENDABLE, true, &commit, &why), ACTION_RETURN_ERROR,
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, true, &write, &why), ACTION_TRANSACTION_LOST);
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, true, &commit, &why), ACTION_RETURN_ERROR,
 		     "a COMMIT lost in flight: outcome unknown, never re-sent");
-	cr_expect_eq(policy_on_loss(LOST_RESENDABLE, true, &rollback, &why),
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, true, &rollback, &why),
 		     ACTION_ROLLBACK_FRESH);
-	cr_expect_eq(policy_on_loss(LOST_RESENDABLE, false, &commit, &why), ACTION_RESEND,
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, false, &commit, &why), ACTION_RESEND,
 		     "outside a transaction COMMIT is a no-op");
+}
+
+Test(policy, never_sent_statements)
+{
+	const struct call_facts write = {.safe = false};
+	const struct call_facts dependent = {.safe = false, .depends_on_session = true};
+	const struct call_facts read = {.safe = true};
+	const char *why = NULL;
+
+	cr_expect_eq(policy_on_loss(LOST_NOT_SENT, false, &write, &why), ACTION_RESEND,
+		     "a write that never reached the server is sent on the fresh connection");
+	cr_expect_str_eq(why, "never_reached_server");
+	cr_expect_eq(policy_on_loss(LOST_NOT_SENT, false, &dependent, &why), ACTION_RETURN_ERROR,
+		     "but not one that reads the lost session");
+	cr_expect_eq(policy_on_loss(LOST_NOT_SENT, true, &read, &why), ACTION_TRANSACTION_LOST,
+		     "inside a transaction the transaction is gone all the same");
+	cr_expect(policy_may_send_again(LOST_NOT_SENT, &write, &why));
+	cr_expect_not(policy_may_send_again(LOST_IN_FLIGHT, &write, &why),
+		      "sent once, lost in flight: never a third time");
+	cr_expect_not(policy_may_send_again(LOST_BY_STATEMENT, &read, &why));
 }
 
 Test(policy, lost_transaction_rules)
