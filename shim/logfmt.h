@@ -23,6 +23,11 @@ void logline_str(struct logline *l, const char *key, const char *value);
 /* `n` bytes of binary-safe text (statements): non-printable bytes as \xNN. */
 void logline_bytes(struct logline *l, const char *key, const char *value, size_t n);
 void logline_uint(struct logline *l, const char *key, unsigned long long value);
+/* Statement text, at most `max` bytes of it, with the contents of every
+ * quoted string literal replaced by `?`: passwords (IDENTIFIED BY '...',
+ * PASSWORD('...'), MASTER_PASSWORD='...') and data never reach the log. */
+void logline_statement(struct logline *l, const char *key, const char *text, size_t n,
+		       size_t max);
 /* Terminates the line (adds ` truncated=yes` if needed) and returns it. */
 const char *logline_finish(struct logline *l);
 

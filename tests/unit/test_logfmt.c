@@ -79,3 +79,35 @@ Test(logfmt, nothing_added_after_truncation)
 	logline_str(&l, "after", "z");
 	cr_expect_eq(strstr(logline_finish(&l), "after="), NULL);
 }
+
+static const char *statement_line(const char *text, size_t max)
+{
+	static struct logline l;
+
+	logline_init(&l, LOG_NOTICE, "test");
+	logline_statement(&l, "statement", text, strlen(text), max);
+	return logline_finish(&l);
+}
+
+Test(logfmt, statement_literals_are_masked)
+{
+	cr_expect_str_eq(statement_line("CREATE USER u IDENTIFIED BY 'hunter2'", 256),
+			 "event=test statement=\"CREATE USER u IDENTIFIED BY '?'\"");
+	cr_expect_str_eq(statement_line("SET PASSWORD = PASSWORD(\"s3cret\")", 256),
+			 "event=test statement=\"SET PASSWORD = PASSWORD(\\\"?\\\")\"");
+	cr_expect_str_eq(statement_line("SELECT 'it''s', 'a\\'b', 1", 256),
+			 "event=test statement=\"SELECT '?', '?', 1\"");
+	cr_expect_str_eq(statement_line("SELECT `col'x` FROM t WHERE a = 'open", 256),
+			 "event=test statement=\"SELECT `col'x` FROM t WHERE a = '?\"",
+			 "a quote inside a backtick name is not a literal");
+	cr_expect_str_eq(statement_line("SELECT 1", 256), "event=test statement=\"SELECT 1\"");
+}
+
+Test(logfmt, statement_is_cut_at_max)
+{
+	const char *line = statement_line("SELECT 'abcdef', 123456789", 12);
+
+	cr_expect_str_eq(line, "event=test statement=\"SELECT '?', \"");
+	cr_expect_eq(strstr(statement_line("INSERT INTO t VALUES ('hunter2hunter2')", 24),
+			    "hunter"), NULL);
+}
