@@ -147,19 +147,23 @@ static void set_library_reconnect(const struct incident *inc, my_bool on)
 	inc->real->mysql_options(inc->mysql, MYSQL_OPT_RECONNECT, &on);
 }
 
-/* A program without a connect timeout would let one attempt against an
- * unreachable host outlast the whole budget: cap it for the attempt. */
-static bool cap_connect_timeout(const struct incident *inc)
+/* One attempt against an unreachable or frozen server must not outlast the
+ * budget: the connect timeout (which Connector/C also applies to the
+ * handshake) is capped for the attempt.  Returns whether it was changed;
+ * *previous is the program's own value, to put back. */
+static bool cap_connect_timeout(const struct incident *inc, unsigned *previous)
 {
-	unsigned current = 0, seconds;
+	unsigned seconds;
 	uint64_t left, elapsed = incident_elapsed_ms(inc);
 
+	*previous = 0;
 	if (!inc->real->mysql_get_option ||
-	    inc->real->mysql_get_option(inc->mysql, MYSQL_OPT_CONNECT_TIMEOUT, &current) ||
-	    current)
+	    inc->real->mysql_get_option(inc->mysql, MYSQL_OPT_CONNECT_TIMEOUT, previous))
 		return false;
 	left = elapsed < inc->cfg->budget_ms ? inc->cfg->budget_ms - elapsed : 0;
 	seconds = left > 1000 ? (unsigned)((left + 999) / 1000) : 1;
+	if (*previous && *previous <= seconds)
+		return false;
 	inc->real->mysql_options(inc->mysql, MYSQL_OPT_CONNECT_TIMEOUT, &seconds);
 	return true;
 }
@@ -181,7 +185,8 @@ static bool use_mariadb_reconnect(const struct incident *inc)
 static bool reconnect_once(const struct incident *inc)
 {
 	const struct real_api *real = inc->real;
-	bool timeout_capped = cap_connect_timeout(inc);
+	unsigned program_timeout;
+	bool timeout_capped = cap_connect_timeout(inc, &program_timeout);
 	bool known;
 	int failed;
 
@@ -196,11 +201,8 @@ static bool reconnect_once(const struct incident *inc)
 		failed = real->mysql_ping(inc->mysql);
 	}
 	set_library_reconnect(inc, 0);
-	if (timeout_capped) {
-		unsigned none = 0;
-
-		real->mysql_options(inc->mysql, MYSQL_OPT_CONNECT_TIMEOUT, &none);
-	}
+	if (timeout_capped)
+		real->mysql_options(inc->mysql, MYSQL_OPT_CONNECT_TIMEOUT, &program_timeout);
 	return !failed;
 }
 
