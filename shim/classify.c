@@ -17,7 +17,10 @@
 
 /* ---- 1. character classes and word tables ------------------------------ */
 
-enum { C_SP = 1, C_ID = 2, C_DIG = 4, C_CTL = 8, C_HI = 16 };
+/* C_PUN: punctuation that is always a token of its own (no comment,
+ * number, operator or executable-comment end can start with it), which
+ * the lexer's fast path takes without a second look. */
+enum { C_SP = 1, C_ID = 2, C_DIG = 4, C_CTL = 8, C_HI = 16, C_PUN = 32 };
 
 /* Bytes >= 0x80 are identifier bytes, as in the server's lexer. */
 static const unsigned char cclass[256] = {
@@ -25,6 +28,8 @@ static const unsigned char cclass[256] = {
 	[' '] = C_SP, ['$'] = C_ID, ['0' ... '9'] = C_ID | C_DIG,
 	['A' ... 'Z'] = C_ID, ['_'] = C_ID, ['a' ... 'z'] = C_ID,
 	[127] = C_CTL, [128 ... 255] = C_ID | C_HI,
+	[','] = C_PUN, ['('] = C_PUN, [')'] = C_PUN, ['='] = C_PUN,
+	['<'] = C_PUN, ['>'] = C_PUN, ['+'] = C_PUN,
 };
 
 /* ASCII upper case; locale-independent on purpose. */
@@ -335,7 +340,7 @@ struct lexer {
 	const char *p, *end;
 	const char *exec_close; /* raw end of the open executable comment */
 	const char *last_end;   /* end of the previous token */
-	unsigned char last;     /* type of the previous token */
+	unsigned last;          /* type of the previous token */
 	bool esc;               /* backslash escapes in strings */
 	bool in_exec;           /* inside an executable comment */
 };
@@ -493,40 +498,41 @@ static void lex_error(struct lexer *lx, struct tok *t, const char *what)
 }
 
 /* A quoted string or identifier starting at the quote p; the token spans
- * its content. */
+ * its content.  The inner loop only looks for the two bytes that can end
+ * a plain run: the quote and (with escapes) the backslash; acc collects
+ * the content's high bits for the multi-byte check. */
 static void lex_quoted(struct lexer *lx, struct tok *t, const char *p)
 {
 	const char q = *p, *s = p + 1, *i = s, *end = lx->end;
 	const bool esc = lx->esc && q != '`';
+	const char stop = esc ? '\\' : q;
 	unsigned acc = 0;
-	bool bs = false, nul = false;
+	bool bs = false;
 
-	while (i < end) {
-		unsigned char b = (unsigned char)*i;
-		if (b == (unsigned char)q) {
-			if (end - i < 2 || i[1] != q)
-				break;
-			i += 2;
-		} else if (b == '\\' && esc) {
-			if (end - i < 2) {
+	for (;;) {
+		while (i < end && *i != q && *i != stop)
+			acc |= (unsigned char)*i++;
+		if (end - i < 2) {
+			/* the last byte closes only if it is the quote */
+			if (i == end || *i != q)
 				i = end;
+			break;
+		}
+		if (*i == q) {
+			if (i[1] != q)
 				break;
-			}
+		} else {
 			bs = true;
 			acc |= (unsigned char)i[1];
-			i += 2;
-		} else {
-			acc |= b;
-			nul |= b == 0;
-			i++;
 		}
+		i += 2;
 	}
-	if (i >= end) {
+	if (i == end) {
 		lex_error(lx, t, q == '`' ? "unterminated identifier"
 					    : "unterminated string");
 		return;
 	}
-	if (nul && q == '`') {
+	if (q == '`' && memchr(s, 0, (size_t)(i - s))) {
 		lex_error(lx, t, "NUL byte");
 		return;
 	}
@@ -781,53 +787,9 @@ static void lex(struct lexer *lx, struct tok *t)
 	lx->last_end = lx->p;
 }
 
-/* The common tokens (plain words and numbers, simple punctuation, after
- * plain spaces) without the general machinery; anything else, including
- * words with high bytes or followed by a quote, goes through lex(). */
-static inline __attribute__((always_inline)) void
-lex_fast(struct lexer *lx, struct tok *t)
-{
-	const char *p = lx->p, *end = lx->end, *q;
-	unsigned acc = 0, all = C_DIG, cl;
-
-	while (p < end && *p == ' ')
-		p++;
-	lx->p = p;
-	if (p == end)
-		goto slow;
-	cl = cclass[(unsigned char)*p];
-	if (cl & C_ID) {
-		for (q = p; q < end && ((cl = cclass[(unsigned char)*q]) & C_ID); q++) {
-			acc |= cl;
-			all &= cl;
-		}
-		if ((acc & C_HI) || (q < end && (*q == '\'' || *q == '`' || *q == '.')))
-			goto slow;
-		if ((cclass[(unsigned char)*p] & C_DIG) && !all)
-			goto slow; /* 1e5, 0x1F: leave to lex_number */
-		t->type = all ? T_NUM : T_WORD;
-	} else if (*p == ',' || *p == '(' || *p == ')' || *p == '=' ||
-		   *p == '<' || *p == '>' || *p == '+') {
-		q = p + 1;
-		t->type = T_PUNCT;
-		t->ch = (unsigned char)*p;
-		goto done;
-	} else {
-		goto slow;
-	}
-	t->ch = 0;
-done:
-	t->adj = p == lx->last_end;
-	t->dq = false;
-	t->p = p;
-	t->n = (size_t)(q - p);
-	lx->p = q;
-	lx->last = t->type;
-	lx->last_end = q;
-	return;
-slow:
-	lex(lx, t);
-}
+/* Hot-path helpers are forced inline: a call per token costs more than
+ * the work they do. */
+#define HOT static inline __attribute__((always_inline))
 
 /* ---- 3. the body scanner ----------------------------------------------- */
 
@@ -838,10 +800,6 @@ enum kw {
 	K_PREVIOUS, K_REPLACE, K_SELECT, K_SHARE, K_TABLE, K_UPDATE, K_VALUE,
 	K_VALUES, K_WITH,
 };
-
-/* Hot-path helpers are forced inline: a call per token costs more than
- * the work they do. */
-#define HOT static inline __attribute__((always_inline))
 
 /* Switch on the length first: most words are not keywords and are
  * rejected by one or two byte comparisons. */
@@ -944,17 +902,58 @@ static void commits(struct ctx *c, struct stmt *st)
 		st->txn = SQL_TXN_IMPLICIT_COMMIT;
 }
 
-static const struct tok *peek(struct ctx *c)
+/* The common tokens (plain words and numbers, simple punctuation, the
+ * end, after plain white space) without the general machinery; anything
+ * else goes through lex(). */
+HOT void lex_fast(struct lexer *lx, struct tok *t)
 {
-	if (!c->have_la) {
-		lex(&c->lx, &c->la);
-		c->have_la = true;
+	const char *p = lx->p, *end = lx->end, *q = p;
+	unsigned cl;
+
+	while (p < end && (cclass[(unsigned char)*p] & C_SP))
+		p++;
+	lx->p = p;
+	t->ch = 0;
+	if (p == end) {
+		if (lx->in_exec)
+			goto slow;
+		t->type = T_END;
+		goto done;
 	}
-	return &c->la;
+	cl = cclass[(unsigned char)*p];
+	q = p + 1;
+	if (cl & C_DIG) {
+		while (q < end && (cclass[(unsigned char)*q] & C_DIG))
+			q++;
+		if (q < end && ((cclass[(unsigned char)*q] & C_ID) || *q == '.'))
+			goto slow; /* 1.5, 1e5, 0x1F, 1abc */
+		t->type = T_NUM;
+	} else if (cl & C_ID) {
+		while (q < end && (cclass[(unsigned char)*q] & C_ID))
+			q++;
+		if (q < end && (*q == '\'' || *q == '`'))
+			goto slow; /* X'..', B'..', a multi-byte character before ` */
+		t->type = T_WORD;
+	} else if (cl & C_PUN) {
+		t->type = T_PUNCT;
+		t->ch = (unsigned char)*p;
+	} else {
+		goto slow;
+	}
+done:
+	t->adj = p == lx->last_end;
+	t->dq = false;
+	t->p = p;
+	t->n = (size_t)(q - p);
+	lx->p = q;
+	lx->last = t->type;
+	lx->last_end = q;
+	return;
+slow:
+	lex(lx, t);
 }
 
-/* peek() for the body scanner's loop. */
-static inline const struct tok *peek_fast(struct ctx *c)
+static const struct tok *peek(struct ctx *c)
 {
 	if (!c->have_la) {
 		lex_fast(&c->lx, &c->la);
@@ -1212,24 +1211,29 @@ enum { STOP_END, STOP_COMMA, STOP_FOR };
  * a top-level ',' or FOR (consumed) when asked. */
 static int scan(struct ctx *c, struct stmt *st, unsigned until)
 {
+	struct tok *t = &c->la;
+
+	if (!c->have_la)
+		lex_fast(&c->lx, t);
+	c->have_la = true;
 	for (;;) {
-		const struct tok *t = peek_fast(c);
 		if (is_term(t, st)) {
 			resolve(c, st, t);
 			return STOP_END;
 		}
-		if (st->depth == 0 && (((until & UNTIL_COMMA) && is_punct(t, ',')) ||
-				       ((until & UNTIL_FOR) && KW(t, "FOR")))) {
+		if (until && st->depth == 0 &&
+		    (((until & UNTIL_COMMA) && is_punct(t, ',')) ||
+		     ((until & UNTIL_FOR) && KW(t, "FOR")))) {
 			int r = is_punct(t, ',') ? STOP_COMMA : STOP_FOR;
 			resolve(c, st, t);
-			skip(c);
+			c->have_la = false;
 			st->prev_type = T_PUNCT;
 			st->prev_ch = ',';
 			st->k1 = st->k2 = K_NONE;
 			return r;
 		}
 		step(c, st, t);
-		c->have_la = false;
+		lex_fast(&c->lx, t);
 	}
 }
 
@@ -1787,7 +1791,7 @@ static int head(struct ctx *c, struct stmt *st)
 		compound(c, st);
 		return HEAD_DONE;
 	}
-	if (IS(t.p, t.n, "SELECT"))
+	if (st->k1 == K_SELECT) /* set_prev() looked the word up */
 		return head_verb(c, st, &select_verb);
 	v = FIND(verbs, t.p, t.n);
 	if (v < 0) {
