@@ -373,7 +373,9 @@ static int act_on_loss(struct incident *inc, enum loss_action action, const char
 	default:
 		mark(inc, CONN_DEAD);
 		emit_simple(inc, LOG_ERR, "statement_not_retried", "error_returned", why,
-			    "it may have reached the server: the program decides whether to run it again");
+			    strcmp(why, "depends_on_lost_session") == 0
+				    ? "it never ran, but it reads state of the lost session: the program decides"
+				    : "it may have reached the server: the program decides whether to run it again");
 		return rc;
 	}
 }
