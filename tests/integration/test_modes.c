@@ -100,3 +100,26 @@ Test(modes, gives_up_when_budget_is_spent)
 	server_ctl("start");
 	client_finish(c);
 }
+
+/* The fallback reconnection (mysql_ping with MYSQL_OPT_RECONNECT for that
+ * call only), used where mariadb_reconnect is not exported.  The program's
+ * own reconnect option must be off again afterwards: a later KILL inside a
+ * transaction must not be papered over by the library. */
+Test(modes, ping_method_recovers_and_restores_option)
+{
+	static const char *const env[] = {"MYSQL_RECONNECT_METHOD=ping", NULL};
+	struct client *c = killed_client(env);
+
+	cr_assert_str_eq(client_ask(c, "SELECT 2"), "OK rows=1 first=2",
+			 "recovered through mysql_ping");
+	assert_recovery_logged(c->pid);
+	client_ok(c, "BEGIN");
+	client_ok(c, "SELECT 3");
+	kill_and_wait(client_connection_id(c));
+	assert_lost_error(client_ask(c, "SELECT 4"), "inside a transaction");
+	cr_assert(strncmp(client_ask(c, "SELECT 5"), "ERR", 3) == 0,
+		  "the lost transaction is not continued");
+	cr_assert_str_eq(client_ask(c, "ROLLBACK"), "OK affected=0");
+	cr_assert_str_eq(client_ask(c, "SELECT 6"), "OK rows=1 first=6");
+	cr_assert_eq(client_finish(c), 0);
+}
