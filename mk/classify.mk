@@ -3,7 +3,8 @@
 # CLI test, a purity check of the object, the fuzzer and the benchmark.
 #
 #   make test-classify     all of the above but the benchmark, with a fuzz
-#                          smoke run of FUZZ_SMOKE_SECONDS (default 5)
+#                          smoke run of FUZZ_SMOKE_SECONDS (default 5) and
+#                          a check of the generated shim/classify_words.h
 #   make fuzz              the fuzzer for FUZZ_SECONDS (default 60)
 #   make bench-classify    nanoseconds per classification
 
@@ -17,6 +18,7 @@ CLS_TEST      := $(B)/tests/test-classify
 CLS_TEST_ASAN := $(B)/tests/test-classify-asan
 CLS_FUZZ      := $(B)/fuzz/fuzz-classify
 CLS_BENCH     := $(B)/bench/bench-classify
+CLS_WORDS     := $(B)/classify_words.h
 CLS_CRITERION := $(shell pkg-config --cflags --libs criterion 2>/dev/null || echo -lcriterion)
 # Criterion's Test() functions have no prototypes.
 CLS_TEST_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Wno-missing-prototypes -O1 -g
@@ -33,7 +35,7 @@ INSTALL_MAN1  += man/mysql-reconnect-classify.1
 TEST_TARGETS  += test-classify
 BENCH_TARGETS += bench-classify
 
-.PHONY: test-classify classify-purity fuzz-classify bench-classify
+.PHONY: test-classify classify-purity classify-words-check fuzz-classify bench-classify
 
 $(CLS_TOOL): tools/classify.c $(CLS_OBJ) shim/classify.h
 	@mkdir -p $(dir $@)
@@ -43,13 +45,14 @@ $(CLS_TEST): tests/unit/test_classify.c $(CLS_OBJ) shim/classify.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CLS_TEST_CFLAGS) -o $@ tests/unit/test_classify.c $(CLS_OBJ) $(CLS_CRITERION)
 
-$(CLS_TEST_ASAN): tests/unit/test_classify.c shim/classify.c shim/classify.h
+$(CLS_TEST_ASAN): tests/unit/test_classify.c shim/classify.c shim/classify.h \
+		  shim/classify_words.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CLS_TEST_CFLAGS) $(CLS_SAN) -o $@ tests/unit/test_classify.c shim/classify.c \
 	    $(CLS_CRITERION)
 
 # libFuzzer, compiling the module itself with the sanitizers.
-$(CLS_FUZZ): fuzz/fuzz_classify.c shim/classify.c shim/classify.h
+$(CLS_FUZZ): fuzz/fuzz_classify.c shim/classify.c shim/classify.h shim/classify_words.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -O1 -g \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
@@ -70,8 +73,15 @@ classify-purity: $(CLS_OBJ)
 	fi; \
 	echo "classify.o is pure: no allocation, no writable data (uses:" $$undef")"
 
+# The committed word table must be what its generator writes.
+classify-words-check:
+	@mkdir -p $(dir $(CLS_WORDS))
+	tools/gen-classify-words > $(CLS_WORDS)
+	diff -u shim/classify_words.h $(CLS_WORDS)
+
 # The smoke run works on a copy of the corpus: the repository's stays as is.
-test-classify: $(CLS_TEST) $(CLS_TEST_ASAN) $(CLS_TOOL) $(CLS_FUZZ) classify-purity
+test-classify: $(CLS_TEST) $(CLS_TEST_ASAN) $(CLS_TOOL) $(CLS_FUZZ) classify-purity \
+	       classify-words-check
 	$(CLS_TEST) --jobs 2
 	ASAN_OPTIONS=detect_leaks=1 $(CLS_TEST_ASAN) --jobs 2
 	tests/unit/classify_cli.sh $(CLS_TOOL)

@@ -12,6 +12,7 @@
  * each input byte is looked at a bounded number of times, and nothing is
  * read outside text[0..len-1].  When in doubt the answer is "not safe". */
 #include "classify.h"
+#include "classify_words.h"
 
 #include <string.h>
 
@@ -19,8 +20,10 @@
 
 /* C_PUN: punctuation that is always a token of its own (no comment,
  * number, operator or executable-comment end can start with it), which
- * the lexer's fast path takes without a second look. */
-enum { C_SP = 1, C_ID = 2, C_DIG = 4, C_CTL = 8, C_HI = 16, C_PUN = 32 };
+ * the lexer's fast path takes without a second look; C_QUO: quotes, which
+ * it hands straight to lex_quoted(). */
+enum { C_SP = 1, C_ID = 2, C_DIG = 4, C_CTL = 8, C_HI = 16, C_PUN = 32,
+       C_QUO = 64 };
 
 /* Bytes >= 0x80 are identifier bytes, as in the server's lexer. */
 static const unsigned char cclass[256] = {
@@ -30,6 +33,7 @@ static const unsigned char cclass[256] = {
 	[127] = C_CTL, [128 ... 255] = C_ID | C_HI,
 	[','] = C_PUN, ['('] = C_PUN, [')'] = C_PUN, ['='] = C_PUN,
 	['<'] = C_PUN, ['>'] = C_PUN, ['+'] = C_PUN,
+	['\''] = C_QUO, ['"'] = C_QUO, ['`'] = C_QUO,
 };
 
 /* ASCII upper case; locale-independent on purpose. */
@@ -76,100 +80,25 @@ static long find(const void *base, size_t stride, size_t count,
 #define FIND(tab, w, n) find((tab), sizeof((tab)[0]), \
 			     sizeof(tab) / sizeof((tab)[0]), (w), (n))
 
-/* Words that may be followed by '(' without being a call of a stored
- * function: built-in functions (which always win over stored functions of
- * the same name), reserved words that take a parenthesis and the data
- * types used inside CAST/CONVERT/JSON_TABLE.  Sorted (C locale). */
-static const char builtins[][34] = {
-	"ABS", "ACOS", "ADDDATE", "ADDTIME", "ADD_MONTHS", "AES_DECRYPT",
-	"AES_ENCRYPT", "AGAINST", "ALL", "AND", "ANY", "ANY_VALUE", "AS", "ASCII",
-	"ASIN", "ATAN", "ATAN2", "AVG", "BENCHMARK", "BETWEEN", "BIGINT", "BIN",
-	"BINARY", "BINLOG_GTID_POS", "BIN_TO_UUID", "BIT_AND", "BIT_COUNT",
-	"BIT_LENGTH", "BIT_OR", "BIT_XOR", "BOTH", "BY", "CASE", "CAST", "CEIL",
-	"CEILING", "CHAR", "CHARACTER", "CHARACTER_LENGTH", "CHARSET", "CHAR_LENGTH",
-	"CHECK", "CHR", "COALESCE", "COERCIBILITY", "COLLATION", "COLUMNS",
-	"COLUMN_ADD", "COLUMN_CHECK", "COLUMN_CREATE", "COLUMN_DELETE",
-	"COLUMN_EXISTS", "COLUMN_GET", "COLUMN_JSON", "COLUMN_LIST", "COMPRESS",
-	"CONCAT", "CONCAT_WS", "CONSTRAINT", "CONV", "CONVERT", "CONVERT_TZ", "COS",
-	"COT", "COUNT", "CRC32", "CRC32C", "CROSS", "CUME_DIST", "CURDATE",
-	"CURRENT_DATE", "CURRENT_ROLE", "CURRENT_TIME", "CURRENT_TIMESTAMP",
-	"CURRENT_USER", "CURTIME", "DATABASE", "DATE", "DATEDIFF", "DATETIME",
-	"DATE_ADD", "DATE_FORMAT", "DATE_SUB", "DAY", "DAYNAME", "DAYOFMONTH",
-	"DAYOFWEEK", "DAYOFYEAR", "DEC", "DECIMAL", "DECODE", "DECODE_HISTOGRAM",
-	"DEFAULT", "DEGREES", "DENSE_RANK", "DES_DECRYPT", "DES_ENCRYPT", "DISTINCT",
-	"DISTINCTROW", "DIV", "DOUBLE", "ELSE", "ELSEIF", "ELT", "ENCODE", "ENCRYPT",
-	"ESCAPE", "EXCEPT", "EXISTS", "EXP", "EXPORT_SET", "EXTRACT", "EXTRACTVALUE",
-	"FIELD", "FIND_IN_SET", "FIRST_VALUE", "FLOAT", "FLOAT4", "FLOAT8", "FLOOR",
-	"FOR", "FOREIGN", "FORMAT", "FORMAT_BYTES", "FORMAT_PICO_TIME", "FROM",
-	"FROM_BASE64", "FROM_DAYS", "FROM_UNIXTIME", "GEOMETRYCOLLECTION",
-	"GET_FORMAT", "GREATEST", "GROUP", "GROUPING", "GROUP_CONCAT", "GTID_SUBSET",
-	"GTID_SUBTRACT", "HAVING", "HEX", "HOUR", "ICU_VERSION", "IF", "IFNULL", "IN",
-	"INDEX", "INET6_ATON", "INET6_NTOA", "INET_ATON", "INET_NTOA", "INNER",
-	"INSERT", "INSTR", "INT", "INT1", "INT2", "INT3", "INT4", "INT8", "INTEGER",
-	"INTERSECT", "INTERVAL", "INTO", "IS", "ISNULL", "IS_FREE_LOCK", "IS_IPV4",
-	"IS_IPV4_COMPAT", "IS_IPV4_MAPPED", "IS_IPV6", "IS_USED_LOCK", "IS_UUID",
-	"JOIN", "JSON_ARRAY", "JSON_ARRAYAGG", "JSON_ARRAY_APPEND",
-	"JSON_ARRAY_INSERT", "JSON_ARRAY_INTERSECT", "JSON_COMPACT", "JSON_CONTAINS",
-	"JSON_CONTAINS_PATH", "JSON_DEPTH", "JSON_DETAILED", "JSON_EQUALS",
-	"JSON_EXISTS", "JSON_EXTRACT", "JSON_INSERT", "JSON_KEYS", "JSON_KEY_VALUE",
-	"JSON_LENGTH", "JSON_LOOSE", "JSON_MERGE", "JSON_MERGE_PATCH",
-	"JSON_MERGE_PRESERVE", "JSON_NORMALIZE", "JSON_OBJECT", "JSON_OBJECTAGG",
-	"JSON_OBJECT_FILTER_KEYS", "JSON_OBJECT_TO_ARRAY", "JSON_OVERLAPS",
-	"JSON_PRETTY", "JSON_QUERY", "JSON_QUOTE", "JSON_REMOVE", "JSON_REPLACE",
-	"JSON_SCHEMA_VALID", "JSON_SCHEMA_VALIDATION_REPORT", "JSON_SEARCH",
-	"JSON_SET", "JSON_STORAGE_FREE", "JSON_STORAGE_SIZE", "JSON_TABLE",
-	"JSON_TYPE", "JSON_UNQUOTE", "JSON_VALID", "JSON_VALUE", "KDF", "KEY", "KEYS",
-	"LAG", "LAST_DAY", "LAST_VALUE", "LATERAL", "LCASE", "LEAD", "LEADING",
-	"LEAST", "LEFT", "LENGTH", "LENGTHB", "LIKE", "LINESTRING", "LN", "LOAD_FILE",
-	"LOCALTIME", "LOCALTIMESTAMP", "LOCATE", "LOG", "LOG10", "LOG2", "LOWER",
-	"LPAD", "LTRIM", "MAKEDATE", "MAKETIME", "MAKE_SET", "MASTER_GTID_WAIT",
-	"MASTER_POS_WAIT", "MATCH", "MAX", "MBRCONTAINS", "MBRCOVEREDBY", "MBRCOVERS",
-	"MBRDISJOINT", "MBREQUALS", "MBRINTERSECTS", "MBROVERLAPS", "MBRTOUCHES",
-	"MBRWITHIN", "MD5", "MEDIAN", "MEDIUMINT", "MICROSECOND", "MID", "MIDDLEINT",
-	"MIN", "MINUTE", "MOD", "MONTH", "MONTHNAME", "MULTILINESTRING", "MULTIPOINT",
-	"MULTIPOLYGON", "NAME_CONST", "NATURAL", "NATURAL_SORT_KEY", "NCHAR", "NOT",
-	"NOW", "NTH_VALUE", "NTILE", "NULLIF", "NUMERIC", "NVL", "NVL2", "OCT",
-	"OCTET_LENGTH", "OF", "OLD_PASSWORD", "ON", "OR", "ORD", "ORDER", "OUTER",
-	"OVER", "PARTITION", "PASSWORD", "PERCENTILE_CONT", "PERCENTILE_DISC",
-	"PERCENT_RANK", "PERIOD_ADD", "PERIOD_DIFF", "PI", "POINT", "POLYGON",
-	"POSITION", "POW", "POWER", "PRECISION", "PRIMARY", "QUARTER", "QUOTE",
-	"RADIANS", "RAND", "RANDOM_BYTES", "RANGE", "RANK", "REAL", "REFERENCES",
-	"REGEXP", "REGEXP_INSTR", "REGEXP_LIKE", "REGEXP_REPLACE", "REGEXP_SUBSTR",
-	"REPEAT", "REPLACE", "RETURN", "RETURNING", "REVERSE", "RIGHT", "RLIKE",
-	"ROLES_GRAPHML", "ROUND", "ROW", "ROWNUM", "ROWS", "ROW_NUMBER", "RPAD",
-	"RTRIM", "SCHEMA", "SECOND", "SEC_TO_TIME", "SELECT", "SEPARATOR",
-	"SESSION_USER", "SET", "SFORMAT", "SHA", "SHA1", "SHA2", "SIGN", "SIN",
-	"SLEEP", "SMALLINT", "SOME", "SOUNDEX", "SOURCE_POS_WAIT", "SPACE", "SQRT",
-	"STATEMENT_DIGEST", "STATEMENT_DIGEST_TEXT", "STD", "STDDEV", "STDDEV_POP",
-	"STDDEV_SAMP", "STRAIGHT_JOIN", "STRCMP", "STR_TO_DATE", "ST_AREA",
-	"ST_ASBINARY", "ST_ASGEOJSON", "ST_ASTEXT", "ST_ASWKB", "ST_ASWKT",
-	"ST_BUFFER", "ST_CENTROID", "ST_CONTAINS", "ST_CONVEXHULL", "ST_CROSSES",
-	"ST_DIFFERENCE", "ST_DIMENSION", "ST_DISJOINT", "ST_DISTANCE",
-	"ST_DISTANCE_SPHERE", "ST_ENDPOINT", "ST_ENVELOPE", "ST_EQUALS",
-	"ST_EXTERIORRING", "ST_GEOHASH", "ST_GEOMCOLLFROMTEXT", "ST_GEOMETRYFROMTEXT",
-	"ST_GEOMETRYN", "ST_GEOMETRYTYPE", "ST_GEOMFROMGEOJSON", "ST_GEOMFROMTEXT",
-	"ST_GEOMFROMWKB", "ST_INTERIORRINGN", "ST_INTERSECTION", "ST_INTERSECTS",
-	"ST_ISCLOSED", "ST_ISEMPTY", "ST_ISSIMPLE", "ST_ISVALID", "ST_LATITUDE",
-	"ST_LENGTH", "ST_LINEFROMTEXT", "ST_LONGITUDE", "ST_MAKEENVELOPE",
-	"ST_NUMGEOMETRIES", "ST_NUMINTERIORRINGS", "ST_NUMPOINTS", "ST_OVERLAPS",
-	"ST_POINTFROMTEXT", "ST_POINTN", "ST_POLYFROMTEXT", "ST_SRID",
-	"ST_STARTPOINT", "ST_SYMDIFFERENCE", "ST_TOUCHES", "ST_TRANSFORM", "ST_UNION",
-	"ST_VALIDATE", "ST_WITHIN", "ST_X", "ST_Y", "SUBDATE", "SUBSTR", "SUBSTRING",
-	"SUBSTRING_INDEX", "SUBTIME", "SUM", "SYSDATE", "SYSTEM_USER", "SYS_GUID",
-	"TAN", "THAN", "THEN", "TIME", "TIMEDIFF", "TIMESTAMP", "TIMESTAMPADD",
-	"TIMESTAMPDIFF", "TIME_FORMAT", "TIME_TO_SEC", "TINYINT", "TO", "TO_BASE64",
-	"TO_CHAR", "TO_DAYS", "TO_SECONDS", "TRAILING", "TRIM", "TRUNCATE", "UCASE",
-	"UNCOMPRESS", "UNCOMPRESSED_LENGTH", "UNHEX", "UNION", "UNIQUE",
-	"UNIX_TIMESTAMP", "UNSIGNED", "UNTIL", "UPDATEXML", "UPPER", "USER", "USING",
-	"UTC_DATE", "UTC_TIME", "UTC_TIMESTAMP", "UUID", "UUID_SHORT", "UUID_TO_BIN",
-	"UUID_V4", "UUID_V7", "VALIDATE_PASSWORD_STRENGTH", "VALUE", "VALUES",
-	"VARBINARY", "VARCHAR", "VARCHARACTER", "VARIANCE", "VARYING", "VAR_POP",
-	"VAR_SAMP", "VEC_DISTANCE", "VEC_DISTANCE_COSINE", "VEC_DISTANCE_EUCLIDEAN",
-	"VEC_FROMTEXT", "VEC_TOTEXT", "VERSION", "WAIT_FOR_EXECUTED_GTID_SET",
-	"WAIT_UNTIL_SQL_THREAD_AFTER_GTIDS", "WEEK", "WEEKDAY", "WEEKOFYEAR",
-	"WEIGHT_STRING", "WHEN", "WHERE", "WHILE", "WINDOW", "XOR", "YEAR",
-	"YEARWEEK",
-};
+/* Is the n-byte word w a built-in name: may it be followed by '('
+ * without being a call of a stored function?  builtins[] and its hash
+ * table are generated, with the list, by tools/gen-classify-words, whose
+ * hash this must stay: over the upper-case bytes h = (h * 31 + byte) mod
+ * 2^20, then linear probing from slot h mod BUILTIN_SLOTS (the table
+ * always has empty slots). */
+static bool builtin(const char *w, size_t n)
+{
+	unsigned h = 0, s;
+
+	if (n >= sizeof builtins[0])
+		return false;
+	for (size_t i = 0; i < n; i++)
+		h = (h * 31 + up((unsigned char)w[i])) & 0xFFFFFu;
+	for (s = h % BUILTIN_SLOTS; builtin_slots[s]; s = (s + 1) % BUILTIN_SLOTS)
+		if (cmpw(w, n, builtins[builtin_slots[s] - 1]) == 0)
+			return true;
+	return false;
+}
 
 /* Server-wide read-only variables whose @@session (bare @@) value cannot
  * differ on a fresh connection.  Sorted. */
@@ -188,7 +117,8 @@ static const char sysvars_ok[][26] = {
 	"VERSION_SSL_LIBRARY",
 };
 
-/* Functions that are built in but not harmless.  Sorted. */
+/* Functions that are built in but not harmless.  Sorted; none may be in
+ * builtins[], which call() looks at first. */
 static const struct special {
 	char name[22];
 	unsigned char reason;
@@ -843,8 +773,6 @@ enum { CTE_NONE, CTE_HEAD, CTE_NESTED };
 #define SF_INTO_VARS  0x080u /* in an INTO @a, @b list */
 #define SF_PROG       0x100u /* defines a stored program */
 #define SF_NO_SPLIT   0x200u /* compound body: ';' does not end it */
-#define SF_UNSAFE     0x400u /* an unsafe construct was found */
-#define SF_HAVE_SAFE  0x800u
 
 struct stmt {
 	int depth;              /* parenthesis depth */
@@ -855,8 +783,6 @@ struct stmt {
 	unsigned prev_type, prev_ch;
 	const char *prev_p;     /* previous word, for the call check */
 	size_t prev_n;
-	enum sql_reason sreason;
-	const char *swhat;
 	enum sql_txn txn;
 };
 
@@ -867,14 +793,19 @@ struct ctx {
 	bool unsafe, have_safe, stop;
 	enum sql_reason sreason;
 	const char *swhat;
+	/* The current statement's verdict, here rather than in struct stmt
+	 * so that unsafe() and safe() need no pointer to the statement. */
+	bool st_unsafe, st_have_safe;
+	enum sql_reason st_reason;
+	const char *st_what;
 	struct sql_verdict *out;
 };
 
-static void unsafe(struct ctx *c, struct stmt *st, enum sql_reason r,
-		   const char *what, unsigned facts)
+static void unsafe(struct ctx *c, enum sql_reason r, const char *what,
+		   unsigned facts)
 {
 	c->out->facts |= facts;
-	st->fl |= SF_UNSAFE;
+	c->st_unsafe = true;
 	if (!c->unsafe) {
 		c->unsafe = true;
 		c->out->reason = r;
@@ -883,15 +814,15 @@ static void unsafe(struct ctx *c, struct stmt *st, enum sql_reason r,
 }
 
 /* A safe verdict for the statement; "session" outranks a plain "read". */
-static void safe(struct ctx *c, struct stmt *st, enum sql_reason r,
-		 const char *what, unsigned facts)
+static void safe(struct ctx *c, enum sql_reason r, const char *what,
+		 unsigned facts)
 {
 	c->out->facts |= facts;
-	if (!(st->fl & SF_HAVE_SAFE) ||
-	    (st->sreason == SQL_REASON_READ && r != SQL_REASON_READ)) {
-		st->fl |= SF_HAVE_SAFE;
-		st->sreason = r;
-		st->swhat = what;
+	if (!c->st_have_safe ||
+	    (c->st_reason == SQL_REASON_READ && r != SQL_REASON_READ)) {
+		c->st_have_safe = true;
+		c->st_reason = r;
+		c->st_what = what;
 	}
 }
 
@@ -903,9 +834,9 @@ static void commits(struct ctx *c, struct stmt *st)
 }
 
 /* The common tokens (plain words and numbers, simple punctuation, the
- * end, after plain white space) without the general machinery; anything
- * else goes through lex(). */
-HOT void lex_fast(struct lexer *lx, struct tok *t)
+ * end, after plain white space) without the general machinery; false
+ * (white space skipped) when the token needs lex(). */
+HOT bool lex_fast(struct lexer *lx, struct tok *t)
 {
 	const char *p = lx->p, *end = lx->end, *q = p;
 	unsigned cl;
@@ -916,7 +847,7 @@ HOT void lex_fast(struct lexer *lx, struct tok *t)
 	t->ch = 0;
 	if (p == end) {
 		if (lx->in_exec)
-			goto slow;
+			return false;
 		t->type = T_END;
 		goto done;
 	}
@@ -926,37 +857,40 @@ HOT void lex_fast(struct lexer *lx, struct tok *t)
 		while (q < end && (cclass[(unsigned char)*q] & C_DIG))
 			q++;
 		if (q < end && ((cclass[(unsigned char)*q] & C_ID) || *q == '.'))
-			goto slow; /* 1.5, 1e5, 0x1F, 1abc */
+			return false; /* 1.5, 1e5, 0x1F, 1abc */
 		t->type = T_NUM;
 	} else if (cl & C_ID) {
 		while (q < end && (cclass[(unsigned char)*q] & C_ID))
 			q++;
 		if (q < end && (*q == '\'' || *q == '`'))
-			goto slow; /* X'..', B'..', a multi-byte character before ` */
+			return false; /* X'..', B'..', a multi-byte character before ` */
 		t->type = T_WORD;
 	} else if (cl & C_PUN) {
 		t->type = T_PUNCT;
 		t->ch = (unsigned char)*p;
+	} else if (cl & C_QUO) {
+		lex_quoted(lx, t, p); /* as lex() would, without its set-up */
+		lx->last = t->type;
+		lx->last_end = lx->p;
+		return true;
 	} else {
-		goto slow;
+		return false;
 	}
 done:
-	t->adj = p == lx->last_end;
-	t->dq = false;
+	/* No adj or dq: only lex() reads adj, only strings have dq. */
 	t->p = p;
 	t->n = (size_t)(q - p);
 	lx->p = q;
 	lx->last = t->type;
 	lx->last_end = q;
-	return;
-slow:
-	lex(lx, t);
+	return true;
 }
 
 static const struct tok *peek(struct ctx *c)
 {
 	if (!c->have_la) {
-		lex_fast(&c->lx, &c->la);
+		if (!lex_fast(&c->lx, &c->la))
+			lex(&c->lx, &c->la);
 		c->have_la = true;
 	}
 	return &c->la;
@@ -974,12 +908,12 @@ static bool is_kw(const struct tok *t, const char *kw, size_t n)
 }
 #define KW(t, s) is_kw((t), (s), sizeof(s) - 1)
 
-static bool is_punct(const struct tok *t, char ch)
+HOT bool is_punct(const struct tok *t, char ch)
 {
 	return t->type == T_PUNCT && t->ch == (unsigned char)ch;
 }
 
-static bool is_term(const struct tok *t, const struct stmt *st)
+HOT bool is_term(const struct tok *t, const struct stmt *st)
 {
 	return t->type == T_END || t->type == T_ERROR ||
 	       (t->type == T_SEMI && !(st->fl & SF_NO_SPLIT));
@@ -997,19 +931,21 @@ static bool accept(struct ctx *c, const char *kw, size_t n)
 
 /* name '(' : a built-in, harmless keyword, or a stored function or UDF
  * that may do anything. */
-static void call(struct ctx *c, struct stmt *st)
+static void call(struct ctx *c, const char *p, size_t n, bool plain)
 {
-	if (st->prev_type == T_WORD && !(st->fl & SF_PREV_QUAL)) {
-		long i = FIND(specials, st->prev_p, st->prev_n);
+	if (plain) {
+		long i;
+		/* The common case first: no special is in builtins[]. */
+		if (builtin(p, n))
+			return;
+		i = FIND(specials, p, n);
 		if (i >= 0) {
-			unsafe(c, st, specials[i].reason, specials[i].what,
+			unsafe(c, specials[i].reason, specials[i].what,
 			       specials[i].facts);
 			return;
 		}
-		if (FIND(builtins, st->prev_p, st->prev_n) >= 0)
-			return;
 	}
-	unsafe(c, st, SQL_REASON_SIDE_EFFECT, "stored function call",
+	unsafe(c, SQL_REASON_SIDE_EFFECT, "stored function call",
 	       SQL_FACT_SIDE_EFFECT);
 }
 
@@ -1017,13 +953,14 @@ static void call(struct ctx *c, struct stmt *st)
 HOT void resolve(struct ctx *c, struct stmt *st, const struct tok *t)
 {
 	if ((st->fl & SF_PREV_CALL) && is_punct(t, '('))
-		call(c, st);
+		call(c, st->prev_p, st->prev_n,
+		     st->prev_type == T_WORD && !(st->fl & SF_PREV_QUAL));
 	if ((st->fl & SF_PREV_UVAR)) {
 		if (t->type == T_ASSIGN)
-			safe(c, st, SQL_REASON_SESSION, "@user variable assignment",
+			safe(c, SQL_REASON_SESSION, "@user variable assignment",
 			     SQL_FACT_CHANGES_SESSION);
 		else
-			unsafe(c, st, SQL_REASON_SESSION, "@user variable",
+			unsafe(c, SQL_REASON_SESSION, "@user variable",
 			       SQL_FACT_DEPENDS_SESSION);
 	}
 	st->fl &= ~(SF_PREV_CALL | SF_PREV_UVAR);
@@ -1031,23 +968,21 @@ HOT void resolve(struct ctx *c, struct stmt *st, const struct tok *t)
 
 /* WITH: the first of SELECT/TABLE/VALUES or UPDATE/DELETE/INSERT/REPLACE
  * at the WITH's own depth is the statement; words before it are names. */
-static void cte_word(struct ctx *c, struct stmt *st, unsigned char kw)
+static unsigned cte_word(struct ctx *c, unsigned cte, unsigned char kw)
 {
 	static const char what[][8] = { "DELETE", "INSERT", "REPLACE", "UPDATE" };
 
 	switch (kw) {
 	case K_SELECT: case K_VALUES: case K_TABLE:
-		st->cte = CTE_NONE;
-		break;
+		return CTE_NONE;
 	case K_DELETE: case K_INSERT: case K_REPLACE: case K_UPDATE:
-		if (st->cte == CTE_HEAD)
-			unsafe(c, st, SQL_REASON_WRITE,
+		if (cte == CTE_HEAD)
+			unsafe(c, SQL_REASON_WRITE,
 			       what[kw == K_DELETE ? 0 : kw == K_INSERT ? 1 :
 				    kw == K_REPLACE ? 2 : 3], SQL_FACT_WRITE);
-		st->cte = CTE_NONE;
-		break;
+		return CTE_NONE;
 	default:
-		break;
+		return cte;
 	}
 }
 
@@ -1057,28 +992,28 @@ HOT void body_keyword(struct ctx *c, struct stmt *st, unsigned char kw)
 	switch (kw) {
 	case K_FOR:
 		if (st->k1 == K_VALUE && st->k2 == K_NEXT)
-			unsafe(c, st, SQL_REASON_SIDE_EFFECT, "NEXT VALUE FOR",
+			unsafe(c, SQL_REASON_SIDE_EFFECT, "NEXT VALUE FOR",
 			       SQL_FACT_SIDE_EFFECT);
 		else if (st->k1 == K_VALUE && st->k2 == K_PREVIOUS)
-			unsafe(c, st, SQL_REASON_SESSION, "PREVIOUS VALUE FOR",
+			unsafe(c, SQL_REASON_SESSION, "PREVIOUS VALUE FOR",
 			       SQL_FACT_DEPENDS_SESSION);
 		break;
 	case K_UPDATE:
 		if (st->k1 == K_FOR)
-			unsafe(c, st, SQL_REASON_LOCKING_READ, "FOR UPDATE",
+			unsafe(c, SQL_REASON_LOCKING_READ, "FOR UPDATE",
 			       SQL_FACT_LOCKING_READ);
 		break;
 	case K_SHARE:
 		if (st->k1 == K_FOR)
-			unsafe(c, st, SQL_REASON_LOCKING_READ, "FOR SHARE",
+			unsafe(c, SQL_REASON_LOCKING_READ, "FOR SHARE",
 			       SQL_FACT_LOCKING_READ);
 		else if (st->k1 == K_IN && st->k2 == K_LOCK)
-			unsafe(c, st, SQL_REASON_LOCKING_READ, "LOCK IN SHARE MODE",
+			unsafe(c, SQL_REASON_LOCKING_READ, "LOCK IN SHARE MODE",
 			       SQL_FACT_LOCKING_READ);
 		break;
 	case K_OUTFILE: case K_DUMPFILE:
 		if (st->k1 == K_INTO)
-			unsafe(c, st, SQL_REASON_SIDE_EFFECT, kw == K_OUTFILE ?
+			unsafe(c, SQL_REASON_SIDE_EFFECT, kw == K_OUTFILE ?
 			       "INTO OUTFILE" : "INTO DUMPFILE", SQL_FACT_SIDE_EFFECT);
 		break;
 	case K_WITH:
@@ -1110,13 +1045,13 @@ HOT void word(struct ctx *c, struct stmt *st, const struct tok *t,
 	bool name;
 
 	if (qual && t->type == T_WORD && IS(t->p, t->n, "NEXTVAL"))
-		unsafe(c, st, SQL_REASON_SIDE_EFFECT, "NEXTVAL", SQL_FACT_SIDE_EFFECT);
+		unsafe(c, SQL_REASON_SIDE_EFFECT, "NEXTVAL", SQL_FACT_SIDE_EFFECT);
 	else if (qual && t->type == T_WORD && IS(t->p, t->n, "CURRVAL"))
-		unsafe(c, st, SQL_REASON_SESSION, "CURRVAL", SQL_FACT_DEPENDS_SESSION);
+		unsafe(c, SQL_REASON_SESSION, "CURRVAL", SQL_FACT_DEPENDS_SESSION);
 	if ((st->fl & SF_NAME_NEXT) && kw == K_IFNE)
 		return; /* CREATE TABLE IF NOT EXISTS name */
 	if (st->cte && st->depth == st->cte_depth)
-		cte_word(c, st, kw);
+		st->cte = cte_word(c, st->cte, kw);
 	name = (st->fl & (SF_NAME_NEXT | SF_AS_NEXT)) ||
 	       (qual && (st->fl & SF_NAME_CHAIN)) ||
 	       (st->cte && st->depth == st->cte_depth);
@@ -1135,7 +1070,7 @@ HOT void punct(struct ctx *c, struct stmt *st, unsigned char ch)
 		st->depth++;
 	} else if (ch == ')') {
 		if (st->depth == 0)
-			unsafe(c, st, SQL_REASON_UNKNOWN, "unbalanced parentheses", 0);
+			unsafe(c, SQL_REASON_UNKNOWN, "unbalanced parentheses", 0);
 		else
 			st->depth--;
 		if (st->cte == CTE_NESTED && st->depth < st->cte_depth)
@@ -1146,13 +1081,13 @@ HOT void punct(struct ctx *c, struct stmt *st, unsigned char ch)
 	st->fl &= ~(SF_NAME_NEXT | SF_AS_NEXT);
 }
 
-static void sysvar_read(struct ctx *c, struct stmt *st, const struct tok *t)
+static void sysvar_read(struct ctx *c, unsigned scope, const char *p, size_t n)
 {
-	if (t->scope == S_GLOBAL || t->scope == S_PERSIST)
+	if (scope == S_GLOBAL || scope == S_PERSIST)
 		return;
-	if (t->scope == S_SESSION && FIND(sysvars_ok, t->p, t->n) >= 0)
+	if (scope == S_SESSION && FIND(sysvars_ok, p, n) >= 0)
 		return;
-	unsafe(c, st, SQL_REASON_SESSION, "@@session variable",
+	unsafe(c, SQL_REASON_SESSION, "@@session variable",
 	       SQL_FACT_DEPENDS_SESSION);
 }
 
@@ -1175,13 +1110,13 @@ HOT void step(struct ctx *c, struct stmt *st, const struct tok *t)
 		break;
 	case T_UVAR:
 		if (st->fl & (SF_INTO | SF_INTO_VARS))
-			safe(c, st, SQL_REASON_SESSION, "INTO @user variable",
+			safe(c, SQL_REASON_SESSION, "INTO @user variable",
 			     SQL_FACT_CHANGES_SESSION);
 		else
 			st->fl |= SF_PREV_UVAR;
 		break;
 	case T_SYSVAR:
-		sysvar_read(c, st, t);
+		sysvar_read(c, t->scope, t->p, t->n);
 		break;
 	case T_PUNCT:
 		punct(c, st, t->ch);
@@ -1190,10 +1125,12 @@ HOT void step(struct ctx *c, struct stmt *st, const struct tok *t)
 		st->fl &= ~(SF_NAME_NEXT | SF_AS_NEXT | SF_NAME_CHAIN);
 		break;
 	}
-	if ((st->fl & SF_INTO) && t->type == T_UVAR)
-		st->fl |= SF_INTO_VARS;
-	else if (t->type != T_UVAR && !is_punct(t, ','))
-		st->fl &= ~SF_INTO_VARS;
+	if (st->fl & (SF_INTO | SF_INTO_VARS)) { /* rare: after INTO */
+		if ((st->fl & SF_INTO) && t->type == T_UVAR)
+			st->fl |= SF_INTO_VARS;
+		else if (t->type != T_UVAR && !is_punct(t, ','))
+			st->fl &= ~SF_INTO_VARS;
+	}
 	st->fl = (st->fl & ~SF_INTO) | (kw == K_INTO ? SF_INTO : 0);
 	st->k2 = st->k1;
 	st->k1 = kw;
@@ -1213,8 +1150,8 @@ static int scan(struct ctx *c, struct stmt *st, unsigned until)
 {
 	struct tok *t = &c->la;
 
-	if (!c->have_la)
-		lex_fast(&c->lx, t);
+	if (!c->have_la && !lex_fast(&c->lx, t))
+		lex(&c->lx, t);
 	c->have_la = true;
 	for (;;) {
 		if (is_term(t, st)) {
@@ -1233,18 +1170,21 @@ static int scan(struct ctx *c, struct stmt *st, unsigned until)
 			return r;
 		}
 		step(c, st, t);
-		lex_fast(&c->lx, t);
+		if (!lex_fast(&c->lx, t))
+			lex(&c->lx, t);
 	}
 }
 
-/* Make tok the body scanner's previous token (a head consumed it). */
-static void set_prev(struct stmt *st, const struct tok *t)
+/* Make the word w the body scanner's previous token (a head consumed
+ * it).  Fields, not a struct tok copy: a wide load of the token just
+ * written field by field stalls store forwarding. */
+static void set_prev_word(struct stmt *st, const char *w, size_t n)
 {
-	st->prev_type = t->type;
-	st->prev_ch = t->ch;
-	st->prev_p = t->p;
-	st->prev_n = t->n;
-	st->k1 = t->type == T_WORD ? keyword(t->p, t->n) : K_NONE;
+	st->prev_type = T_WORD;
+	st->prev_ch = 0;
+	st->prev_p = w;
+	st->prev_n = n;
+	st->k1 = keyword(w, n);
 }
 
 /* ---- 4. statement heads ------------------------------------------------ */
@@ -1254,21 +1194,21 @@ enum { HEAD_DONE, HEAD_AGAIN };
 static void implicit(struct ctx *c, struct stmt *st, enum sql_reason r,
 		     const char *what, unsigned facts)
 {
-	unsafe(c, st, r, what, facts | SQL_FACT_COMMITS);
+	unsafe(c, r, what, facts | SQL_FACT_COMMITS);
 	commits(c, st);
 }
 
 static void compound(struct ctx *c, struct stmt *st)
 {
-	unsafe(c, st, SQL_REASON_SIDE_EFFECT, "compound statement",
+	unsafe(c, SQL_REASON_SIDE_EFFECT, "compound statement",
 	       SQL_FACT_SIDE_EFFECT);
 	st->fl |= SF_NO_SPLIT;
 }
 
-static void malformed(struct ctx *c, struct stmt *st, const char *what)
+static void malformed(struct ctx *c, const char *what)
 {
 	if (peek(c)->type != T_ERROR)
-		unsafe(c, st, SQL_REASON_UNKNOWN, what, 0);
+		unsafe(c, SQL_REASON_UNKNOWN, what, 0);
 }
 
 /* The rest of a transaction statement must be exactly these words. */
@@ -1292,13 +1232,13 @@ static bool only_words(struct ctx *c, struct stmt *st, const char (*ok)[12],
 static void txn_begin(struct ctx *c, struct stmt *st, const char *what)
 {
 	st->txn = SQL_TXN_BEGIN;
-	safe(c, st, SQL_REASON_TRANSACTION, what, SQL_FACT_COMMITS);
+	safe(c, SQL_REASON_TRANSACTION, what, SQL_FACT_COMMITS);
 }
 
 static int head_begin(struct ctx *c, struct stmt *st)
 {
 	if (ACCEPT(c, "NOT")) {
-		unsafe(c, st, SQL_REASON_SIDE_EFFECT, "BEGIN NOT ATOMIC",
+		unsafe(c, SQL_REASON_SIDE_EFFECT, "BEGIN NOT ATOMIC",
 		       SQL_FACT_SIDE_EFFECT);
 		st->fl |= SF_NO_SPLIT;
 		return HEAD_DONE;
@@ -1306,7 +1246,7 @@ static int head_begin(struct ctx *c, struct stmt *st)
 	ACCEPT(c, "WORK");
 	txn_begin(c, st, "BEGIN");
 	if (!is_term(peek(c), st))
-		malformed(c, st, "malformed transaction statement");
+		malformed(c, "malformed transaction statement");
 	return HEAD_DONE;
 }
 
@@ -1318,7 +1258,7 @@ static int head_end_txn(struct ctx *c, struct stmt *st, bool commit)
 	ACCEPT(c, "WORK");
 	if (!commit && ACCEPT(c, "TO")) {
 		st->txn = SQL_TXN_SAVEPOINT;
-		unsafe(c, st, SQL_REASON_TRANSACTION, "ROLLBACK TO SAVEPOINT", 0);
+		unsafe(c, SQL_REASON_TRANSACTION, "ROLLBACK TO SAVEPOINT", 0);
 		return HEAD_DONE;
 	}
 	st->txn = commit ? SQL_TXN_COMMIT : SQL_TXN_ROLLBACK;
@@ -1334,16 +1274,16 @@ static int head_end_txn(struct ctx *c, struct stmt *st, bool commit)
 			release = !no;
 			no = false;
 		} else {
-			malformed(c, st, "malformed transaction statement");
+			malformed(c, "malformed transaction statement");
 			break;
 		}
 		skip(c);
 	}
 	if (release)
-		unsafe(c, st, SQL_REASON_TRANSACTION, commit ? "COMMIT RELEASE" :
+		unsafe(c, SQL_REASON_TRANSACTION, commit ? "COMMIT RELEASE" :
 		       "ROLLBACK RELEASE", commit ? SQL_FACT_COMMITS : 0);
 	else
-		safe(c, st, SQL_REASON_TRANSACTION, commit ? "COMMIT" : "ROLLBACK",
+		safe(c, SQL_REASON_TRANSACTION, commit ? "COMMIT" : "ROLLBACK",
 		     commit ? SQL_FACT_COMMITS : 0);
 	return HEAD_DONE;
 }
@@ -1361,7 +1301,7 @@ static int head_start(struct ctx *c, struct stmt *st, const struct verb *v)
 		skip(c);
 		txn_begin(c, st, "START TRANSACTION");
 		if (!only_words(c, st, opts, sizeof opts / sizeof opts[0]))
-			malformed(c, st, "malformed transaction statement");
+			malformed(c, "malformed transaction statement");
 	} else if (KW(t, "SLAVE") || KW(t, "ALL")) {
 		implicit(c, st, SQL_REASON_WRITE, start ? "START SLAVE" : "STOP SLAVE",
 			 SQL_FACT_WRITE);
@@ -1372,7 +1312,7 @@ static int head_start(struct ctx *c, struct stmt *st, const struct verb *v)
 		implicit(c, st, SQL_REASON_WRITE, start ? "START GROUP_REPLICATION" :
 			 "STOP GROUP_REPLICATION", SQL_FACT_WRITE);
 	} else {
-		unsafe(c, st, SQL_REASON_WRITE, v->what, SQL_FACT_WRITE);
+		unsafe(c, SQL_REASON_WRITE, v->what, SQL_FACT_WRITE);
 	}
 	return HEAD_DONE;
 }
@@ -1403,7 +1343,7 @@ static int head_ddl(struct ctx *c, struct stmt *st, const struct verb *v)
 				temp = true;
 			if (v->arg == DDL_DROP && KW(t, "PREPARE")) {
 				skip(c);
-				unsafe(c, st, SQL_REASON_SESSION, "DROP PREPARE",
+				unsafe(c, SQL_REASON_SESSION, "DROP PREPARE",
 				       SQL_FACT_CHANGES_SESSION);
 				return HEAD_DONE;
 			}
@@ -1415,7 +1355,7 @@ static int head_ddl(struct ctx *c, struct stmt *st, const struct verb *v)
 		skip(c);
 	}
 	if (temp && v->arg != DDL_ALTER)
-		unsafe(c, st, SQL_REASON_SESSION, v->arg == DDL_CREATE ?
+		unsafe(c, SQL_REASON_SESSION, v->arg == DDL_CREATE ?
 		       "CREATE TEMPORARY TABLE" : "DROP TEMPORARY TABLE",
 		       SQL_FACT_CHANGES_SESSION);
 	else
@@ -1438,17 +1378,17 @@ static void skip_format(struct ctx *c)
 	}
 }
 
-static int head_explain(struct ctx *c, struct stmt *st, const struct verb *v)
+static int head_explain(struct ctx *c, const struct verb *v)
 {
 	skip_format(c);
 	if (ACCEPT(c, "ANALYZE")) {
 		/* it executes the statement: classify that one too */
-		unsafe(c, st, SQL_REASON_SIDE_EFFECT, "EXPLAIN ANALYZE",
+		unsafe(c, SQL_REASON_SIDE_EFFECT, "EXPLAIN ANALYZE",
 		       SQL_FACT_SIDE_EFFECT);
 		skip_format(c);
 		return HEAD_AGAIN;
 	}
-	safe(c, st, SQL_REASON_READ, v->what, 0);
+	safe(c, SQL_REASON_READ, v->what, 0);
 	return HEAD_DONE;
 }
 
@@ -1461,23 +1401,23 @@ static int head_analyze(struct ctx *c, struct stmt *st, const struct verb *v)
 		implicit(c, st, SQL_REASON_WRITE, v->what, SQL_FACT_WRITE);
 		return HEAD_DONE;
 	}
-	unsafe(c, st, SQL_REASON_SIDE_EFFECT, "ANALYZE", SQL_FACT_SIDE_EFFECT);
+	unsafe(c, SQL_REASON_SIDE_EFFECT, "ANALYZE", SQL_FACT_SIDE_EFFECT);
 	skip_format(c);
 	return HEAD_AGAIN;
 }
 
-static int head_show(struct ctx *c, struct stmt *st, const struct verb *v)
+static int head_show(struct ctx *c, const struct verb *v)
 {
 	const struct tok *t = peek(c);
 
 	/* these report on the previous statements of the lost session */
 	if (KW(t, "WARNINGS") || KW(t, "ERRORS") || KW(t, "COUNT") ||
 	    KW(t, "PROFILE") || KW(t, "PROFILES"))
-		unsafe(c, st, SQL_REASON_SESSION, KW(t, "WARNINGS") ? "SHOW WARNINGS" :
+		unsafe(c, SQL_REASON_SESSION, KW(t, "WARNINGS") ? "SHOW WARNINGS" :
 		       KW(t, "ERRORS") ? "SHOW ERRORS" : KW(t, "COUNT") ?
 		       "SHOW COUNT(*)" : "SHOW PROFILE", SQL_FACT_DEPENDS_SESSION);
 	else
-		safe(c, st, SQL_REASON_READ, v->what, 0);
+		safe(c, SQL_REASON_READ, v->what, 0);
 	return HEAD_DONE;
 }
 
@@ -1511,7 +1451,7 @@ static int head_object(struct ctx *c, struct stmt *st, const struct verb *v)
 		if (KW(t, "INDEX"))
 			implicit(c, st, SQL_REASON_WRITE, "LOAD INDEX", SQL_FACT_WRITE);
 		else
-			unsafe(c, st, SQL_REASON_WRITE, KW(t, "DATA") ? "LOAD DATA" :
+			unsafe(c, SQL_REASON_WRITE, KW(t, "DATA") ? "LOAD DATA" :
 			       KW(t, "XML") ? "LOAD XML" : "LOAD", SQL_FACT_WRITE);
 		break;
 	case H_LOCK: {
@@ -1520,10 +1460,10 @@ static int head_object(struct ctx *c, struct stmt *st, const struct verb *v)
 			implicit(c, st, SQL_REASON_SESSION, lock ? "LOCK TABLES" :
 				 "UNLOCK TABLES", SQL_FACT_CHANGES_SESSION);
 		else if (KW(t, "INSTANCE"))
-			unsafe(c, st, SQL_REASON_SESSION, lock ? "LOCK INSTANCE" :
+			unsafe(c, SQL_REASON_SESSION, lock ? "LOCK INSTANCE" :
 			       "UNLOCK INSTANCE", SQL_FACT_CHANGES_SESSION);
 		else
-			malformed(c, st, "unknown statement");
+			malformed(c, "unknown statement");
 		break;
 	}
 	case H_TABLEVERB:
@@ -1532,24 +1472,24 @@ static int head_object(struct ctx *c, struct stmt *st, const struct verb *v)
 	case H_RELEASE:
 		st->txn = SQL_TXN_SAVEPOINT;
 		if (KW(t, "SAVEPOINT"))
-			unsafe(c, st, SQL_REASON_TRANSACTION, "RELEASE SAVEPOINT", 0);
+			unsafe(c, SQL_REASON_TRANSACTION, "RELEASE SAVEPOINT", 0);
 		else
-			malformed(c, st, "unknown statement");
+			malformed(c, "unknown statement");
 		break;
 	case H_EXECUTE:
 		if (KW(t, "IMMEDIATE"))
-			unsafe(c, st, SQL_REASON_SIDE_EFFECT, "EXECUTE IMMEDIATE",
+			unsafe(c, SQL_REASON_SIDE_EFFECT, "EXECUTE IMMEDIATE",
 			       SQL_FACT_SIDE_EFFECT);
 		else
-			unsafe(c, st, v->reason, v->what, v->facts);
+			unsafe(c, v->reason, v->what, v->facts);
 		break;
 	case H_GET:
 		if (!ACCEPT(c, "CURRENT"))
 			ACCEPT(c, "STACKED");
 		if (KW(peek(c), "DIAGNOSTICS"))
-			unsafe(c, st, v->reason, v->what, v->facts);
+			unsafe(c, v->reason, v->what, v->facts);
 		else
-			malformed(c, st, "unknown statement");
+			malformed(c, "unknown statement");
 		break;
 	default:
 		break;
@@ -1579,26 +1519,26 @@ static bool is_assign(const struct tok *t)
 }
 
 /* The target of one SET assignment, already taken as t. */
-static bool set_target(struct ctx *c, struct stmt *st, const struct tok *t,
+static bool set_target(struct ctx *c, const struct tok *t,
 		       unsigned char scope, bool *autocommit)
 {
 	if (t->type == T_SYSVAR)
 		scope = t->scope;
 	if (t->type == T_UVAR) {
-		safe(c, st, SQL_REASON_SESSION, "SET @user variable",
+		safe(c, SQL_REASON_SESSION, "SET @user variable",
 		     SQL_FACT_CHANGES_SESSION);
 		return true;
 	}
 	if (t->type != T_SYSVAR && t->type != T_WORD && t->type != T_QIDENT)
 		return false;
 	if (scope == S_GLOBAL || scope == S_PERSIST) {
-		unsafe(c, st, SQL_REASON_WRITE, scope == S_GLOBAL ? "SET GLOBAL" :
+		unsafe(c, SQL_REASON_WRITE, scope == S_GLOBAL ? "SET GLOBAL" :
 		       "SET PERSIST", SQL_FACT_WRITE);
 	} else if (scope == S_UNKNOWN) {
 		return false;
 	} else {
 		*autocommit = IS(t->p, t->n, "AUTOCOMMIT");
-		safe(c, st, SQL_REASON_SESSION, *autocommit ? "SET autocommit" :
+		safe(c, SQL_REASON_SESSION, *autocommit ? "SET autocommit" :
 		     "SET", SQL_FACT_CHANGES_SESSION);
 	}
 	/* structured variable: keycache.key_buffer_size */
@@ -1636,18 +1576,18 @@ static int set_list(struct ctx *c, struct stmt *st, const struct tok *pre)
 		}
 		if (KW(&t, "TRANSACTION")) {
 			if (scope == S_GLOBAL || scope == S_PERSIST)
-				unsafe(c, st, SQL_REASON_WRITE, "SET GLOBAL", SQL_FACT_WRITE);
+				unsafe(c, SQL_REASON_WRITE, "SET GLOBAL", SQL_FACT_WRITE);
 			else
-				safe(c, st, SQL_REASON_SESSION, "SET TRANSACTION",
+				safe(c, SQL_REASON_SESSION, "SET TRANSACTION",
 				     SQL_FACT_CHANGES_SESSION);
 			return HEAD_DONE;
 		}
 		if (KW(&t, "NAMES") || KW(&t, "CHARSET") ||
 		    (KW(&t, "CHARACTER") && ACCEPT(c, "SET"))) {
-			safe(c, st, SQL_REASON_SESSION, KW(&t, "NAMES") ? "SET NAMES" :
+			safe(c, SQL_REASON_SESSION, KW(&t, "NAMES") ? "SET NAMES" :
 			     "SET CHARACTER SET", SQL_FACT_CHANGES_SESSION);
 		} else {
-			if (!set_target(c, st, &t, scope, &autocommit) ||
+			if (!set_target(c, &t, scope, &autocommit) ||
 			    !is_assign(peek(c)))
 				break;
 			skip(c);
@@ -1657,7 +1597,7 @@ static int set_list(struct ctx *c, struct stmt *st, const struct tok *pre)
 		if (scan(c, st, UNTIL_COMMA) != STOP_COMMA)
 			return HEAD_DONE;
 	}
-	malformed(c, st, "malformed SET");
+	malformed(c, "malformed SET");
 	return HEAD_DONE;
 }
 
@@ -1677,7 +1617,7 @@ static int set_statement(struct ctx *c, struct stmt *st)
 		if (r != STOP_COMMA)
 			break;
 	}
-	malformed(c, st, "malformed SET STATEMENT");
+	malformed(c, "malformed SET STATEMENT");
 	return HEAD_DONE;
 }
 
@@ -1694,7 +1634,7 @@ static int head_set(struct ctx *c, struct stmt *st)
 		return HEAD_DONE;
 	}
 	if (KW(t, "ROLE")) {
-		safe(c, st, SQL_REASON_SESSION, "SET ROLE", SQL_FACT_CHANGES_SESSION);
+		safe(c, SQL_REASON_SESSION, "SET ROLE", SQL_FACT_CHANGES_SESSION);
 		return HEAD_DONE;
 	}
 	if (KW(t, "DEFAULT")) {
@@ -1713,9 +1653,9 @@ static int head_set(struct ctx *c, struct stmt *st)
 static int head_fixed(struct ctx *c, struct stmt *st, const struct verb *v)
 {
 	if (v->flags & F_SAFE) {
-		safe(c, st, v->reason, v->what, v->facts);
+		safe(c, v->reason, v->what, v->facts);
 	} else {
-		unsafe(c, st, v->reason, v->what, v->facts);
+		unsafe(c, v->reason, v->what, v->facts);
 		if (v->arg)
 			st->txn = v->arg;
 	}
@@ -1744,9 +1684,9 @@ static int head_parens(struct ctx *c, struct stmt *st)
 		st->cte_depth = st->depth;
 	}
 	if (KW(t, "SELECT") || KW(t, "WITH") || KW(t, "VALUES") || KW(t, "TABLE"))
-		safe(c, st, SQL_REASON_READ, "SELECT", 0);
+		safe(c, SQL_REASON_READ, "SELECT", 0);
 	else
-		malformed(c, st, "unknown statement");
+		malformed(c, "unknown statement");
 	return HEAD_DONE;
 }
 
@@ -1760,14 +1700,14 @@ static int head_verb(struct ctx *c, struct stmt *st, const struct verb *v)
 	case H_COMMIT: return head_end_txn(c, st, true);
 	case H_ROLLBACK: return head_end_txn(c, st, false);
 	case H_COMPOUND: compound(c, st); return HEAD_DONE;
-	case H_EXPLAIN: return head_explain(c, st, v);
+	case H_EXPLAIN: return head_explain(c, v);
 	case H_SET: return head_set(c, st);
-	case H_SHOW: return head_show(c, st, v);
+	case H_SHOW: return head_show(c, v);
 	case H_START: return head_start(c, st, v);
 	case H_WITH:
 		st->cte = CTE_HEAD;
 		st->cte_depth = st->depth;
-		safe(c, st, SQL_REASON_READ, "SELECT", 0);
+		safe(c, SQL_REASON_READ, "SELECT", 0);
 		return HEAD_DONE;
 	default: return head_object(c, st, v);
 	}
@@ -1775,27 +1715,29 @@ static int head_verb(struct ctx *c, struct stmt *st, const struct verb *v)
 
 static int head(struct ctx *c, struct stmt *st)
 {
-	struct tok t;
+	const char *w;
+	size_t n;
 	long v;
 
 	if (is_punct(peek(c), '('))
 		return head_parens(c, st);
 	if (peek(c)->type != T_WORD) {
-		malformed(c, st, "unknown statement");
+		malformed(c, "unknown statement");
 		return HEAD_DONE;
 	}
-	t = *peek(c);
+	w = c->la.p;
+	n = c->la.n;
 	skip(c);
-	set_prev(st, &t);
+	set_prev_word(st, w, n);
 	if (is_punct(peek(c), ':')) { /* label: BEGIN/LOOP/... */
 		compound(c, st);
 		return HEAD_DONE;
 	}
-	if (st->k1 == K_SELECT) /* set_prev() looked the word up */
+	if (st->k1 == K_SELECT) /* set_prev_word() looked the word up */
 		return head_verb(c, st, &select_verb);
-	v = FIND(verbs, t.p, t.n);
+	v = FIND(verbs, w, n);
 	if (v < 0) {
-		unsafe(c, st, SQL_REASON_UNKNOWN, "unknown statement", 0);
+		unsafe(c, SQL_REASON_UNKNOWN, "unknown statement", 0);
 		return HEAD_DONE;
 	}
 	return head_verb(c, st, &verbs[v]);
@@ -1808,23 +1750,23 @@ static void finish(struct ctx *c, struct stmt *st, bool first)
 	const struct tok *t = peek(c);
 
 	if (t->type == T_ERROR) {
-		unsafe(c, st, SQL_REASON_UNKNOWN, t->p, 0);
+		unsafe(c, SQL_REASON_UNKNOWN, t->p, 0);
 		c->stop = true;
 	} else {
 		if (t->type == T_END)
 			c->stop = true;
 		if (st->depth)
-			unsafe(c, st, SQL_REASON_UNKNOWN, "unbalanced parentheses", 0);
+			unsafe(c, SQL_REASON_UNKNOWN, "unbalanced parentheses", 0);
 		if (st->cte)
-			unsafe(c, st, SQL_REASON_UNKNOWN, "WITH without a statement", 0);
+			unsafe(c, SQL_REASON_UNKNOWN, "WITH without a statement", 0);
 	}
 	skip(c);
-	if (!(st->fl & (SF_UNSAFE | SF_HAVE_SAFE)))
-		unsafe(c, st, SQL_REASON_UNKNOWN, "unknown statement", 0);
-	if (!(st->fl & SF_UNSAFE) && !c->have_safe) {
+	if (!c->st_unsafe && !c->st_have_safe)
+		unsafe(c, SQL_REASON_UNKNOWN, "unknown statement", 0);
+	if (!c->st_unsafe && !c->have_safe) {
 		c->have_safe = true;
-		c->sreason = st->sreason;
-		c->swhat = st->swhat;
+		c->sreason = c->st_reason;
+		c->swhat = c->st_what;
 	}
 	if (first)
 		c->out->txn = st->txn;
@@ -1835,6 +1777,7 @@ static void statement(struct ctx *c, bool first)
 	struct stmt st;
 
 	memset(&st, 0, sizeof st);
+	c->st_unsafe = c->st_have_safe = false;
 	c->out->statements++;
 	while (head(c, &st) == HEAD_AGAIN) {
 		st.prev_type = T_END;
@@ -1872,9 +1815,7 @@ void sql_classify(const char *text, size_t len, unsigned flags,
 			continue;
 		}
 		if (t->type == T_ERROR) {
-			struct stmt st;
-			memset(&st, 0, sizeof st);
-			unsafe(&c, &st, SQL_REASON_UNKNOWN, t->p, 0);
+			unsafe(&c, SQL_REASON_UNKNOWN, t->p, 0);
 			break;
 		}
 		statement(&c, out->statements == 0);
