@@ -84,16 +84,23 @@ Test(transactions, commit_after_loss_shim)
 	cr_assert_eq(client_finish(c), 0);
 }
 
-Test(transactions, commit_statement_after_loss_shim)
+/* A statement that ends the lost transaction by committing (COMMIT, or
+ * BEGIN which commits implicitly) fails, and what follows runs fresh. */
+static void ending_statement_fails(const char *table, const char *statement)
 {
-	struct client *c = lose_transaction(WITH_SHIM, "tx_commit_sql", NULL);
+	struct client *c = lose_transaction(WITH_SHIM, table, NULL);
 
-	expect_transaction_lost(c, "tx_commit_sql");
-	assert_err(client_ask(c, "COMMIT"), "COMMIT of the lost transaction");
+	expect_transaction_lost(c, table);
+	assert_err(client_ask(c, statement), statement);
 	expect_logged(c, "event=commit_failed");
 	cr_assert_str_eq(client_ask(c, "SELECT 1"), "OK rows=1 first=1");
-	cr_assert_eq(count_rows("tx_commit_sql"), 0, "rows of the lost transaction were committed");
+	cr_assert_eq(count_rows(table), 0, "rows of the lost transaction were committed");
 	cr_assert_eq(client_finish(c), 0);
+}
+
+Test(transactions, commit_statement_after_loss_shim)
+{
+	ending_statement_fails("tx_commit_sql", "COMMIT");
 }
 
 Test(transactions, rollback_after_loss_shim)
@@ -160,14 +167,7 @@ Test(transactions, autocommit_off_noshim)
 /* BEGIN and DDL commit implicitly: they must fail like COMMIT. */
 Test(transactions, implicit_commit_begin_shim)
 {
-	struct client *c = lose_transaction(WITH_SHIM, "tx_begin", NULL);
-
-	expect_transaction_lost(c, "tx_begin");
-	assert_err(client_ask(c, "BEGIN"), "BEGIN commits the lost transaction implicitly");
-	expect_logged(c, "event=commit_failed");
-	cr_assert_str_eq(client_ask(c, "SELECT 1"), "OK rows=1 first=1");
-	cr_assert_eq(count_rows("tx_begin"), 0, "rows of the lost transaction were committed");
-	cr_assert_eq(client_finish(c), 0);
+	ending_statement_fails("tx_begin", "BEGIN");
 }
 
 Test(transactions, implicit_commit_ddl_shim)
