@@ -30,12 +30,13 @@ $(B)/tests/stress-conn-tsan: $(STRESS_SRCS) $(wildcard shim/*.h)
 
 .PHONY: test-unit
 test-unit: $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn $(B)/tests/stress-conn-tsan \
-           $(B)/mysql-reconnect-report
+           $(B)/mysql-reconnect-report $(SHIM_LIB)
 	$(B)/tests/unit --jobs 2
 	ASAN_OPTIONS=detect_leaks=1 $(B)/tests/unit-asan --jobs 2
 	$(B)/tests/stress-conn
 	TSAN_OPTIONS=halt_on_error=1 $(B)/tests/stress-conn-tsan
 	tests/unit/report_cli.sh $(B)/mysql-reconnect-report
+	tests/unit/library_checks.sh $(SHIM_LIB)
 
 TEST_TARGETS += test-unit
 

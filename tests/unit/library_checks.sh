@@ -1,0 +1,35 @@
+#!/bin/sh
+# The built library: exports exactly the interposed functions listed in
+# shim/exports.map (unversioned, so versioned references bind to them),
+# and never links a client library (it finds the real one at run time).
+set -u
+LIB=${1:?usage: library_checks.sh build/libmysqlreconnect.so}
+MAP=$(dirname "$0")/../../shim/exports.map
+fail=0
+
+exported=$(nm -D --defined-only "$LIB" | awk '$2 == "T" { print $3 }' | sort)
+listed=$(sed -n 's/^[[:space:]]*\(mysql_[a-z_]*\);.*/\1/p' "$MAP" | sort)
+if [ "$exported" = "$listed" ] && [ -n "$listed" ]; then
+	echo "ok   exports exactly the $(echo "$listed" | wc -l) hooks of exports.map"
+else
+	printf 'FAIL exported symbols differ from exports.map\n--- exported\n%s\n--- listed\n%s\n' \
+		"$exported" "$listed"
+	fail=1
+fi
+
+needed=$(readelf -d "$LIB" | awk '/NEEDED/ { print $NF }')
+case $needed in
+*mariadb* | *mysql*)
+	echo "FAIL links a client library: $needed"
+	fail=1
+	;;
+*) echo "ok   links no client library ($(echo $needed | tr -d '[]'))" ;;
+esac
+
+if readelf -d "$LIB" | grep -q 'STATIC_TLS'; then
+	echo "ok   thread-local guard uses the initial-exec model (no allocation on first use)"
+else
+	echo "FAIL thread-local storage is not initial-exec"
+	fail=1
+fi
+exit $fail
