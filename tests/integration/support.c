@@ -1144,3 +1144,13 @@ void mrt_teardown(void)
 	restore_global_wait_timeout();
 	admin_disconnect();
 }
+
+void assert_kill_reaches_program(const char *context)
+{
+	struct client *c = sqlpipe_start(NO_SHIM, NULL, NULL);
+
+	client_ok(c, "SELECT 1");
+	kill_and_wait(client_connection_id(c));
+	assert_lost_error(client_ask(c, "SELECT 2"), context);
+	client_finish(c);
+}

@@ -159,6 +159,10 @@ char *log_field(const char *line, const char *key);
  * statement_retried outcome=ok, all with one incident=<pid>.<n>. */
 void assert_recovery_logged(pid_t pid);
 
+/* The control run: sqlpipe without the shim, its connection KILLed between
+ * two SELECTs, must see the lost connection itself. */
+void assert_kill_reaches_program(const char *context);
+
 /* "pid=<pid>" for needles (static buffer per call site is the caller's). */
 const char *pid_needle(char *buf, size_t size, pid_t pid);
 

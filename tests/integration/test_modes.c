@@ -54,12 +54,7 @@ Test(modes, observe_logs_but_changes_nothing)
 /* The control for both: the same fault without the shim. */
 Test(modes, kill_noshim)
 {
-	struct client *c = sqlpipe_start(NO_SHIM, NULL, NULL);
-
-	client_ok(c, "SELECT 1");
-	kill_and_wait(client_connection_id(c));
-	assert_lost_error(client_ask(c, "SELECT 2"), "without the shim");
-	client_finish(c);
+	assert_kill_reaches_program("without the shim");
 }
 
 /* A bad value is reported once and the default is used. */

@@ -129,12 +129,7 @@ Test(wrapper, recovers_a_killed_connection)
 /* The control: the same program and fault without the wrapper. */
 Test(wrapper, kill_noshim)
 {
-	struct client *c = sqlpipe_start(NO_SHIM, NULL, NULL);
-
-	client_ok(c, "SELECT 1");
-	kill_and_wait(client_connection_id(c));
-	assert_lost_error(client_ask(c, "SELECT 2"), "without the wrapper");
-	client_finish(c);
+	assert_kill_reaches_program("without the wrapper");
 }
 
 /* I: incidents with statement logging on, a failed reconnect and a refused

@@ -130,18 +130,26 @@ Test(transactions, api_rollback_after_loss_shim)
 	cr_assert_eq(count_seq("tx_api_rollback", 3), 1);
 }
 
-/* mysql_autocommit(0) opens the transaction implicitly. */
-Test(transactions, autocommit_off_shim)
+/* mysql_autocommit(0) opens the transaction implicitly: one INSERT, then
+ * the connection is KILLed. */
+static struct client *autocommit_off_then_kill(enum shim_mode mode, const char *table)
 {
 	struct client *c;
 	unsigned long id;
 
-	create_seq_table("tx_autocommit");
-	c = sqlpipe_start(WITH_SHIM, NULL, NULL);
+	create_seq_table(table);
+	c = sqlpipe_start(mode, NULL, NULL);
 	id = client_connection_id(c);
 	client_ok(c, "\\autocommit 0");
-	cr_assert_str_eq(insert(c, "tx_autocommit", 1), "OK affected=1");
+	cr_assert_str_eq(insert(c, table, 1), "OK affected=1");
 	kill_and_wait(id);
+	return c;
+}
+
+Test(transactions, autocommit_off_shim)
+{
+	struct client *c = autocommit_off_then_kill(WITH_SHIM, "tx_autocommit");
+
 	expect_transaction_lost(c, "tx_autocommit");
 	assert_err(client_ask(c, "\\commit"), "mysql_commit of the lost transaction");
 	expect_logged(c, "event=commit_failed");
@@ -151,15 +159,8 @@ Test(transactions, autocommit_off_shim)
 
 Test(transactions, autocommit_off_noshim)
 {
-	struct client *c;
-	unsigned long id;
+	struct client *c = autocommit_off_then_kill(NO_SHIM, "tx_autocommit_noshim");
 
-	create_seq_table("tx_autocommit_noshim");
-	c = sqlpipe_start(NO_SHIM, NULL, NULL);
-	id = client_connection_id(c);
-	client_ok(c, "\\autocommit 0");
-	cr_assert_str_eq(insert(c, "tx_autocommit_noshim", 1), "OK affected=1");
-	kill_and_wait(id);
 	assert_lost_error(insert(c, "tx_autocommit_noshim", 2), "the KILL must reach the program");
 	client_finish(c);
 }
