@@ -24,7 +24,8 @@ struct conn {
 	unsigned flags;            /* CONN_* */
 	unsigned fork_generation;  /* process generation it belongs to */
 	bool server_is_mysql;      /* for error 4031 */
-	bool app_reconnect;        /* the program asked for MYSQL_OPT_RECONNECT */
+	unsigned status;           /* transaction record: SERVER_STATUS_* before the
+				      current call (session.h) */
 	uint64_t last_used_ms;     /* end of the last successful call */
 	char lost_incident[32];    /* incident that left the flags set */
 	/* Identity, for the log.  Never the password. */

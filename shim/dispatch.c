@@ -15,6 +15,7 @@
 #include "log.h"
 #include "real.h"
 #include "recover.h"
+#include "session.h"
 
 __thread unsigned shim_guard_depth;
 
@@ -63,6 +64,7 @@ int shim_call(MYSQL *m, const struct request *r)
 		return run_guarded(real, m, r);
 	if (unlikely(c->flags || c->fork_generation != conn_generation()))
 		return slow_path(cfg, real, c, m, r, 0, true);
+	session_note_before_call(real, c, m);
 	rc = run_guarded(real, m, r);
 	if (likely(rc == 0)) {
 		c->last_used_ms = clock_coarse_ms();
@@ -107,13 +109,12 @@ static void log_reconnect_replaced(const struct shim_config *cfg)
 /* The client library's own auto-reconnect would re-send writes and continue
  * lost transactions silently: the shim takes that job over. */
 static void take_over_reconnect(const struct shim_config *cfg, const struct real_api *real,
-				struct conn *c, MYSQL *m)
+				MYSQL *m)
 {
 	my_bool on = 0, off = 0;
 
 	if (!real->mysql_get_option || real->mysql_get_option(m, MYSQL_OPT_RECONNECT, &on) || !on)
 		return;
-	c->app_reconnect = true;
 	real->mysql_options(m, MYSQL_OPT_RECONNECT, &off);
 	log_reconnect_replaced(cfg);
 }
@@ -133,8 +134,9 @@ static void track(const struct shim_config *cfg, const struct real_api *real, MY
 	c->port = local ? 0 : port;
 	c->server_is_mysql = !server_is_mariadb(real, m);
 	c->last_used_ms = clock_coarse_ms();
+	session_note_fresh(real, c, m);
 	if (cfg->mode == SHIM_MODE_ON)
-		take_over_reconnect(cfg, real, c, m);
+		take_over_reconnect(cfg, real, m);
 }
 
 MYSQL *shim_connect(MYSQL *m, const char *host, const char *user, const char *password,
@@ -191,9 +193,8 @@ int shim_options(MYSQL *m, enum mysql_option option, const void *arg)
 		return 1;
 	if (!guard_active() && option == MYSQL_OPT_RECONNECT &&
 	    shim_config()->mode == SHIM_MODE_ON && (c = conn_find(m))) {
-		/* Connected already: remember the wish, keep the library's off. */
-		c->app_reconnect = arg && *(const my_bool *)arg;
-		if (c->app_reconnect)
+		/* Connected already: keep the library's off, say so once. */
+		if (arg && *(const my_bool *)arg)
 			log_reconnect_replaced(shim_config());
 		return 0;
 	}

@@ -30,7 +30,10 @@ static void snapshot_session(struct incident *inc)
 {
 	const char *schema = NULL;
 
-	inc->status = incident_server_status(inc->real, inc->mysql, &inc->status_known);
+	/* The record, not the live status: the library may have cleared
+	 * SERVER_STATUS_IN_TRANS on its way to reporting the loss. */
+	incident_server_status(inc->real, inc->mysql, &inc->status_known);
+	inc->status = inc->conn->status;
 	if (inc->real->mariadb_get_infov)
 		inc->real->mariadb_get_infov(inc->mysql, MARIADB_CONNECTION_SCHEMA, &schema);
 	copy_name(inc->schema, sizeof(inc->schema), schema);

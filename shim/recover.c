@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "incident.h"
 #include "policy.h"
+#include "session.h"
 
 #define RESENDS_MAX 3 /* a safe statement that keeps losing the connection stops */
 
@@ -242,12 +243,11 @@ static const char *stop_reason(const struct incident *inc, unsigned *delay_ms)
 }
 
 /* After giving up, the program must see a lost connection (2006), not the
- * error of the shim's last connect attempt.  With the library's reconnect
- * off, a ping on the dead handle sets exactly that without any I/O. */
+ * error of the shim's last connect attempt or session restore. */
 static void rearm_lost_error(const struct incident *inc)
 {
 	if (policy_lost_kind(last_errno(inc), inc->conn->server_is_mysql) == LOST_NONE)
-		inc->real->mysql_ping(inc->mysql);
+		session_set_gone_error(inc->real, inc->mysql);
 }
 
 static bool reconnect(struct incident *inc)
@@ -260,6 +260,7 @@ static bool reconnect(struct incident *inc)
 		inc->attempt++;
 		connected = reconnect_once(inc);
 		if (connected && restore_session(inc)) {
+			session_note_fresh(inc->real, inc->conn, inc->mysql);
 			inc->conn->flags &= ~CONN_DEAD;
 			inc->conn->fork_generation = conn_generation();
 			emit_reconnected(inc);
@@ -268,8 +269,7 @@ static bool reconnect(struct incident *inc)
 		stop = stop_reason(inc, &delay_ms);
 		if (stop) {
 			emit_with_error(inc, LOG_ERR, "gave_up", "error_returned", stop, 0);
-			if (!connected)
-				rearm_lost_error(inc);
+			rearm_lost_error(inc);
 			mark(inc, CONN_DEAD);
 			return false;
 		}
@@ -385,6 +385,7 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 {
 	enum lost_kind kind = policy_lost_kind(real->mysql_errno(m), c->server_is_mysql);
 	struct incident inc;
+	bool in_transaction;
 	struct call_facts facts;
 	struct sql_verdict verdict;
 	enum loss_action action;
@@ -400,7 +401,8 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 		emit_lost(&inc, r, &verdict, inc.status_known ? "observe_only" : "pass_through_status_unknown");
 		return rc;
 	}
-	action = policy_on_loss(kind, inc.status & SERVER_STATUS_IN_TRANS, &facts, &why);
+	in_transaction = session_in_transaction(c);
+	action = policy_on_loss(kind, in_transaction, &facts, &why);
 	emit_lost(&inc, r, &verdict, plan_name(action));
 	return act_on_loss(&inc, action, why, r, &facts, rc);
 }
@@ -410,7 +412,10 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 static int run(const struct shim_config *cfg, const struct real_api *real, struct conn *c,
 	       MYSQL *m, const struct request *r)
 {
-	int rc = request_run(real, m, r);
+	int rc;
+
+	session_note_before_call(real, c, m);
+	rc = request_run(real, m, r);
 
 	if (rc == 0) {
 		touch(c);
@@ -430,11 +435,13 @@ static int in_lost_transaction(struct incident *inc, const struct request *r)
 		return rollback_fresh(inc, r, 1);
 	case LOST_TXN_END:
 		inc->conn->flags &= ~CONN_TXN_LOST;
+		session_set_gone_error(inc->real, inc->mysql);
 		emit_simple(inc, LOG_ERR, "commit_failed", "error_returned", request_name(r),
 			    "the transaction was lost with its connection and is not committed; run it again");
 		return 1;
 	case LOST_TXN_REFUSE:
 	default:
+		session_set_gone_error(inc->real, inc->mysql);
 		emit_simple(inc, LOG_ERR, "statement_refused", "error_returned", "transaction_lost",
 			    "the program must ROLLBACK; its statements fail until it ends the transaction");
 		return 1;
@@ -468,6 +475,7 @@ static void on_fork(const struct shim_config *cfg, const struct real_api *real,
 	bool in_transaction, detached;
 
 	c->fork_generation = conn_generation();
+	session_note_before_call(real, c, m); /* the parent's status, as inherited */
 	incident_open(&inc, cfg, real, c, m);
 	in_transaction = inc.status & SERVER_STATUS_IN_TRANS;
 	detached = cfg->mode == SHIM_MODE_ON && detach_socket(real, m);

@@ -54,7 +54,9 @@ static void statement_facts(const struct request *r, unsigned sql_flags,
 	sql_classify(text, len, sql_flags, v);
 	facts->safe = v->safe;
 	facts->commits = (v->facts & SQL_FACT_COMMITS) != 0;
-	facts->rolls_back = v->txn == SQL_TXN_ROLLBACK;
+	/* v->txn describes the first statement: "ROLLBACK; INSERT ..." is not
+	 * a rollback that may simply run again. */
+	facts->rolls_back = v->txn == SQL_TXN_ROLLBACK && v->statements == 1;
 	/* Not understood counts as dependent: never sent blindly. */
 	facts->depends_on_session = (v->facts & SQL_FACT_DEPENDS_SESSION) ||
 				    v->reason == SQL_REASON_UNKNOWN ||

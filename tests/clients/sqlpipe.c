@@ -5,6 +5,8 @@
  *
  *   SQL text            OK rows=<n> first=<v|NULL|->  /  OK affected=<n>  /  ERR <errno> <msg>
  *   \commit \rollback \ping \autocommit 0|1 \selectdb DB \charset CS   OK / ERR
+ *   \send SQL           the same through mysql_send_query + mysql_read_query_result
+ *                       (how Ruby mysql2 sends every query)
  *   \close \connect     mysql_close / a new mysql_init + mysql_real_connect
  *   \fork SQL           the child runs SQL on the inherited connection,
  *                       prints CHILD OK.../CHILD ERR..., closes it, _exit(0);
@@ -172,9 +174,20 @@ static int describe_result(MYSQL *m, char *buf, size_t size)
 	return 0;
 }
 
+static int send_sql(const struct options *o, const char *sql, bool split)
+{
+	unsigned long len = (unsigned long)strlen(sql);
+
+	if (split)
+		return mysql_send_query(conn, sql, len) || mysql_read_query_result(conn);
+	return o->use_mysql_query ? mysql_query(conn, sql) : mysql_real_query(conn, sql, len);
+}
+
 /* Run one statement text, consuming every result.  The line describes the
- * first result, unless a later statement of the text failed. */
-static void run_sql(const struct options *o, const char *sql, char *buf, size_t size)
+ * first result, unless a later statement of the text failed.  split: send
+ * and read with two calls. */
+static void run_sql(const struct options *o, const char *sql, bool split, char *buf,
+		    size_t size)
 {
 	int rc, more;
 
@@ -182,8 +195,7 @@ static void run_sql(const struct options *o, const char *sql, char *buf, size_t 
 		snprintf(buf, size, "ERR 2006 not connected (after \\close)");
 		return;
 	}
-	rc = o->use_mysql_query ? mysql_query(conn, sql)
-				: mysql_real_query(conn, sql, (unsigned long)strlen(sql));
+	rc = send_sql(o, sql, split);
 	if (rc != 0) {
 		format_error(conn, buf, size);
 		return;
@@ -227,7 +239,7 @@ static void do_fork(const struct options *o, const char *sql)
 		return;
 	}
 	if (pid == 0) {
-		run_sql(o, sql, buf, sizeof(buf));
+		run_sql(o, sql, false, buf, sizeof(buf));
 		reply("CHILD %s", buf);
 		if (conn)
 			mysql_close(conn);
@@ -304,10 +316,13 @@ static bool handle_line(const struct options *o, const char *line)
 		do_connect(o);
 	} else if (strncmp(line, "\\fork ", 6) == 0) {
 		do_fork(o, line + 6);
+	} else if (strncmp(line, "\\send ", 6) == 0) {
+		run_sql(o, line + 6, true, buf, sizeof(buf));
+		reply("%s", buf);
 	} else if (line[0] == '\\') {
 		reply("ERR 0 unknown command %s", line);
 	} else {
-		run_sql(o, line, buf, sizeof(buf));
+		run_sql(o, line, false, buf, sizeof(buf));
 		reply("%s", buf);
 	}
 	return true;

@@ -236,6 +236,13 @@ struct client *client_spawn(enum shim_mode mode, const char *const *extra_env,
 	return c;
 }
 
+bool mrt_over_socket(void)
+{
+	const char *t = getenv("MRT_TRANSPORT");
+
+	return t && strcmp(t, "socket") == 0;
+}
+
 static const char **connection_args(const char *const *extra, const char *first,
 				    const char *second)
 {
@@ -248,10 +255,18 @@ static const char **connection_args(const char *const *extra, const char *first,
 	args[k++] = first;
 	if (second)
 		args[k++] = second;
-	args[k++] = "--host";
-	args[k++] = e->host;
-	args[k++] = "--port";
-	args[k++] = port;
+	if (mrt_over_socket()) {
+		/* "localhost" is how most local programs connect: the Unix socket. */
+		args[k++] = "--host";
+		args[k++] = "localhost";
+		args[k++] = "--socket";
+		args[k++] = e->socket;
+	} else {
+		args[k++] = "--host";
+		args[k++] = e->host;
+		args[k++] = "--port";
+		args[k++] = port;
+	}
 	args[k++] = "--user";
 	args[k++] = e->app_user;
 	args[k++] = "--password";

@@ -62,7 +62,12 @@ struct client {
 struct client *client_spawn(enum shim_mode mode, const char *const *extra_env,
 			    const char *const *argv);
 
-/* sqlpipe with the app credentials over TCP, plus extra_args (may be NULL). */
+/* True when MRT_TRANSPORT=socket: clients connect to "localhost" over the
+ * server's Unix socket instead of TCP (the runner sets it for a second pass). */
+bool mrt_over_socket(void);
+
+/* sqlpipe with the app credentials (TCP, or the Unix socket when
+ * mrt_over_socket()), plus extra_args (may be NULL). */
 struct client *sqlpipe_start(enum shim_mode mode, const char *const *extra_env,
 			     const char *const *extra_args);
 /* The same client as an extension module loaded RTLD_LOCAL by dlhost. */

@@ -233,3 +233,104 @@ Test(transactions, reconnect_option_shim)
 	cr_assert_eq(count_seq("tx_reconnect", 4), 1);
 	cr_assert_eq(count_rows("tx_reconnect"), 1);
 }
+
+/* ---- the transaction record, on every transport --------------------------
+ *
+ * Over the Unix socket Connector/C notices the dead connection while
+ * writing the next command and, on its way to returning 2006, clears its
+ * "in transaction" status: the shim must decide from its own record.  Each
+ * case: the program opens a transaction (how), writes row 1, loses the
+ * connection (KILL or its own idle timeout), then says `next`.  With and
+ * without the shim, `next` must fail with a real lost-connection error and
+ * nothing of the transaction may be committed. */
+struct txn_loss {
+	const char *table;
+	const char *open;        /* opens the transaction, or NULL (init command) */
+	const char *const *args; /* sqlpipe arguments */
+	bool idle_timeout;       /* the server closes it after 1 s idle, else KILL */
+	const char *next;
+	const char *then;        /* said after next, must fail too (or NULL) */
+};
+
+static const char *const init_autocommit_off[] = {"--init-command", "SET autocommit=0", NULL};
+
+static void txn_loss_case(enum shim_mode mode, const struct txn_loss *t)
+{
+	char table[64], context[160];
+	struct client *c;
+	unsigned long id;
+	const char *r;
+
+	snprintf(table, sizeof(table), "%s_%s", t->table, mode == NO_SHIM ? "noshim" : "shim");
+	create_seq_table(table);
+	c = sqlpipe_start(mode, NULL, t->args);
+	id = client_connection_id(c);
+	if (t->idle_timeout)
+		client_ok(c, "SET SESSION wait_timeout = 1");
+	if (t->open)
+		client_ok(c, t->open);
+	cr_assert_str_eq(insert(c, table, 1), "OK affected=1");
+	if (t->idle_timeout)
+		wait_connection_gone(id);
+	else
+		kill_and_wait(id);
+	snprintf(context, sizeof(context), "%s: '%s' after the loss (%s)", table, t->next,
+		 mrt_over_socket() ? "socket" : "tcp");
+	r = client_ask(c, t->next);
+	assert_lost_error(r, context);
+	if (t->then)
+		assert_lost_error(client_ask(c, t->then), t->then);
+	cr_assert_eq(count_rows(table), 0, "%s: rows of the lost transaction were committed",
+		     context);
+	if (mode == WITH_SHIM) {
+		/* Whatever it said, a ROLLBACK gets the program going again. */
+		client_ok(c, "\\rollback");
+		cr_assert_str_eq(client_ask(c, "SELECT 1"), "OK rows=1 first=1", "%s", context);
+	}
+	client_finish(c);
+	cr_assert_eq(count_rows(table), 0, "%s: rows of the lost transaction were committed",
+		     context);
+}
+
+#define TXN_LOSS_TESTS(name, ...)                                                      \
+	static const struct txn_loss txn_##name = {#name, __VA_ARGS__};               \
+	Test(transactions, name##_noshim) { txn_loss_case(NO_SHIM, &txn_##name); }     \
+	Test(transactions, name##_shim) { txn_loss_case(WITH_SHIM, &txn_##name); }
+
+TXN_LOSS_TESTS(rec_commit_api, "BEGIN", NULL, false, "\\commit", NULL)
+TXN_LOSS_TESTS(rec_commit_sql, "START TRANSACTION", NULL, false, "COMMIT", NULL)
+TXN_LOSS_TESTS(rec_update_then_commit, "START TRANSACTION", NULL, false,
+	       "UPDATE apptest.rec_update_then_commit_shim SET seq = 5", "COMMIT")
+TXN_LOSS_TESTS(rec_idle_commit, "BEGIN", NULL, true, "COMMIT", NULL)
+TXN_LOSS_TESTS(rec_autocommit_off_commit, "\\autocommit 0", NULL, false, "\\commit", NULL)
+TXN_LOSS_TESTS(rec_autocommit_on, "\\autocommit 0", NULL, false, "\\autocommit 1", NULL)
+TXN_LOSS_TESTS(rec_init_command_commit, NULL, init_autocommit_off, false, "\\commit", NULL)
+TXN_LOSS_TESTS(rec_idle_init_command, NULL, init_autocommit_off, true, "COMMIT", NULL)
+/* The loss is first noticed by a call the shim does not intercept. */
+TXN_LOSS_TESTS(rec_send_query_first, "BEGIN", NULL, false,
+	       "\\send INSERT INTO apptest.rec_send_query_first_shim (seq) VALUES (2)", "COMMIT")
+
+/* "ROLLBACK; INSERT ..." inside a lost transaction: the rollback fact
+ * describes the first statement only, so the text must not be run again
+ * as if it were a plain ROLLBACK (its INSERT could run twice). */
+static void rollback_then_insert(enum shim_mode mode, const char *table)
+{
+	struct client *c = lose_transaction(mode, table, NULL);
+	char sql[160];
+
+	snprintf(sql, sizeof(sql), "ROLLBACK; INSERT INTO apptest.%s (seq) VALUES (2)", table);
+	assert_lost_error(client_ask(c, sql), "ROLLBACK; INSERT in the lost transaction");
+	cr_assert_eq(count_seq(table, 2), 0, "the INSERT after ROLLBACK was sent again");
+	cr_assert_eq(count_seq(table, 1), 0, "row 1 of the lost transaction was committed");
+	client_finish(c);
+}
+
+Test(transactions, multi_rollback_insert_noshim)
+{
+	rollback_then_insert(NO_SHIM, "tx_multi_rb_noshim");
+}
+
+Test(transactions, multi_rollback_insert_shim)
+{
+	rollback_then_insert(WITH_SHIM, "tx_multi_rb");
+}
