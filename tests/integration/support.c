@@ -312,6 +312,18 @@ struct client *dlhost_start(enum shim_mode mode, const char *const *extra_env,
 	return c;
 }
 
+struct client *dbipipe_start(enum shim_mode mode, const char *driver)
+{
+	char script[4096];
+	const char *extra[] = {"--driver", driver, NULL};
+	struct client *c;
+
+	snprintf(script, sizeof(script), "%s/tests/clients/dbipipe.pl", need_env("MRT_ROOT"));
+	c = client_spawn(mode, NULL, connection_args(extra, "/usr/bin/perl", script));
+	c->name = "dbipipe";
+	return c;
+}
+
 struct client *threads_start(enum shim_mode mode, int nthreads)
 {
 	char *prog = bin_path("threads"), n[16];

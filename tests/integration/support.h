@@ -73,6 +73,9 @@ struct client *sqlpipe_start(enum shim_mode mode, const char *const *extra_env,
 /* The same client as an extension module loaded RTLD_LOCAL by dlhost. */
 struct client *dlhost_start(enum shim_mode mode, const char *const *extra_env,
 			    const char *const *extra_args);
+/* tests/clients/dbipipe.pl under /usr/bin/perl: a DBI program with
+ * RaiseError and AutoCommit off; driver "mysql" or "MariaDB". */
+struct client *dbipipe_start(enum shim_mode mode, const char *driver);
 /* The multi-threaded client; waits for its READY line. */
 struct client *threads_start(enum shim_mode mode, int nthreads);
 
