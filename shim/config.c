@@ -134,6 +134,23 @@ static unsigned parse_number(config_lookup_fn lookup, struct config_problems *p,
 	return fallback;
 }
 
+/* "off", or milliseconds. */
+static unsigned parse_check_idle(config_lookup_fn lookup, struct config_problems *p)
+{
+	static const char variable[] = "MYSQL_RECONNECT_CHECK_IDLE_MS";
+	const char *text = lookup_set(lookup, variable);
+	unsigned value;
+
+	if (!text)
+		return 1000;
+	if (strcasecmp(text, "off") == 0)
+		return CONFIG_CHECK_IDLE_OFF;
+	if (parse_unsigned(text, 0, CONFIG_CHECK_IDLE_MAX, &value))
+		return value;
+	add_problem(p, variable, text, "off, or milliseconds from 0 to 86400000", "1000");
+	return 1000;
+}
+
 static void parse_socket(struct shim_config *c, config_lookup_fn lookup,
 			 struct config_problems *p)
 {
@@ -178,5 +195,8 @@ void config_parse(struct shim_config *c, config_lookup_fn lookup,
 					bool_names, "on or off", "off", 0);
 	c->method = parse_named(lookup, p, "MYSQL_RECONNECT_METHOD", method_names,
 				"auto, reconnect or ping", "auto", METHOD_AUTO);
+	c->check_idle_ms = parse_check_idle(lookup, p);
+	if (c->mode != SHIM_MODE_ON)
+		c->check_idle_ms = CONFIG_CHECK_IDLE_OFF; /* observe changes nothing */
 	parse_socket(c, lookup, p);
 }

@@ -30,6 +30,8 @@ struct shim_config {
 	int facility;            /* syslog facility code (LOG_USER, ...) */
 	bool log_statements;     /* statement text in the log (truncated) */
 	enum reconnect_method method;
+	unsigned check_idle_ms;  /* peek at the socket of a connection idle this
+				    long before a call; CONFIG_CHECK_IDLE_OFF: never */
 	char syslog_socket[CONFIG_SOCKET_MAX];
 };
 
@@ -51,6 +53,9 @@ typedef const char *(*config_lookup_fn)(const char *name);
 /* Pure: fills `out` from `lookup` (defaults where unset or invalid). */
 void config_parse(struct shim_config *out, config_lookup_fn lookup,
 		  struct config_problems *problems);
+
+#define CONFIG_CHECK_IDLE_OFF 0xffffffffu
+#define CONFIG_CHECK_IDLE_MAX 86400000u /* one day */
 
 /* Statement text logged at most this many bytes. */
 #define CONFIG_STATEMENT_LOG_MAX 256

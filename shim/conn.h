@@ -27,6 +27,7 @@ struct conn {
 	unsigned status;           /* transaction record: SERVER_STATUS_* before the
 				      current call (session.h) */
 	uint64_t last_used_ms;     /* end of the last successful call */
+	bool found_closed;         /* the idle check found the peer gone */
 	char lost_incident[32];    /* incident that left the flags set */
 	/* Identity, for the log.  Never the password. */
 	char host[CONN_NAME_MAX];

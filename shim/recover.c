@@ -4,10 +4,8 @@
 #include "recover.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,6 +14,7 @@
 #include "incident.h"
 #include "policy.h"
 #include "session.h"
+#include "sock.h"
 
 #define RESENDS_MAX 3 /* a safe statement that keeps losing the connection stops */
 
@@ -99,6 +98,9 @@ static void emit_lost(struct incident *inc, const struct request *r,
 	incident_line(inc, &l, LOG_WARNING, "connection_lost");
 	incident_add_error(inc, &l);
 	logline_uint(&l, "idle_ms", last ? clock_coarse_ms() - last : 0);
+	if (inc->conn->found_closed)
+		logline_str(&l, "noticed", "idle_check");
+	inc->conn->found_closed = false;
 	logline_str(&l, "in_transaction",
 		    !inc->status_known ? "unknown"
 		    : inc->status & SERVER_STATUS_IN_TRANS ? "yes" : "no");
@@ -453,19 +455,8 @@ static int in_lost_transaction(struct incident *inc, const struct request *r)
 static bool detach_socket(const struct real_api *real, MYSQL *m)
 {
 	int fd = (int)real->mysql_get_socket(m);
-	int spare;
 
-	if (fd < 0)
-		return true;
-	spare = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (spare < 0)
-		return false;
-	if (dup3(spare, fd, O_CLOEXEC) < 0) {
-		close(spare);
-		return false;
-	}
-	close(spare);
-	return true;
+	return fd < 0 || sock_detach(fd);
 }
 
 static void on_fork(const struct shim_config *cfg, const struct real_api *real,

@@ -29,7 +29,7 @@ extern char **environ;
 /* small utilities                                                          */
 /* ------------------------------------------------------------------------ */
 
-static long long now_ms(void)
+long long mrt_now_ms(void)
 {
 	struct timespec ts;
 
@@ -38,7 +38,7 @@ static long long now_ms(void)
 }
 
 /* The polling step: short, so conditions are noticed promptly. */
-static void poll_pause(void)
+void mrt_poll_pause(void)
 {
 	struct timespec ts = {0, 10 * 1000000L};
 
@@ -385,11 +385,11 @@ static bool take_line(struct client *c)
 
 const char *client_read(struct client *c, int timeout_ms)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = mrt_now_ms() + timeout_ms;
 
 	while (!take_line(c)) {
 		struct pollfd p = {.fd = c->from_child, .events = POLLIN};
-		long long left = deadline - now_ms();
+		long long left = deadline - mrt_now_ms();
 		ssize_t n;
 
 		if (left <= 0 || c->len == sizeof(c->buf))
@@ -464,7 +464,7 @@ static void close_fds(struct client *c)
 /* Poll until pid exits; false on timeout. */
 static bool wait_exit(pid_t pid, int timeout_ms, int *status)
 {
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = mrt_now_ms() + timeout_ms;
 
 	for (;;) {
 		pid_t r = waitpid(pid, status, WNOHANG);
@@ -473,9 +473,9 @@ static bool wait_exit(pid_t pid, int timeout_ms, int *status)
 			return true;
 		if (r < 0 && errno != EINTR)
 			return true;
-		if (now_ms() >= deadline)
+		if (mrt_now_ms() >= deadline)
 			return false;
-		poll_pause();
+		mrt_poll_pause();
 	}
 }
 
@@ -564,7 +564,7 @@ static void collect(struct sink *out, struct sink *err, long long deadline)
 	while (out->fd >= 0 || err->fd >= 0) {
 		struct pollfd p[2] = {{.fd = out->fd, .events = POLLIN},
 				      {.fd = err->fd, .events = POLLIN}};
-		long long left = deadline - now_ms();
+		long long left = deadline - mrt_now_ms();
 
 		cr_assert(left > 0, "program output did not end within %d ms", MRT_TIMEOUT_MS);
 		if (poll(p, 2, (int)left) <= 0)
@@ -583,7 +583,7 @@ void run_capture(enum shim_mode mode, const char *const *extra_env,
 	char **av = build_argv(mode, argv);
 	struct sink out = {0}, err = {0};
 	int o[2], e[2], devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	long long deadline = now_ms() + MRT_TIMEOUT_MS;
+	long long deadline = mrt_now_ms() + MRT_TIMEOUT_MS;
 
 	check_executable(av[0]);
 	make_pipe(o);
@@ -751,13 +751,13 @@ bool connection_exists(unsigned long id)
 
 void wait_connection_gone(unsigned long id)
 {
-	long long deadline = now_ms() + MRT_TIMEOUT_MS;
+	long long deadline = mrt_now_ms() + MRT_TIMEOUT_MS;
 
 	while (connection_exists(id)) {
-		cr_assert(now_ms() < deadline,
+		cr_assert(mrt_now_ms() < deadline,
 			  "connection %lu still in the processlist after %d ms", id,
 			  MRT_TIMEOUT_MS);
-		poll_pause();
+		mrt_poll_pause();
 	}
 }
 
@@ -968,7 +968,7 @@ static const char *tail_of(const char *text)
 
 static char *wait_lines(const char *const *needles)
 {
-	long long deadline = now_ms() + MRT_LOG_TIMEOUT_MS;
+	long long deadline = mrt_now_ms() + MRT_LOG_TIMEOUT_MS;
 	char *text, *found = NULL, *what;
 
 	for (;;) {
@@ -977,10 +977,10 @@ static char *wait_lines(const char *const *needles)
 			free(text);
 			return found;
 		}
-		if (now_ms() >= deadline)
+		if (mrt_now_ms() >= deadline)
 			break;
 		free(text);
-		poll_pause();
+		mrt_poll_pause();
 	}
 	what = join_needles(needles);
 	cr_assert_fail("no syslog line with %s within %d ms; log since the test began:\n%s",

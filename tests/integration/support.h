@@ -19,6 +19,10 @@
 /* Reading a response: longer than the shim's default 30 s budget. */
 #define MRT_REPLY_TIMEOUT_MS 45000
 
+/* Monotonic milliseconds; a short pause between two looks at a condition. */
+long long mrt_now_ms(void);
+void mrt_poll_pause(void);
+
 struct mrt_env {
 	const char *dir, *host, *socket, *syslog_socket, *syslog_file;
 	const char *app_user, *app_password, *db, *admin_user, *admin_password;

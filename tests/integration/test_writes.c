@@ -147,3 +147,70 @@ Test(writes, insert_after_idle_close_noshim)
 	assert_lost_error(r, "without the shim the idle close reaches the program");
 	cr_assert_eq(count_seq("w_idle_noshim", 1), 0, "the INSERT never reached the server");
 }
+
+/* An idle writer: each INSERT comes after its connection was KILLed (or
+ * closed by its own wait_timeout) while idle.  The shim's idle check finds
+ * the dead socket before the INSERT is written, so each INSERT is sent
+ * once, on a fresh connection: no error, no row lost or duplicated. */
+#define IDLE_ROUNDS 6
+#define IDLE_CHECK_MS 100
+
+static void wait_idle_since(long long since_ms)
+{
+	while (mrt_now_ms() - since_ms < IDLE_CHECK_MS + 50)
+		mrt_poll_pause();
+}
+
+static int idle_writer(enum shim_mode mode, const char *table)
+{
+	static const char *const env[] = {"MYSQL_RECONNECT_CHECK_IDLE_MS=100", NULL};
+	bool ok[ROWS + 1] = {false}; /* verify_rows reads ROWS entries */
+	struct client *c;
+	unsigned long ids[16];
+	int i, errors = 0;
+	const char *r;
+
+	create_seq_table(table);
+	c = sqlpipe_start(mode, env, NULL);
+	for (i = 1; i <= IDLE_ROUNDS; i++) {
+		bool timeout_round = i == IDLE_ROUNDS / 2;
+		unsigned long id = 0;
+		long long replied;
+
+		if (timeout_round)
+			client_ok(c, "SET SESSION wait_timeout = 1");
+		r = insert(c, table, i);
+		if (timeout_round)
+			id = client_connection_id(c);
+		replied = mrt_now_ms();
+		ok[i] = strncmp(r, "OK", 2) == 0;
+		if (!ok[i]) {
+			assert_lost_error(r, "a failed INSERT");
+			errors++;
+		}
+		if (mode == NO_SHIM && !ok[i])
+			break; /* the control has shown what it must */
+		if (timeout_round) {
+			wait_connection_gone(id); /* its own wait_timeout */
+		} else {
+			cr_assert(kill_all_app_connections(ids, 16) >= 1, "nothing to kill");
+		}
+		wait_idle_since(replied);
+	}
+	client_finish(c);
+	verify_rows(table, ok);
+	return errors;
+}
+
+Test(writes, idle_writer_shim)
+{
+	cr_assert_eq(idle_writer(WITH_SHIM, "w_idle_writer"), 0, "an idle writer saw errors");
+	free(log_wait("event=connection_lost", "noticed=idle_check", "reason=\"write: INSERT\"",
+		      NULL));
+}
+
+Test(writes, idle_writer_noshim)
+{
+	cr_assert_eq(idle_writer(NO_SHIM, "w_idle_writer_noshim"), 1,
+		     "without the shim the KILL of an idle connection must reach the writer");
+}

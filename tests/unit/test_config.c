@@ -38,7 +38,26 @@ Test(config, defaults)
 	cr_expect_eq(c.facility, LOG_USER);
 	cr_expect_not(c.log_statements);
 	cr_expect_eq(c.method, METHOD_AUTO);
+	cr_expect_eq(c.check_idle_ms, 1000);
 	cr_expect_str_eq(c.syslog_socket, "/dev/log");
+}
+
+Test(config, check_idle)
+{
+	static const char *const every[] = {"MYSQL_RECONNECT_CHECK_IDLE_MS", "0", NULL};
+	static const char *const never[] = {"MYSQL_RECONNECT_CHECK_IDLE_MS", "OFF", NULL};
+	static const char *const observe[] = {"MYSQL_RECONNECT", "observe",
+					      "MYSQL_RECONNECT_CHECK_IDLE_MS", "5", NULL};
+	struct shim_config c;
+	struct config_problems p;
+
+	parse(every, &c, &p);
+	cr_expect_eq(p.count, 0);
+	cr_expect_eq(c.check_idle_ms, 0, "0: before every call");
+	parse(never, &c, &p);
+	cr_expect_eq(c.check_idle_ms, CONFIG_CHECK_IDLE_OFF);
+	parse(observe, &c, &p);
+	cr_expect_eq(c.check_idle_ms, CONFIG_CHECK_IDLE_OFF, "observe changes nothing");
 }
 
 Test(config, valid_values)
@@ -108,6 +127,8 @@ Test(config, bad_values_fall_back_with_one_problem_each)
 		{"MYSQL_RECONNECT_SYSLOG_FACILITY", "local9", "user"},
 		{"MYSQL_RECONNECT_LOG_STATEMENTS", "sometimes", "off"},
 		{"MYSQL_RECONNECT_METHOD", "magic", "auto"},
+		{"MYSQL_RECONNECT_CHECK_IDLE_MS", "never", "1000"},
+		{"MYSQL_RECONNECT_CHECK_IDLE_MS", "86400001", "1000"},
 		{"MYSQL_RECONNECT_SYSLOG_SOCKET", "relative/path", "/dev/log"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
