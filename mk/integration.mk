@@ -10,7 +10,7 @@ IT_DIR     := $(B)/tests
 IT_OBJ     := $(B)/obj
 IT_CFLAGS   = $(ALL_CFLAGS) $(MARIADB_CFLAGS)
 
-IT_CLIENTS := $(IT_DIR)/sqlpipe $(IT_DIR)/sqlpipe_module.so $(IT_DIR)/dlhost \
+IT_CLIENTS := $(IT_DIR)/sqlpipe $(IT_DIR)/sqlpipe_module.so $(IT_DIR)/dlhost $(IT_DIR)/dlsymhost \
               $(IT_DIR)/threads $(IT_DIR)/nomysql
 IT_SRCS    := $(wildcard tests/integration/*.c)
 IT_OBJS    := $(IT_SRCS:%.c=$(IT_OBJ)/%.o)
@@ -43,6 +43,11 @@ $(IT_DIR)/sqlpipe_module.so: tests/clients/sqlpipe.c
 $(IT_DIR)/dlhost: tests/clients/dlhost.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< -ldl
+
+# Calls the client library only through dlsym()ed pointers.
+$(IT_DIR)/dlsymhost: tests/clients/dlsymhost.c
+	@mkdir -p $(dir $@)
+	$(CC) $(IT_CFLAGS) -o $@ $< -ldl
 
 $(IT_DIR)/threads: tests/clients/threads.c
 	@mkdir -p $(dir $@)

@@ -3,7 +3,8 @@
 #include <mysql.h>
 #include <string.h>
 
-#include "dispatch.h"
+#include "call.h"
+#include "connect.h"
 #include "request.h"
 
 #define EXPORT __attribute__((visibility("default")))

@@ -312,6 +312,16 @@ struct client *dlhost_start(enum shim_mode mode, const char *const *extra_env,
 	return c;
 }
 
+struct client *dlsymhost_start(enum shim_mode mode)
+{
+	char *prog = bin_path("dlsymhost");
+	struct client *c = client_spawn(mode, NULL, connection_args(NULL, prog, NULL));
+
+	free(prog);
+	c->name = "dlsymhost";
+	return c;
+}
+
 struct client *dbipipe_start(enum shim_mode mode, const char *driver)
 {
 	char script[4096];

@@ -77,6 +77,9 @@ struct client *sqlpipe_start(enum shim_mode mode, const char *const *extra_env,
 /* The same client as an extension module loaded RTLD_LOCAL by dlhost. */
 struct client *dlhost_start(enum shim_mode mode, const char *const *extra_env,
 			    const char *const *extra_args);
+/* A program that calls the client library only through dlsym()ed pointers:
+ * the shim never sees it connect and must adopt its handle. */
+struct client *dlsymhost_start(enum shim_mode mode);
 /* tests/clients/dbipipe.pl under /usr/bin/perl: a DBI program with
  * RaiseError and AutoCommit off; driver "mysql" or "MariaDB". */
 struct client *dbipipe_start(enum shim_mode mode, const char *driver);

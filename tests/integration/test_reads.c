@@ -11,7 +11,7 @@
 
 TestSuite(reads, .init = mrt_setup, .fini = mrt_teardown, .timeout = 120);
 
-enum kind { SQLPIPE, DLHOST, QUERY_API };
+enum kind { SQLPIPE, DLHOST, QUERY_API, DLSYMHOST };
 enum fault { KILL, WAIT_TIMEOUT, RESTART, CRASH };
 
 static struct client *start_reader(enum kind kind, enum shim_mode mode)
@@ -21,6 +21,7 @@ static struct client *start_reader(enum kind kind, enum shim_mode mode)
 	switch (kind) {
 	case DLHOST: return dlhost_start(mode, NULL, NULL);
 	case QUERY_API: return sqlpipe_start(mode, NULL, query_api);
+	case DLSYMHOST: return dlsymhost_start(mode);
 	case SQLPIPE: break;
 	}
 	return sqlpipe_start(mode, NULL, NULL);
@@ -118,3 +119,10 @@ Test(reads, query_api_kill_noshim) { read_scenario(QUERY_API, KILL, NO_SHIM); }
 Test(reads, query_api_kill_shim) { read_scenario(QUERY_API, KILL, WITH_SHIM); }
 Test(reads, query_api_wait_timeout_noshim) { read_scenario(QUERY_API, WAIT_TIMEOUT, NO_SHIM); }
 Test(reads, query_api_wait_timeout_shim) { read_scenario(QUERY_API, WAIT_TIMEOUT, WITH_SHIM); }
+
+/* Connected through a dlsym()ed mysql_real_connect: adopted at its first
+ * intercepted call (mysql_query's own call to mysql_real_query). */
+Test(reads, dlsym_kill_noshim) { read_scenario(DLSYMHOST, KILL, NO_SHIM); }
+Test(reads, dlsym_kill_shim) { read_scenario(DLSYMHOST, KILL, WITH_SHIM); }
+Test(reads, dlsym_restart_noshim) { read_scenario(DLSYMHOST, RESTART, NO_SHIM); }
+Test(reads, dlsym_restart_shim) { read_scenario(DLSYMHOST, RESTART, WITH_SHIM); }

@@ -1,5 +1,6 @@
-/* dispatch.c - fast path and hand-off to recovery. */
-#include "dispatch.h"
+/* connect.c - the connection lifecycle: connect, close, options, and
+ * adopting handles connected out of the shim's sight. */
+#include "connect.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -16,78 +17,6 @@
 #include "real.h"
 #include "recover.h"
 #include "session.h"
-#include "sock.h"
-
-__thread unsigned shim_guard_depth;
-
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
-
-static int run_guarded(const struct real_api *real, MYSQL *m, const struct request *r)
-{
-	int rc;
-
-	guard_enter();
-	rc = request_run(real, m, r);
-	guard_leave();
-	return rc;
-}
-
-/* Recovery runs under the guard, and leaves errno as the failed call set it. */
-static int slow_path(const struct shim_config *cfg, const struct real_api *real,
-		     struct conn *c, MYSQL *m, const struct request *r, int rc, bool before)
-{
-	int saved_errno = errno;
-
-	guard_enter();
-	rc = before ? recover_before_call(cfg, real, c, m, r)
-		    : recover_after_failure(cfg, real, c, m, r, rc);
-	guard_leave();
-	if (rc)
-		errno = saved_errno;
-	return rc;
-}
-
-/* A connection idle for a while may have been closed by the server (KILL,
- * wait_timeout, restart): found out now, the statement is sent once, on a
- * fresh connection, instead of being written into a dead one where it may
- * or may not have arrived.  Cutting the socket loose makes the client
- * library report 2006 itself, so recovery follows its usual rules. */
-static void check_idle_connection(const struct real_api *real, struct conn *c, MYSQL *m)
-{
-	int fd = (int)real->mysql_get_socket(m);
-
-	if (fd >= 0 && sock_peer_closed(fd) && sock_detach(fd))
-		c->found_closed = true;
-}
-
-int shim_call(MYSQL *m, const struct request *r)
-{
-	const struct real_api *real = real_api();
-	const struct shim_config *cfg;
-	struct conn *c;
-	int rc;
-
-	if (guard_active())
-		return request_run(real, m, r);
-	cfg = shim_config();
-	if (cfg->mode == SHIM_MODE_OFF)
-		return request_run(real, m, r);
-	c = conn_find(m);
-	if (!c)
-		return run_guarded(real, m, r);
-	if (unlikely(c->flags || c->fork_generation != conn_generation()))
-		return slow_path(cfg, real, c, m, r, 0, true);
-	if (unlikely(clock_coarse_ms() - c->last_used_ms >= cfg->check_idle_ms))
-		check_idle_connection(real, c, m);
-	session_note_before_call(real, c, m);
-	rc = run_guarded(real, m, r);
-	if (likely(rc == 0)) {
-		c->last_used_ms = clock_coarse_ms();
-		return 0;
-	}
-	return slow_path(cfg, real, c, m, r, rc, false);
-}
 
 static void copy_name(char *dst, size_t size, const char *src, const char *fallback)
 {
@@ -104,6 +33,21 @@ static bool server_is_mariadb(const struct real_api *real, MYSQL *m)
 		return strcmp(type, "MariaDB") == 0;
 	info = real->mysql_get_server_info(m);
 	return info && strstr(info, "MariaDB");
+}
+
+static void log_adopted_once(const struct shim_config *cfg)
+{
+	static atomic_bool logged;
+	struct logline l;
+
+	if (atomic_exchange(&logged, true))
+		return;
+	logline_init(&l, LOG_NOTICE, "connection_adopted");
+	logline_str(&l, "program", program_invocation_short_name);
+	logline_uint(&l, "pid", (unsigned long long)getpid());
+	logline_str(&l, "reason", "the program connected without the shim seeing it (dlsym); "
+		    "its connections are followed from their first intercepted call");
+	log_emit(cfg, &l);
 }
 
 static void log_reconnect_replaced(const struct shim_config *cfg)
@@ -135,14 +79,14 @@ static void take_over_reconnect(const struct shim_config *cfg, const struct real
 	log_reconnect_replaced(cfg);
 }
 
-static void track(const struct shim_config *cfg, const struct real_api *real, MYSQL *m,
-		  const char *host, const char *user, unsigned port, const char *sock)
+static struct conn *track(const struct shim_config *cfg, const struct real_api *real, MYSQL *m,
+			  const char *host, const char *user, unsigned port, const char *sock)
 {
 	struct conn *c = conn_track(m);
 	bool local = !host || strcmp(host, "localhost") == 0;
 
 	if (!c)
-		return; /* out of memory: this handle is simply passed through */
+		return NULL; /* out of memory: this handle is simply passed through */
 	copy_name(c->host, sizeof(c->host), host, "localhost");
 	copy_name(c->user, sizeof(c->user), user, "-");
 	copy_name(c->socket_path, sizeof(c->socket_path), local ? sock : NULL,
@@ -153,7 +97,30 @@ static void track(const struct shim_config *cfg, const struct real_api *real, MY
 	session_note_fresh(real, c, m);
 	if (cfg->mode == SHIM_MODE_ON)
 		take_over_reconnect(cfg, real, m);
+	return c;
 }
+
+/* A handle connected where the shim could not see it (a program that
+ * calls a dlsym()ed mysql_real_connect), met at its first intercepted call
+ * (say mysql_query's own call to mysql_real_query).  Its identity is read
+ * from the handle; without mariadb_get_infov the shim could not follow its
+ * transactions, so it is left alone. */
+struct conn *connect_adopt(const struct shim_config *cfg, const struct real_api *real,
+			   MYSQL *m)
+{
+	const char *host = NULL, *user = NULL, *sock = NULL;
+	unsigned port = 0;
+
+	if (!real->mariadb_get_infov || real->mysql_get_socket(m) == (my_socket)-1)
+		return NULL;
+	real->mariadb_get_infov(m, MARIADB_CONNECTION_HOST, &host);
+	real->mariadb_get_infov(m, MARIADB_CONNECTION_USER, &user);
+	real->mariadb_get_infov(m, MARIADB_CONNECTION_PORT, &port);
+	real->mariadb_get_infov(m, MARIADB_CONNECTION_UNIX_SOCKET, &sock);
+	log_adopted_once(cfg);
+	return track(cfg, real, m, host, user, port, sock);
+}
+
 
 MYSQL *shim_connect(MYSQL *m, const char *host, const char *user, const char *password,
 		    const char *db, unsigned int port, const char *sock, unsigned long flags)

@@ -1,0 +1,86 @@
+/* call.c - the success path of an intercepted call, and the hand-off to
+ * recovery when it fails. */
+#include "call.h"
+
+#include <errno.h>
+
+#include "clock.h"
+#include "conn.h"
+#include "connect.h"
+#include "guard.h"
+#include "init.h"
+#include "real.h"
+#include "recover.h"
+#include "session.h"
+#include "sock.h"
+
+__thread unsigned shim_guard_depth;
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+static int run_guarded(const struct real_api *real, MYSQL *m, const struct request *r)
+{
+	int rc;
+
+	guard_enter();
+	rc = request_run(real, m, r);
+	guard_leave();
+	return rc;
+}
+
+/* Recovery runs under the guard, and leaves errno as the failed call set it. */
+static int slow_path(const struct shim_config *cfg, const struct real_api *real,
+		     struct conn *c, MYSQL *m, const struct request *r, int rc, bool before)
+{
+	int saved_errno = errno;
+
+	guard_enter();
+	rc = before ? recover_before_call(cfg, real, c, m, r)
+		    : recover_after_failure(cfg, real, c, m, r, rc);
+	guard_leave();
+	if (rc)
+		errno = saved_errno;
+	return rc;
+}
+
+/* A connection idle for a while may have been closed by the server (KILL,
+ * wait_timeout, restart): found out now, the statement is sent once, on a
+ * fresh connection, instead of being written into a dead one where it may
+ * or may not have arrived.  Cutting the socket loose makes the client
+ * library report 2006 itself, so recovery follows its usual rules. */
+static void check_idle_connection(const struct real_api *real, struct conn *c, MYSQL *m)
+{
+	int fd = (int)real->mysql_get_socket(m);
+
+	if (fd >= 0 && sock_peer_closed(fd) && sock_detach(fd))
+		c->found_closed = true;
+}
+
+int shim_call(MYSQL *m, const struct request *r)
+{
+	const struct real_api *real = real_api();
+	const struct shim_config *cfg;
+	struct conn *c;
+	int rc;
+
+	if (guard_active())
+		return request_run(real, m, r);
+	cfg = shim_config();
+	if (cfg->mode == SHIM_MODE_OFF)
+		return request_run(real, m, r);
+	c = conn_find(m);
+	if (!c && !(c = connect_adopt(cfg, real, m)))
+		return run_guarded(real, m, r);
+	if (unlikely(c->flags || c->fork_generation != conn_generation()))
+		return slow_path(cfg, real, c, m, r, 0, true);
+	if (unlikely(clock_coarse_ms() - c->last_used_ms >= cfg->check_idle_ms))
+		check_idle_connection(real, c, m);
+	session_note_before_call(real, c, m);
+	rc = run_guarded(real, m, r);
+	if (likely(rc == 0)) {
+		c->last_used_ms = clock_coarse_ms();
+		return 0;
+	}
+	return slow_path(cfg, real, c, m, r, rc, false);
+}
