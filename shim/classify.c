@@ -117,20 +117,23 @@ static const char sysvars_ok[][26] = {
 	"VERSION_SSL_LIBRARY",
 };
 
+/* Reads what the session's last statements left (lost with the session). */
+#define LR (SQL_FACT_DEPENDS_SESSION | SQL_FACT_READS_LAST_RESULT)
+
 /* Functions that are built in but not harmless.  Sorted; none may be in
  * builtins[], which call() looks at first. */
 static const struct special {
 	char name[22];
 	unsigned char reason;
-	unsigned char facts;
+	unsigned short facts;
 	char what[24];
 } specials[] = {
 	{ "CONNECTION_ID", SQL_REASON_SESSION, SQL_FACT_DEPENDS_SESSION, "CONNECTION_ID()" },
-	{ "FOUND_ROWS", SQL_REASON_SESSION, SQL_FACT_DEPENDS_SESSION, "FOUND_ROWS()" },
+	{ "FOUND_ROWS", SQL_REASON_SESSION, LR, "FOUND_ROWS()" },
 	{ "GET_LOCK", SQL_REASON_SIDE_EFFECT,
-	  SQL_FACT_SIDE_EFFECT | SQL_FACT_CHANGES_SESSION, "GET_LOCK()" },
-	{ "LASTVAL", SQL_REASON_SESSION, SQL_FACT_DEPENDS_SESSION, "LASTVAL()" },
-	{ "LAST_INSERT_ID", SQL_REASON_SESSION, SQL_FACT_DEPENDS_SESSION, "LAST_INSERT_ID()" },
+	  SQL_FACT_SIDE_EFFECT | SQL_FACT_CHANGES_SESSION | SQL_FACT_TAKES_LOCK, "GET_LOCK()" },
+	{ "LASTVAL", SQL_REASON_SESSION, LR, "LASTVAL()" },
+	{ "LAST_INSERT_ID", SQL_REASON_SESSION, LR, "LAST_INSERT_ID()" },
 	{ "NEXTVAL", SQL_REASON_SIDE_EFFECT, SQL_FACT_SIDE_EFFECT, "NEXTVAL()" },
 	{ "PS_CURRENT_THREAD_ID", SQL_REASON_SESSION, SQL_FACT_DEPENDS_SESSION,
 	  "PS_CURRENT_THREAD_ID()" },
@@ -138,7 +141,7 @@ static const struct special {
 	  SQL_FACT_SIDE_EFFECT | SQL_FACT_CHANGES_SESSION, "RELEASE_ALL_LOCKS()" },
 	{ "RELEASE_LOCK", SQL_REASON_SIDE_EFFECT,
 	  SQL_FACT_SIDE_EFFECT | SQL_FACT_CHANGES_SESSION, "RELEASE_LOCK()" },
-	{ "ROW_COUNT", SQL_REASON_SESSION, SQL_FACT_DEPENDS_SESSION, "ROW_COUNT()" },
+	{ "ROW_COUNT", SQL_REASON_SESSION, LR, "ROW_COUNT()" },
 	{ "SETVAL", SQL_REASON_SIDE_EFFECT, SQL_FACT_SIDE_EFFECT, "SETVAL()" },
 };
 
@@ -172,9 +175,12 @@ enum head_kind {
 #define CS SQL_FACT_CHANGES_SESSION
 #define DS SQL_FACT_DEPENDS_SESSION
 #define SE SQL_FACT_SIDE_EFFECT
+#define PS SQL_FACT_PREPARES
 static const struct verb {
 	char name[12];
-	unsigned char head, reason, facts, flags, arg;
+	unsigned char head, reason;
+	unsigned short facts;
+	unsigned char flags, arg;
 	char what[20];
 } verbs[] = {
 	{ "ALTER", H_DDL, R(WRITE), W, F_IC, DDL_ALTER, "ALTER" },
@@ -203,7 +209,7 @@ static const struct verb {
 	{ "FLUSH", H_FIXED, R(WRITE), W, F_IC, 0, "FLUSH" },
 	{ "GET", H_GET, R(SESSION), DS, 0, 0, "GET DIAGNOSTICS" },
 	{ "GRANT", H_FIXED, R(WRITE), W, F_IC, 0, "GRANT" },
-	{ "HANDLER", H_FIXED, R(SESSION), CS | DS, 0, 0, "HANDLER" },
+	{ "HANDLER", H_FIXED, R(SESSION), CS | DS | PS, 0, 0, "HANDLER" },
 	{ "HELP", H_FIXED, R(READ), 0, F_SAFE, 0, "HELP" },
 	{ "IF", H_COMPOUND, 0, 0, 0, 0, "" },
 	{ "IMPORT", H_FIXED, R(WRITE), W, F_IC, 0, "IMPORT TABLE" },
@@ -214,7 +220,7 @@ static const struct verb {
 	{ "LOCK", H_LOCK, R(SESSION), CS, F_IC, 0, "LOCK" },
 	{ "LOOP", H_COMPOUND, 0, 0, 0, 0, "" },
 	{ "OPTIMIZE", H_TABLEVERB, R(WRITE), W, F_IC, 0, "OPTIMIZE TABLE" },
-	{ "PREPARE", H_FIXED, R(SESSION), CS, 0, 0, "PREPARE" },
+	{ "PREPARE", H_FIXED, R(SESSION), CS | PS, 0, 0, "PREPARE" },
 	{ "PURGE", H_FIXED, R(WRITE), W, 0, 0, "PURGE" },
 	{ "RELEASE", H_RELEASE, 0, 0, 0, 0, "" },
 	{ "RENAME", H_RENAME, R(WRITE), W, F_IC, 0, "RENAME" },
@@ -958,10 +964,10 @@ HOT void resolve(struct ctx *c, struct stmt *st, const struct tok *t)
 	if ((st->fl & SF_PREV_UVAR)) {
 		if (t->type == T_ASSIGN)
 			safe(c, SQL_REASON_SESSION, "@user variable assignment",
-			     SQL_FACT_CHANGES_SESSION);
+			     SQL_FACT_CHANGES_SESSION | SQL_FACT_SETS_USER_VAR);
 		else
 			unsafe(c, SQL_REASON_SESSION, "@user variable",
-			       SQL_FACT_DEPENDS_SESSION);
+			       SQL_FACT_DEPENDS_SESSION | SQL_FACT_READS_USER_VAR);
 	}
 	st->fl &= ~(SF_PREV_CALL | SF_PREV_UVAR);
 }
@@ -995,8 +1001,7 @@ HOT void body_keyword(struct ctx *c, struct stmt *st, unsigned char kw)
 			unsafe(c, SQL_REASON_SIDE_EFFECT, "NEXT VALUE FOR",
 			       SQL_FACT_SIDE_EFFECT);
 		else if (st->k1 == K_VALUE && st->k2 == K_PREVIOUS)
-			unsafe(c, SQL_REASON_SESSION, "PREVIOUS VALUE FOR",
-			       SQL_FACT_DEPENDS_SESSION);
+			unsafe(c, SQL_REASON_SESSION, "PREVIOUS VALUE FOR", LR);
 		break;
 	case K_UPDATE:
 		if (st->k1 == K_FOR)
@@ -1047,7 +1052,7 @@ HOT void word(struct ctx *c, struct stmt *st, const struct tok *t,
 	if (qual && t->type == T_WORD && IS(t->p, t->n, "NEXTVAL"))
 		unsafe(c, SQL_REASON_SIDE_EFFECT, "NEXTVAL", SQL_FACT_SIDE_EFFECT);
 	else if (qual && t->type == T_WORD && IS(t->p, t->n, "CURRVAL"))
-		unsafe(c, SQL_REASON_SESSION, "CURRVAL", SQL_FACT_DEPENDS_SESSION);
+		unsafe(c, SQL_REASON_SESSION, "CURRVAL", LR);
 	if ((st->fl & SF_NAME_NEXT) && kw == K_IFNE)
 		return; /* CREATE TABLE IF NOT EXISTS name */
 	if (st->cte && st->depth == st->cte_depth)
@@ -1111,7 +1116,7 @@ HOT void step(struct ctx *c, struct stmt *st, const struct tok *t)
 	case T_UVAR:
 		if (st->fl & (SF_INTO | SF_INTO_VARS))
 			safe(c, SQL_REASON_SESSION, "INTO @user variable",
-			     SQL_FACT_CHANGES_SESSION);
+			     SQL_FACT_CHANGES_SESSION | SQL_FACT_SETS_USER_VAR);
 		else
 			st->fl |= SF_PREV_UVAR;
 		break;
@@ -1357,7 +1362,8 @@ static int head_ddl(struct ctx *c, struct stmt *st, const struct verb *v)
 	if (temp && v->arg != DDL_ALTER)
 		unsafe(c, SQL_REASON_SESSION, v->arg == DDL_CREATE ?
 		       "CREATE TEMPORARY TABLE" : "DROP TEMPORARY TABLE",
-		       SQL_FACT_CHANGES_SESSION);
+		       SQL_FACT_CHANGES_SESSION |
+		       (v->arg == DDL_CREATE ? SQL_FACT_TEMP_TABLE : 0));
 	else
 		implicit(c, st, SQL_REASON_WRITE, what, SQL_FACT_WRITE);
 	return HEAD_DONE;
@@ -1458,7 +1464,8 @@ static int head_object(struct ctx *c, struct stmt *st, const struct verb *v)
 		bool lock = v->what[0] == 'L';
 		if (tables)
 			implicit(c, st, SQL_REASON_SESSION, lock ? "LOCK TABLES" :
-				 "UNLOCK TABLES", SQL_FACT_CHANGES_SESSION);
+				 "UNLOCK TABLES", SQL_FACT_CHANGES_SESSION |
+				 (lock ? SQL_FACT_TAKES_LOCK : 0));
 		else if (KW(t, "INSTANCE"))
 			unsafe(c, SQL_REASON_SESSION, lock ? "LOCK INSTANCE" :
 			       "UNLOCK INSTANCE", SQL_FACT_CHANGES_SESSION);
@@ -1526,7 +1533,7 @@ static bool set_target(struct ctx *c, const struct tok *t,
 		scope = t->scope;
 	if (t->type == T_UVAR) {
 		safe(c, SQL_REASON_SESSION, "SET @user variable",
-		     SQL_FACT_CHANGES_SESSION);
+		     SQL_FACT_CHANGES_SESSION | SQL_FACT_SETS_USER_VAR);
 		return true;
 	}
 	if (t->type != T_SYSVAR && t->type != T_WORD && t->type != T_QIDENT)

@@ -44,6 +44,14 @@ enum sql_reason {
 #define SQL_FACT_SIDE_EFFECT      0x10u /* effects beyond the result set */
 #define SQL_FACT_LOCKING_READ     0x20u
 #define SQL_FACT_MULTI            0x40u /* more than one statement */
+/* Session state a fresh connection does not have (session.c keeps track). */
+#define SQL_FACT_TEMP_TABLE       0x0080u /* CREATE TEMPORARY TABLE */
+#define SQL_FACT_TAKES_LOCK       0x0100u /* LOCK TABLES, GET_LOCK() */
+#define SQL_FACT_SETS_USER_VAR    0x0200u /* SET @a, @a := x, INTO @a */
+#define SQL_FACT_READS_USER_VAR   0x0400u /* reads @a */
+#define SQL_FACT_PREPARES         0x0800u /* PREPARE, HANDLER: named session objects */
+#define SQL_FACT_READS_LAST_RESULT 0x1000u /* LAST_INSERT_ID(), ROW_COUNT(), FOUND_ROWS(),
+					      LASTVAL(), PREVIOUS VALUE FOR, CURRVAL */
 
 struct sql_verdict {
 	/* May be re-sent on a fresh connection without the program observing
