@@ -12,7 +12,6 @@
 #include "real.h"
 #include "recover.h"
 #include "session.h"
-#include "sock.h"
 
 __thread unsigned shim_guard_depth;
 
@@ -44,19 +43,6 @@ static int slow_path(const struct shim_config *cfg, const struct real_api *real,
 	return rc;
 }
 
-/* A connection idle for a while may have been closed by the server (KILL,
- * wait_timeout, restart): found out now, the statement is sent once, on a
- * fresh connection, instead of being written into a dead one where it may
- * or may not have arrived.  Cutting the socket loose makes the client
- * library report 2006 itself, so recovery follows its usual rules. */
-static void check_idle_connection(const struct real_api *real, struct conn *c, MYSQL *m)
-{
-	int fd = (int)real->mysql_get_socket(m);
-
-	if (fd >= 0 && sock_peer_closed(fd) && sock_detach(fd))
-		c->found_closed = true;
-}
-
 int shim_call(MYSQL *m, const struct request *r)
 {
 	const struct real_api *real = real_api();
@@ -74,12 +60,11 @@ int shim_call(MYSQL *m, const struct request *r)
 		return run_guarded(real, m, r);
 	if (unlikely(c->flags || c->fork_generation != conn_generation()))
 		return slow_path(cfg, real, c, m, r, 0, true);
-	if (unlikely(clock_coarse_ms() - c->last_used_ms >= cfg->check_idle_ms))
-		check_idle_connection(real, c, m);
+	session_check_idle(cfg, real, c, m);
 	session_note_before_call(real, c, m);
 	rc = run_guarded(real, m, r);
 	if (likely(rc == 0)) {
-		c->last_used_ms = clock_coarse_ms();
+		session_after_success(cfg, real, c, m, r);
 		return 0;
 	}
 	return slow_path(cfg, real, c, m, r, rc, false);

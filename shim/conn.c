@@ -129,6 +129,7 @@ static struct table *grow(struct table *old)
 
 static void conn_reset(struct conn *c, MYSQL *m)
 {
+	free(c->vars);
 	memset(c, 0, sizeof(*c));
 	c->mysql = m;
 	c->fork_generation = conn_generation();
@@ -142,7 +143,7 @@ static struct conn *insert(MYSQL *m)
 
 	if (!t || (t->used + 1) * 2 > t->mask + 1)
 		t = grow(t);
-	if (!t || !(c = malloc(sizeof(*c))))
+	if (!t || !(c = calloc(1, sizeof(*c))))
 		return NULL;
 	conn_reset(c, m);
 	set_slot(t, probe(t, m), m, c);
@@ -203,6 +204,8 @@ void conn_forget(const MYSQL *m)
 		write_end();
 	}
 	shim_mutex_unlock(&writer);
+	if (c)
+		free(c->vars);
 	free(c);
 }
 

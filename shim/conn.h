@@ -16,6 +16,7 @@
 /* Needs attention before the next call. */
 #define CONN_DEAD     0x1u /* lost and not re-established: reconnect first */
 #define CONN_TXN_LOST 0x2u /* the program's transaction died with it */
+#define CONN_STATE_LOST 0x4u /* session state died with it: some statements fail */
 
 #define CONN_NAME_MAX 256
 
@@ -26,6 +27,12 @@ struct conn {
 	bool server_is_mysql;      /* for error 4031 */
 	unsigned status;           /* transaction record: SERVER_STATUS_* before the
 				      current call (session.h) */
+	/* The session record (session.h). */
+	bool tracking;             /* the server reports this session's changes */
+	bool insert_id_at_loss;    /* LAST_INSERT_ID() of the lost session was set */
+	unsigned held;             /* SESSION_* state a reconnect cannot restore */
+	unsigned lost;             /* SESSION_* state lost with the last session */
+	struct session_vars *vars; /* system variables the program changed (heap) */
 	uint64_t last_used_ms;     /* end of the last successful call */
 	bool found_closed;         /* the idle check found the peer gone */
 	char lost_incident[32];    /* incident that left the flags set */

@@ -97,6 +97,7 @@ static struct conn *track(const struct shim_config *cfg, const struct real_api *
 	session_note_fresh(real, c, m);
 	if (cfg->mode == SHIM_MODE_ON)
 		take_over_reconnect(cfg, real, m);
+	session_enable_tracking(cfg, real, c, m);
 	return c;
 }
 
@@ -110,6 +111,7 @@ struct conn *connect_adopt(const struct shim_config *cfg, const struct real_api 
 {
 	const char *host = NULL, *user = NULL, *sock = NULL;
 	unsigned port = 0;
+	struct conn *c;
 
 	if (!real->mariadb_get_infov || real->mysql_get_socket(m) == (my_socket)-1)
 		return NULL;
@@ -118,7 +120,10 @@ struct conn *connect_adopt(const struct shim_config *cfg, const struct real_api 
 	real->mariadb_get_infov(m, MARIADB_CONNECTION_PORT, &port);
 	real->mariadb_get_infov(m, MARIADB_CONNECTION_UNIX_SOCKET, &sock);
 	log_adopted_once(cfg);
-	return track(cfg, real, m, host, user, port, sock);
+	guard_enter(); /* the shim's own calls on the handle pass straight through */
+	c = track(cfg, real, m, host, user, port, sock);
+	guard_leave();
+	return c;
 }
 
 

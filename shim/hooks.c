@@ -83,6 +83,13 @@ EXPORT my_bool STDCALL mysql_change_user(MYSQL *mysql, const char *user, const c
 	return (my_bool)shim_call(mysql, &r);
 }
 
+EXPORT int STDCALL mysql_reset_connection(MYSQL *mysql)
+{
+	struct request r = {.kind = REQ_RESET_CONNECTION};
+
+	return shim_call(mysql, &r);
+}
+
 EXPORT int STDCALL mysql_ping(MYSQL *mysql)
 {
 	struct request r = {.kind = REQ_PING};

@@ -61,7 +61,7 @@ unsigned policy_backoff_ms(const struct shim_config *cfg, unsigned attempt, uint
 	return (unsigned)(base - half) + random % (half + 1);
 }
 
-enum loss_action policy_on_loss(enum lost_kind kind, bool in_transaction,
+enum loss_action policy_on_loss(enum lost_kind kind, bool in_transaction, bool holds_state,
 				const struct call_facts *call, const char **why)
 {
 	if (in_transaction) {
@@ -77,6 +77,10 @@ enum loss_action policy_on_loss(enum lost_kind kind, bool in_transaction,
 		}
 		*why = "in_transaction";
 		return ACTION_TRANSACTION_LOST;
+	}
+	if (holds_state && kind != LOST_BY_STATEMENT) {
+		*why = "session_state_lost";
+		return ACTION_RETURN_ERROR;
 	}
 	return policy_may_send_again(kind, call, why) ? ACTION_RESEND : ACTION_RETURN_ERROR;
 }

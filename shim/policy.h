@@ -49,8 +49,10 @@ enum loss_action {
 bool policy_may_send_again(enum lost_kind kind, const struct call_facts *call,
 			   const char **why);
 
-/* The connection was lost during a call. */
-enum loss_action policy_on_loss(enum lost_kind kind, bool in_transaction,
+/* The connection was lost during a call.  holds_state: the session held
+ * state a reconnect cannot restore (temporary tables, locks, user
+ * variables, ...): the program must be told, as without the shim. */
+enum loss_action policy_on_loss(enum lost_kind kind, bool in_transaction, bool holds_state,
 				const struct call_facts *call, const char **why);
 
 enum lost_txn_action {

@@ -23,9 +23,12 @@ static const struct symbol symbols[] = {
 	SYM(mysql_set_character_set, true), SYM(mysql_autocommit, true),
 	SYM(mysql_commit, true),         SYM(mysql_rollback, true),
 	SYM(mysql_change_user, true),    SYM(mysql_ping, true),
+	SYM(mysql_reset_connection, false),
 	SYM(mysql_errno, true),          SYM(mysql_error, true),
 	SYM(mysql_character_set_name, true), SYM(mysql_get_server_info, true),
 	SYM(mysql_get_socket, true),     SYM(mysql_get_option, false),
+	SYM(mysql_insert_id, false),
+	SYM(mysql_session_track_get_first, false), SYM(mysql_session_track_get_next, false),
 	SYM(mariadb_reconnect, false),   SYM(mariadb_get_infov, false),
 };
 

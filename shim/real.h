@@ -25,6 +25,7 @@ struct real_api {
 	my_bool (*mysql_rollback)(MYSQL *);
 	my_bool (*mysql_change_user)(MYSQL *, const char *, const char *, const char *);
 	int (*mysql_ping)(MYSQL *);
+	int (*mysql_reset_connection)(MYSQL *);
 	/* Used by recovery. */
 	unsigned int (*mysql_errno)(MYSQL *);
 	const char *(*mysql_error)(MYSQL *);
@@ -32,6 +33,12 @@ struct real_api {
 	const char *(*mysql_get_server_info)(MYSQL *);
 	my_socket (*mysql_get_socket)(MYSQL *);
 	int (*mysql_get_option)(MYSQL *, enum mysql_option, void *);
+	my_ulonglong (*mysql_insert_id)(MYSQL *);
+	/* Session state tracking (MariaDB Connector/C 3, libmysqlclient 5.7+). */
+	int (*mysql_session_track_get_first)(MYSQL *, enum enum_session_state_type,
+					     const char **, size_t *);
+	int (*mysql_session_track_get_next)(MYSQL *, enum enum_session_state_type,
+					    const char **, size_t *);
 	/* MariaDB Connector/C only; NULL elsewhere. */
 	my_bool (*mariadb_reconnect)(MYSQL *);
 	my_bool (*mariadb_get_infov)(MYSQL *, enum mariadb_value, void *, ...);

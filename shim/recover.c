@@ -46,6 +46,11 @@ static unsigned last_errno(const struct incident *inc)
 	return inc->real->mysql_errno(inc->mysql);
 }
 
+static bool lost_error(const struct incident *inc)
+{
+	return policy_lost_kind(last_errno(inc), inc->conn->server_is_mysql) != LOST_NONE;
+}
+
 static void mark(struct incident *inc, unsigned flags)
 {
 	inc->conn->flags |= flags;
@@ -105,6 +110,12 @@ static void emit_lost(struct incident *inc, const struct request *r,
 		    !inc->status_known ? "unknown"
 		    : inc->status & SERVER_STATUS_IN_TRANS ? "yes" : "no");
 	add_statement(inc, &l, r, v);
+	if (inc->conn->held & SESSION_UNRESTORABLE) {
+		char names[128];
+
+		logline_str(&l, "session_state",
+			    session_state_names(inc->conn->held, names, sizeof(names)));
+	}
 	logline_str(&l, "cause", policy_cause(err));
 	logline_str(&l, "mode", inc->cfg->mode == SHIM_MODE_OBSERVE ? "observe" : "on");
 	logline_str(&l, "plan", plan);
@@ -209,16 +220,14 @@ static bool reconnect_once(const struct incident *inc)
 	return !failed;
 }
 
-/* Database, character set and autocommit as they were. */
+/* Database, character set, then every setting the program made and
+ * autocommit, as they were. */
 static bool restore_session(const struct incident *inc)
 {
 	const struct real_api *real = inc->real;
 	const char *schema = NULL;
 	const char *charset;
 
-	if (inc->status_known && !(inc->status & SERVER_STATUS_AUTOCOMMIT) &&
-	    real->mysql_autocommit(inc->mysql, 0))
-		return false;
 	if (real->mariadb_get_infov)
 		real->mariadb_get_infov(inc->mysql, MARIADB_CONNECTION_SCHEMA, &schema);
 	if (inc->schema[0] && (!schema || strcmp(schema, inc->schema) != 0) &&
@@ -228,7 +237,8 @@ static bool restore_session(const struct incident *inc)
 	if (inc->charset[0] && (!charset || strcmp(charset, inc->charset) != 0) &&
 	    real->mysql_set_character_set(inc->mysql, inc->charset))
 		return false;
-	return true;
+	return session_restore(real, inc->conn, inc->mysql,
+			       inc->status_known && !(inc->status & SERVER_STATUS_AUTOCOMMIT));
 }
 
 /* NULL to go on (with *delay_ms set), else why to stop. */
@@ -248,7 +258,7 @@ static const char *stop_reason(const struct incident *inc, unsigned *delay_ms)
  * error of the shim's last connect attempt or session restore. */
 static void rearm_lost_error(const struct incident *inc)
 {
-	if (policy_lost_kind(last_errno(inc), inc->conn->server_is_mysql) == LOST_NONE)
+	if (!lost_error(inc))
 		session_set_gone_error(inc->real, inc->mysql);
 }
 
@@ -268,7 +278,10 @@ static bool reconnect(struct incident *inc)
 			emit_reconnected(inc);
 			return true;
 		}
-		stop = stop_reason(inc, &delay_ms);
+		/* A fresh session that refused the program's settings would
+		 * answer differently: no retry can mend that. */
+		stop = connected && !lost_error(inc) ? "session_not_restored"
+						     : stop_reason(inc, &delay_ms);
 		if (stop) {
 			emit_with_error(inc, LOG_ERR, "gave_up", "error_returned", stop, 0);
 			rearm_lost_error(inc);
@@ -287,9 +300,9 @@ static unsigned sql_flags(const struct incident *inc)
 	return inc->status & SERVER_STATUS_NO_BACKSLASH_ESCAPES ? SQL_NO_BACKSLASH_ESCAPES : 0;
 }
 
-static void touch(struct conn *c)
+static void succeeded(struct incident *inc, const struct request *r)
 {
-	c->last_used_ms = clock_coarse_ms();
+	session_after_success(inc->cfg, inc->real, inc->conn, inc->mysql, r);
 }
 
 /* Reconnect and send r again, as long as each loss allows it: a write that
@@ -306,7 +319,7 @@ static int resend(struct incident *inc, const struct request *r, const struct ca
 			return rc;
 		rc = request_run(inc->real, inc->mysql, r);
 		if (rc == 0) {
-			touch(inc->conn);
+			succeeded(inc, r);
 			emit_simple(inc, LOG_NOTICE, "statement_retried", "ok", NULL, NULL);
 			return 0;
 		}
@@ -337,7 +350,7 @@ static int rollback_fresh(struct incident *inc, const struct request *r, int rc)
 	inc->conn->flags &= ~CONN_TXN_LOST;
 	rc = request_run(inc->real, inc->mysql, r);
 	if (rc == 0)
-		touch(inc->conn);
+		succeeded(inc, r);
 	emit_simple(inc, LOG_NOTICE, "transaction_rolled_back", rc ? "failed" : "ok", NULL,
 		    "the lost transaction's work is gone; the program rolled back and goes on");
 	return rc;
@@ -404,7 +417,9 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 		return rc;
 	}
 	in_transaction = session_in_transaction(c);
-	action = policy_on_loss(kind, in_transaction, &facts, &why);
+	session_note_loss(real, c, m);
+	action = policy_on_loss(kind, in_transaction, c->held & SESSION_UNRESTORABLE, &facts,
+				&why);
 	emit_lost(&inc, r, &verdict, plan_name(action));
 	return act_on_loss(&inc, action, why, r, &facts, rc);
 }
@@ -416,11 +431,11 @@ static int run(const struct shim_config *cfg, const struct real_api *real, struc
 {
 	int rc;
 
+	session_check_idle(cfg, real, c, m);
 	session_note_before_call(real, c, m);
 	rc = request_run(real, m, r);
-
 	if (rc == 0) {
-		touch(c);
+		session_after_success(cfg, real, c, m, r);
 		return 0;
 	}
 	return recover_after_failure(cfg, real, c, m, r, rc);
@@ -448,6 +463,39 @@ static int in_lost_transaction(struct incident *inc, const struct request *r)
 			    "the program must ROLLBACK; its statements fail until it ends the transaction");
 		return 1;
 	}
+}
+
+/* The session state the program built is gone: a statement that would
+ * read it fails, as it would without the shim, until the program sets it
+ * up again or starts over; any other runs. */
+static int run_without_lost_state(struct incident *inc, const struct request *r)
+{
+	struct call_facts facts;
+	struct sql_verdict verdict;
+	unsigned reads;
+	int rc;
+
+	request_facts(r, sql_flags(inc), &facts, &verdict);
+	reads = r->kind == REQ_CHANGE_USER || r->kind == REQ_RESET_CONNECTION
+			? 0 : session_refusal(inc->conn, &verdict);
+	if (reads) {
+		char names[128];
+		struct logline l;
+
+		session_set_gone_error(inc->real, inc->mysql);
+		incident_line(inc, &l, LOG_ERR, "statement_refused");
+		add_statement(inc, &l, r, &verdict);
+		logline_str(&l, "lost_state", session_state_names(reads, names, sizeof(names)));
+		logline_str(&l, "outcome", "error_returned");
+		logline_str(&l, "remedy", "it reads session state lost with the connection; it fails "
+			    "until the program sets that up again or reconnects");
+		incident_emit(inc, &l);
+		return 1;
+	}
+	rc = run(inc->cfg, inc->real, inc->conn, inc->mysql, r);
+	if (rc == 0)
+		session_after_lost_call(inc->conn, &verdict);
+	return rc;
 }
 
 /* The child's copy of the descriptor is pointed at an unconnected socket,
@@ -494,8 +542,10 @@ int recover_before_call(const struct shim_config *cfg, const struct real_api *re
 	incident_resume(&inc, cfg, real, c, m);
 	if (c->flags & CONN_TXN_LOST)
 		return in_lost_transaction(&inc, r);
-	if (!reconnect(&inc))
+	if ((c->flags & CONN_DEAD) && !reconnect(&inc))
 		return 1;
+	if (c->flags & CONN_STATE_LOST)
+		return run_without_lost_state(&inc, r);
 	return run(cfg, real, c, m, r);
 }
 

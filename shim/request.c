@@ -22,6 +22,8 @@ int request_run(const struct real_api *real, MYSQL *m, const struct request *r)
 		return real->mysql_set_character_set ? real->mysql_set_character_set(m, r->text) : 1;
 	case REQ_PING:
 		return real->mysql_ping ? real->mysql_ping(m) : 1;
+	case REQ_RESET_CONNECTION:
+		return real->mysql_reset_connection ? real->mysql_reset_connection(m) : 1;
 	case REQ_CHANGE_USER:
 		return real->mysql_change_user
 			       ? real->mysql_change_user(m, r->text, r->password, r->db)
@@ -91,7 +93,8 @@ void request_facts(const struct request *r, unsigned sql_flags, struct call_fact
 		facts->commits = r->flag != 0; /* SET autocommit=1 commits */
 		break;
 	case REQ_CHANGE_USER:
-		facts->rolls_back = true; /* the server rolls back on change_user */
+	case REQ_RESET_CONNECTION:
+		facts->rolls_back = true; /* the server rolls back on both */
 		break;
 	case REQ_PING:
 		v->reason = SQL_REASON_READ;
@@ -110,7 +113,7 @@ const char *request_name(const struct request *r)
 		[REQ_COMMIT] = "commit",         [REQ_ROLLBACK] = "rollback",
 		[REQ_AUTOCOMMIT] = "autocommit", [REQ_SELECT_DB] = "select_db",
 		[REQ_SET_CHARSET] = "set_character_set", [REQ_PING] = "ping",
-		[REQ_CHANGE_USER] = "change_user",
+		[REQ_CHANGE_USER] = "change_user", [REQ_RESET_CONNECTION] = "reset_connection",
 	};
 
 	return names[r->kind];

@@ -19,6 +19,7 @@ enum request_kind {
 	REQ_SET_CHARSET,  /* text = charset name */
 	REQ_PING,
 	REQ_CHANGE_USER,  /* text = user, password, db */
+	REQ_RESET_CONNECTION,
 };
 
 struct request {

@@ -1,21 +1,56 @@
-/* session.h - what the shim knows of the session a handle holds: the
- * transaction record, kept exactly because the client library itself
- * forgets it on the way to reporting a lost connection.
+/* session.h - the session a handle holds, as the shim must know it to
+ * replace it: the transaction record, the settings the program made, and
+ * the state a fresh connection cannot have.
  *
- * Connector/C's send path, when writing a command fails (EPIPE on a Unix
- * socket whose server end was closed), calls its own mariadb_reconnect,
- * which with reconnect off clears SERVER_STATUS_IN_TRANS before it
- * returns 2006.  So the status read after a failure cannot be trusted;
- * the one read before the call can. */
+ * Transactions.  Connector/C's send path, when writing a command fails
+ * (EPIPE on a Unix socket whose server end was closed), calls its own
+ * mariadb_reconnect, which with reconnect off clears SERVER_STATUS_IN_TRANS
+ * before it returns 2006.  So the status read after a failure cannot be
+ * trusted; the one read before the call can.
+ *
+ * Settings.  The server reports every change of a session system variable
+ * (session_track_system_variables='*', enabled on each connection the shim
+ * manages) with SERVER_SESSION_STATE_CHANGED in the status: the shim reads
+ * the changes only then, and after a reconnect sets them all again in one
+ * statement.
+ *
+ * State that cannot be restored (temporary tables, locks, user variables,
+ * PREPAREd statements, what the last statement left for LAST_INSERT_ID()):
+ * a loss of a session holding it reaches the program, and afterwards the
+ * statements that would read it fail until the program starts over. */
 #ifndef MYSQL_RECONNECT_SESSION_H
 #define MYSQL_RECONNECT_SESSION_H
 
 #include <stdbool.h>
+#include <string.h>
 
 #include <mysql.h>
 
+#include "classify.h"
+#include "clock.h"
+#include "config.h"
 #include "conn.h"
 #include "real.h"
+#include "request.h"
+
+/* Kinds of session state (conn->held, conn->lost). */
+#define SESSION_TEMP_TABLES    0x01u /* temporary tables (may shadow base tables) */
+#define SESSION_LOCKS          0x02u /* LOCK TABLES */
+#define SESSION_USER_VARS      0x04u /* @variables */
+#define SESSION_PREPARED       0x08u /* SQL PREPARE, HANDLER OPEN */
+#define SESSION_UNTRACKED      0x10u /* changes the shim could not follow */
+#define SESSION_LAST_RESULT    0x20u /* ROW_COUNT(), FOUND_ROWS() (lost only) */
+#define SESSION_LAST_INSERT_ID 0x40u /* LAST_INSERT_ID() (lost only) */
+
+/* Held state that makes a loss reach the program. */
+#define SESSION_UNRESTORABLE (SESSION_TEMP_TABLES | SESSION_LOCKS | SESSION_USER_VARS | \
+			      SESSION_PREPARED | SESSION_UNTRACKED)
+/* Lost state any statement may depend on: all of them fail. */
+#define SESSION_BLOCKING (SESSION_TEMP_TABLES | SESSION_LOCKS | SESSION_UNTRACKED)
+
+void session_read_tracked(const struct real_api *real, struct conn *c, MYSQL *m);
+void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *m,
+			    const char *text, size_t len, bool state_changed);
 
 /* Before a call goes out: note the server status the library keeps (a
  * memory read through mariadb_get_infov, no I/O).  A transaction the
@@ -32,7 +67,66 @@ static inline void session_note_before_call(const struct real_api *real, struct 
 	if ((c->status & SERVER_STATUS_IN_TRANS) && !(now & SERVER_STATUS_IN_TRANS) &&
 	    real->mysql_get_socket(m) == (my_socket)-1)
 		now |= SERVER_STATUS_IN_TRANS;
+	if (now & SERVER_SESSION_STATE_CHANGED) /* say, a later result of a multi-statement */
+		session_read_tracked(real, c, m);
 	c->status = now;
+}
+
+void session_check_peer(struct conn *c, MYSQL *m, const struct real_api *real);
+
+/* A connection idle for a while may have been closed by the server (KILL,
+ * wait_timeout, restart): found out before the call, its statement is sent
+ * once, on a fresh connection, instead of being written into a dead one
+ * where it may or may not have arrived. */
+static inline void session_check_idle(const struct shim_config *cfg,
+				      const struct real_api *real, struct conn *c, MYSQL *m)
+{
+	if (__builtin_expect(clock_coarse_ms() - c->last_used_ms >= cfg->check_idle_ms, 0))
+		session_check_peer(c, m, real);
+}
+
+/* Could this statement have left state that the server does not flag?
+ * (LOCK TABLES, HANDLER, user variables assigned in a SELECT; without
+ * tracking, any SET.)  A look at its first byte and one memchr. */
+static inline bool session_text_may_hold(const struct conn *c, const char *text, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+		i++;
+	if (i < len) {
+		char first = (char)(text[i] | 0x20);
+
+		if (first == 'l' || first == 'h' || (!c->tracking && (first == 's' || first == 'c' ||
+								      first == 'p')))
+			return true;
+	}
+	return memchr(text, '@', len) != NULL;
+}
+
+void session_start_over(const struct shim_config *cfg, const struct real_api *real,
+			struct conn *c, MYSQL *m);
+
+/* After a call succeeded (on the success path and in recovery alike). */
+static inline void session_after_success(const struct shim_config *cfg,
+					 const struct real_api *real, struct conn *c, MYSQL *m,
+					 const struct request *r)
+{
+	unsigned status = 0;
+	size_t len;
+	const char *text = request_statement(r, &len);
+	bool changed;
+
+	c->last_used_ms = clock_coarse_ms();
+	if (r->kind == REQ_CHANGE_USER || r->kind == REQ_RESET_CONNECTION) {
+		session_start_over(cfg, real, c, m);
+		return;
+	}
+	changed = real->mariadb_get_infov &&
+		  real->mariadb_get_infov(m, MARIADB_CONNECTION_SERVER_STATUS, &status) == 0 &&
+		  (status & SERVER_SESSION_STATE_CHANGED);
+	if (changed || (text && session_text_may_hold(c, text, len)))
+		session_note_statement(real, c, m, text, len, changed);
 }
 
 /* After the shim (re)established the connection: the fresh session's own
@@ -43,6 +137,29 @@ static inline bool session_in_transaction(const struct conn *c)
 {
 	return (c->status & SERVER_STATUS_IN_TRANS) != 0;
 }
+
+/* A connection the shim manages from now on: ask the server to report the
+ * session's changes (one statement).  Logs once per process if it cannot. */
+void session_enable_tracking(const struct shim_config *cfg, const struct real_api *real,
+			     struct conn *c, MYSQL *m);
+
+/* The connection is lost: remember what went with it. */
+void session_note_loss(const struct real_api *real, struct conn *c, MYSQL *m);
+
+/* On a fresh connection: tracking on, every setting the program made, and
+ * autocommit off when it was, in one statement.  False (with the server's
+ * error on the handle) when the server refused it.  Afterwards conn->lost
+ * says what the program's statements may no longer read. */
+bool session_restore(const struct real_api *real, struct conn *c, MYSQL *m,
+		     bool autocommit_off);
+
+/* With CONN_STATE_LOST: the lost state this call would read (0: it may
+ * run), and the bookkeeping after it ran. */
+unsigned session_refusal(const struct conn *c, const struct sql_verdict *v);
+void session_after_lost_call(struct conn *c, const struct sql_verdict *v);
+
+/* "temporary_tables,user_variables" */
+const char *session_state_names(unsigned bits, char *buf, size_t size);
 
 /* Leave a real lost-connection error on the handle (2006, SQLSTATE HY000,
  * "MySQL server has gone away", exactly as the client library sets it)

@@ -60,19 +60,36 @@ Test(policy, decision_table)
 	const struct call_facts rollback = {.safe = true, .rolls_back = true};
 	const char *why = NULL;
 
-	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, false, &read, &why), ACTION_RESEND);
-	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, false, &write, &why), ACTION_RETURN_ERROR);
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, false, false, &read, &why), ACTION_RESEND);
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, false, false, &write, &why), ACTION_RETURN_ERROR);
 	cr_expect_str_eq(why, "unsafe_statement");
-	cr_expect_eq(policy_on_loss(LOST_BY_STATEMENT, false, &read, &why), ACTION_RETURN_ERROR);
-	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, true, &read, &why), ACTION_TRANSACTION_LOST,
+	cr_expect_eq(policy_on_loss(LOST_BY_STATEMENT, false, false, &read, &why), ACTION_RETURN_ERROR);
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, true, false, &read, &why), ACTION_TRANSACTION_LOST,
 		     "a read inside a transaction is never re-sent");
-	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, true, &write, &why), ACTION_TRANSACTION_LOST);
-	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, true, &commit, &why), ACTION_RETURN_ERROR,
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, true, false, &write, &why), ACTION_TRANSACTION_LOST);
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, true, false, &commit, &why), ACTION_RETURN_ERROR,
 		     "a COMMIT lost in flight: outcome unknown, never re-sent");
-	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, true, &rollback, &why),
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, true, false, &rollback, &why),
 		     ACTION_ROLLBACK_FRESH);
-	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, false, &commit, &why), ACTION_RESEND,
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, false, false, &commit, &why), ACTION_RESEND,
 		     "outside a transaction COMMIT is a no-op");
+}
+
+Test(policy, session_holding_state)
+{
+	const struct call_facts read = {.safe = true};
+	const struct call_facts rollback = {.safe = true, .rolls_back = true};
+	const char *why = NULL;
+
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, false, true, &read, &why), ACTION_RETURN_ERROR,
+		     "a safe read is not re-sent when the session held unrestorable state");
+	cr_expect_str_eq(why, "session_state_lost");
+	cr_expect_eq(policy_on_loss(LOST_NOT_SENT, false, true, &read, &why), ACTION_RETURN_ERROR,
+		     "nor is a statement that never reached the server");
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, true, true, &read, &why),
+		     ACTION_TRANSACTION_LOST, "a transaction is lost all the same");
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, true, true, &rollback, &why),
+		     ACTION_ROLLBACK_FRESH);
 }
 
 Test(policy, never_sent_statements)
@@ -82,12 +99,12 @@ Test(policy, never_sent_statements)
 	const struct call_facts read = {.safe = true};
 	const char *why = NULL;
 
-	cr_expect_eq(policy_on_loss(LOST_NOT_SENT, false, &write, &why), ACTION_RESEND,
+	cr_expect_eq(policy_on_loss(LOST_NOT_SENT, false, false, &write, &why), ACTION_RESEND,
 		     "a write that never reached the server is sent on the fresh connection");
 	cr_expect_str_eq(why, "never_reached_server");
-	cr_expect_eq(policy_on_loss(LOST_NOT_SENT, false, &dependent, &why), ACTION_RETURN_ERROR,
+	cr_expect_eq(policy_on_loss(LOST_NOT_SENT, false, false, &dependent, &why), ACTION_RETURN_ERROR,
 		     "but not one that reads the lost session");
-	cr_expect_eq(policy_on_loss(LOST_NOT_SENT, true, &read, &why), ACTION_TRANSACTION_LOST,
+	cr_expect_eq(policy_on_loss(LOST_NOT_SENT, true, false, &read, &why), ACTION_TRANSACTION_LOST,
 		     "inside a transaction the transaction is gone all the same");
 	cr_expect(policy_may_send_again(LOST_NOT_SENT, &write, &why));
 	cr_expect_not(policy_may_send_again(LOST_IN_FLIGHT, &write, &why),
