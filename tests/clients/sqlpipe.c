@@ -7,6 +7,7 @@
  *   \commit \rollback \ping \autocommit 0|1 \selectdb DB \charset CS   OK / ERR
  *   \send SQL           the same through mysql_send_query + mysql_read_query_result
  *                       (how Ruby mysql2 sends every query)
+ *   \reset              mysql_reset_connection
  *   \close \connect     mysql_close / a new mysql_init + mysql_real_connect
  *   \fork SQL           the child runs SQL on the inherited connection,
  *                       prints CHILD OK.../CHILD ERR..., closes it, _exit(0);
@@ -280,6 +281,9 @@ static bool handle_api_command(const char *line)
 	} else if (strcmp(line, "\\rollback") == 0) {
 		if (!not_connected())
 			reply_status(mysql_rollback(conn));
+	} else if (strcmp(line, "\\reset") == 0) {
+		if (!not_connected())
+			reply_status(mysql_reset_connection(conn));
 	} else if (strcmp(line, "\\ping") == 0) {
 		if (!not_connected())
 			reply_status(mysql_ping(conn));
