@@ -32,7 +32,15 @@ static void check(const char *text, size_t len, unsigned flags)
 		abort();
 	if ((v.statements > 1) != !!(v.facts & SQL_FACT_MULTI))
 		abort();
-	if (v.facts & ~0x7fu)
+	if (v.facts & ~0x1fffu)
+		abort();
+	/* reading lost state depends on the session; creating state changes it */
+	if ((v.facts & (SQL_FACT_READS_USER_VAR | SQL_FACT_READS_LAST_RESULT)) &&
+	    !(v.facts & SQL_FACT_DEPENDS_SESSION))
+		abort();
+	if ((v.facts & (SQL_FACT_TEMP_TABLE | SQL_FACT_TAKES_LOCK | SQL_FACT_SETS_USER_VAR |
+			SQL_FACT_PREPARES)) &&
+	    !(v.facts & SQL_FACT_CHANGES_SESSION))
 		abort();
 	if (v.txn != SQL_TXN_NONE && v.statements == 0)
 		abort();

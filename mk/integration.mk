@@ -69,7 +69,8 @@ $(IT_BIN): $(IT_OBJS)
 # (The demo builds its client itself, after tools/install-deps.)
 
 # The same scenarios with the shim built with sanitizers and their runtime
-# preloaded first: ASan+UBSan+LeakSanitizer on the recovery paths, TSan on
+# preloaded first: ASan+UBSan+LeakSanitizer on the recovery paths (not under
+# perl, whose interpreter frees nothing at exit), TSan on
 # the multi-threaded client and fork.
 ASAN_RUNTIME = $(shell $(CC) -print-file-name=libasan.so)
 TSAN_RUNTIME = $(shell $(CC) -print-file-name=libtsan.so)
@@ -78,7 +79,7 @@ TSAN_RUNTIME = $(shell $(CC) -print-file-name=libtsan.so)
 test-integration-sanitizers: $(B)/asan/libmysqlreconnect.so $(B)/tsan/libmysqlreconnect.so integration-build
 	MRT_SHIM="$(ASAN_RUNTIME) $(abspath $(B)/asan/libmysqlreconnect.so)" \
 	ASAN_OPTIONS=detect_leaks=1 \
-	    tests/harness/run-integration --filter '@(reads|writes|transactions|fork|modes)/*'
+	    tests/harness/run-integration --filter '@(reads|writes|transactions|session|fork|modes)/*'
 	MRT_SHIM="$(TSAN_RUNTIME) $(abspath $(B)/tsan/libmysqlreconnect.so)" \
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
 	    tests/harness/run-integration --filter '@(threads|fork)/*'
