@@ -273,6 +273,7 @@ static bool reconnect(struct incident *inc)
 		connected = reconnect_once(inc);
 		if (connected && restore_session(inc)) {
 			session_note_fresh(inc->real, inc->conn, inc->mysql);
+			mark(inc, 0); /* what the lost state refuses later belongs here */
 			inc->conn->flags &= ~CONN_DEAD;
 			inc->conn->fork_generation = conn_generation();
 			emit_reconnected(inc);
