@@ -28,11 +28,38 @@ $(B)/tests/stress-conn-tsan: $(STRESS_SRCS) $(wildcard shim/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_CFLAGS) -fsanitize=thread -o $@ $(STRESS_SRCS) -lpthread
 
+# Recovery rules against the scriptable stand-in for the client library
+# (tests/stub/): the shim's objects are linked into the test program, whose
+# exported hooks then interpose on the stub as a preloaded library would.
+STUB_LIB     := $(B)/stub/libmariadb.so.3
+RECOVERY_SRC := tests/unit/test_recovery.c
+
+$(STUB_LIB): tests/stub/stubclient.c tests/stub/stub.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden $(MARIADB_CFLAGS) -shared \
+	    -Wl,-soname,libmariadb.so.3 -o $@ $<
+
+$(B)/tests/test-recovery: $(RECOVERY_SRC) $(SHIM_OBJS) $(STUB_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -Itests/stub -rdynamic -o $@ $(RECOVERY_SRC) $(SHIM_OBJS) \
+	    -L$(B)/stub -l:libmariadb.so.3 -Wl,-rpath,$(abspath $(B)/stub) \
+	    $(CRITERION_FLAGS) -ldl -lpthread
+
+$(B)/tests/test-recovery-asan: $(RECOVERY_SRC) $(SHIM_SRCS) $(wildcard shim/*.h) $(STUB_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -Itests/stub -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -rdynamic -o $@ $(RECOVERY_SRC) $(SHIM_SRCS) \
+	    -L$(B)/stub -l:libmariadb.so.3 -Wl,-rpath,$(abspath $(B)/stub) \
+	    $(CRITERION_FLAGS) -ldl -lpthread
+
 .PHONY: test-unit
 test-unit: $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn $(B)/tests/stress-conn-tsan \
+           $(B)/tests/test-recovery $(B)/tests/test-recovery-asan \
            $(B)/mysql-reconnect-report $(SHIM_LIB)
 	$(B)/tests/unit --jobs 2
 	ASAN_OPTIONS=detect_leaks=1 $(B)/tests/unit-asan --jobs 2
+	$(B)/tests/test-recovery --jobs 2
+	ASAN_OPTIONS=detect_leaks=1 $(B)/tests/test-recovery-asan --jobs 2
 	$(B)/tests/stress-conn
 	TSAN_OPTIONS=halt_on_error=1 $(B)/tests/stress-conn-tsan
 	tests/unit/report_cli.sh $(B)/mysql-reconnect-report

@@ -1,0 +1,46 @@
+/* stub.h - a scriptable stand-in for the client library (libmariadb.so.3),
+ * for millisecond tests of the shim's recovery rules.
+ *
+ * It models what recovery depends on, as MariaDB Connector/C behaves: one
+ * server session per connect, the server status it keeps (autocommit,
+ * IN_TRANS after BEGIN or a write with autocommit off), and how a dead
+ * connection is noticed.  Over a Unix socket the write of the next command
+ * fails, the library's own mariadb_reconnect refuses (reconnect is off),
+ * clears SERVER_STATUS_IN_TRANS and reports 2006; over TCP the write
+ * succeeds and the read fails: 2013.  Every statement the "server"
+ * executes is recorded, with the session it ran in. */
+#ifndef MRT_STUB_H
+#define MRT_STUB_H
+
+#include <stdbool.h>
+
+#define STUB_API __attribute__((visibility("default")))
+
+enum stub_transport { STUB_TCP, STUB_SOCKET };
+
+/* Back to a fresh world: nothing connected, no script, nothing executed. */
+STUB_API void stub_reset(enum stub_transport transport);
+
+/* The server closes the current connection now (KILL, wait_timeout). */
+STUB_API void stub_kill(void);
+
+/* The next command whose text starts with `prefix` (case-insensitive) is
+ * lost in flight: the server executes it (or not) and the connection drops
+ * before the answer: 2013. */
+STUB_API void stub_lose_in_flight(const char *prefix, bool executed);
+
+/* The next `count` connect attempts fail with `err`. */
+STUB_API void stub_refuse_connects(int count, unsigned err);
+
+/* A connect or a command with no hook in between (as a dlsym()ed
+ * mysql_real_connect or mysql_send_query would). */
+STUB_API int stub_direct_connect(void);
+STUB_API int stub_direct_command(const char *text);
+
+/* How often `text` (exact) was executed, in any session; sessions so far. */
+STUB_API int stub_executed(const char *text);
+STUB_API int stub_sessions(void);
+/* The library's MYSQL_OPT_RECONNECT as the shim left it. */
+STUB_API bool stub_library_reconnect(void);
+
+#endif

@@ -1,0 +1,338 @@
+/* stubclient.c - the scriptable stand-in for libmariadb.so.3 (stub.h).
+ *
+ * One connection at a time (the tests use one handle).  Only the behaviour
+ * the shim relies on is modelled; every exported function keeps the
+ * client library's signature, so the shim binds to it as to the real one. */
+#include "stub.h"
+
+#include <errmsg.h>
+#include <errno.h>
+#include <mysql.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define EXPORT __attribute__((visibility("default")))
+#define MAX_RECORDS 256
+
+struct record {
+	char text[128];
+	int session;
+};
+
+static struct {
+	enum stub_transport transport;
+	bool connected;     /* the library's pvio */
+	bool killed;        /* the server closed it */
+	int fd[2];          /* [0] the library's socket, [1] the server's end */
+	unsigned status;
+	bool reconnect;     /* MYSQL_OPT_RECONNECT */
+	unsigned err;
+	char message[128];
+	unsigned long long insert_id;
+	int session;
+	int refuse_connects;
+	unsigned refuse_err;
+	char lose_prefix[64];
+	bool lose_executed;
+	struct record records[MAX_RECORDS];
+	int nrecords;
+} st;
+
+static void set_error(unsigned err, const char *message)
+{
+	st.err = err;
+	snprintf(st.message, sizeof(st.message), "%s", message);
+}
+
+static void end_server(void)
+{
+	if (st.fd[0] >= 0)
+		close(st.fd[0]);
+	if (st.fd[1] >= 0)
+		close(st.fd[1]);
+	st.fd[0] = st.fd[1] = -1;
+	st.connected = false;
+	st.killed = false;
+}
+
+static int connect_session(void)
+{
+	if (st.refuse_connects > 0) {
+		st.refuse_connects--;
+		set_error(st.refuse_err, "stub: connect refused");
+		return 1;
+	}
+	end_server();
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, st.fd) < 0) {
+		set_error(CR_CONNECTION_ERROR, "stub: socketpair");
+		return 1;
+	}
+	st.connected = true;
+	st.status = SERVER_STATUS_AUTOCOMMIT;
+	st.insert_id = 0;
+	st.session++;
+	set_error(0, "");
+	return 0;
+}
+
+void stub_reset(enum stub_transport transport)
+{
+	end_server();
+	memset(&st, 0, sizeof(st));
+	st.fd[0] = st.fd[1] = -1;
+	st.transport = transport;
+}
+
+void stub_kill(void)
+{
+	st.killed = true;
+	if (st.fd[1] >= 0) {
+		close(st.fd[1]); /* the library's socket now reads EOF */
+		st.fd[1] = -1;
+	}
+}
+
+void stub_lose_in_flight(const char *prefix, bool executed)
+{
+	snprintf(st.lose_prefix, sizeof(st.lose_prefix), "%s", prefix);
+	st.lose_executed = executed;
+}
+
+void stub_refuse_connects(int count, unsigned err)
+{
+	st.refuse_connects = count;
+	st.refuse_err = err;
+}
+
+int stub_executed(const char *text)
+{
+	int n = 0;
+
+	for (int i = 0; i < st.nrecords; i++)
+		n += strcmp(st.records[i].text, text) == 0;
+	return n;
+}
+
+int stub_sessions(void)
+{
+	return st.session;
+}
+
+bool stub_library_reconnect(void)
+{
+	return st.reconnect;
+}
+
+static bool starts(const char *text, const char *word)
+{
+	while (*text == ' ')
+		text++;
+	return strncasecmp(text, word, strlen(word)) == 0;
+}
+
+/* The server runs one statement. */
+static void execute_one(const char *text)
+{
+	if (st.nrecords < MAX_RECORDS) {
+		snprintf(st.records[st.nrecords].text, sizeof(st.records[0].text), "%s", text);
+		st.records[st.nrecords++].session = st.session;
+	}
+	if (starts(text, "BEGIN") || starts(text, "START TRANSACTION")) {
+		st.status |= SERVER_STATUS_IN_TRANS;
+	} else if (starts(text, "COMMIT") || starts(text, "ROLLBACK")) {
+		st.status &= ~SERVER_STATUS_IN_TRANS;
+	} else if (starts(text, "SET autocommit=0")) {
+		st.status &= ~SERVER_STATUS_AUTOCOMMIT;
+	} else if (starts(text, "SET autocommit=1")) {
+		st.status = (st.status | SERVER_STATUS_AUTOCOMMIT) & ~SERVER_STATUS_IN_TRANS;
+	} else if (starts(text, "INSERT") || starts(text, "UPDATE") || starts(text, "DELETE")) {
+		if (!(st.status & SERVER_STATUS_AUTOCOMMIT))
+			st.status |= SERVER_STATUS_IN_TRANS;
+		if (starts(text, "INSERT"))
+			st.insert_id++;
+	}
+}
+
+static void execute(const char *text)
+{
+	char copy[512], *save = NULL;
+
+	snprintf(copy, sizeof(copy), "%s", text);
+	for (char *s = strtok_r(copy, ";", &save); s; s = strtok_r(NULL, ";", &save)) {
+		while (*s == ' ')
+			s++;
+		if (*s)
+			execute_one(s);
+	}
+}
+
+EXPORT my_bool STDCALL mariadb_reconnect(MYSQL *m)
+{
+	(void)m;
+	if (!st.reconnect || (st.status & SERVER_STATUS_IN_TRANS)) {
+		st.status &= ~SERVER_STATUS_IN_TRANS; /* "allow reconnect next time" */
+		set_error(CR_SERVER_GONE_ERROR, "Server has gone away");
+		return 1;
+	}
+	return (my_bool)connect_session();
+}
+
+/* Did the write reach a server?  False when the shim cut the socket
+ * loose, or the server closed it and this is a Unix socket. */
+static bool write_fails(void)
+{
+	char byte = 'q';
+
+	if (send(st.fd[0], &byte, 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno != EPIPE)
+		return true; /* ENOTCONN: the shim pointed it at an unconnected socket */
+	return st.killed && st.transport == STUB_SOCKET; /* TCP buffers the write */
+}
+
+/* Connector/C's mthd_my_send_cmd, reduced to what matters. */
+static int command(const char *text)
+{
+	if (!st.connected && mariadb_reconnect(NULL))
+		return 1;
+	set_error(0, "");
+	if (write_fails()) {
+		end_server();
+		if (mariadb_reconnect(NULL))
+			return 1;
+	}
+	if (st.killed) { /* TCP: the write went out, the read finds EOF */
+		end_server();
+		set_error(CR_SERVER_LOST, "Lost connection to server during query");
+		return 1;
+	}
+	if (st.lose_prefix[0] && starts(text, st.lose_prefix)) {
+		st.lose_prefix[0] = '\0';
+		if (st.lose_executed)
+			execute(text);
+		end_server();
+		set_error(CR_SERVER_LOST, "Lost connection to server during query");
+		return 1;
+	}
+	execute(text);
+	return 0;
+}
+
+int stub_direct_command(const char *text)
+{
+	return command(text);
+}
+
+int stub_direct_connect(void)
+{
+	return connect_session();
+}
+
+EXPORT MYSQL *STDCALL mysql_init(MYSQL *m)
+{
+	static MYSQL handle;
+
+	return m ? m : &handle;
+}
+
+EXPORT MYSQL *STDCALL mysql_real_connect(MYSQL *m, const char *host, const char *user,
+					 const char *passwd, const char *db, unsigned int port,
+					 const char *sock, unsigned long flags)
+{
+	(void)host, (void)user, (void)passwd, (void)db, (void)port, (void)sock, (void)flags;
+	return connect_session() ? NULL : m;
+}
+
+EXPORT int STDCALL mysql_real_query(MYSQL *m, const char *q, unsigned long len)
+{
+	char text[512];
+
+	(void)m;
+	snprintf(text, sizeof(text), "%.*s", (int)len, q);
+	return command(text);
+}
+
+EXPORT int STDCALL mysql_query(MYSQL *m, const char *q)
+{
+	return mysql_real_query(m, q, (unsigned long)strlen(q)); /* through the PLT */
+}
+
+EXPORT void STDCALL mysql_close(MYSQL *m)
+{
+	(void)m;
+	end_server();
+}
+
+EXPORT int STDCALL mysql_options(MYSQL *m, enum mysql_option o, const void *a)
+{
+	(void)m;
+	if (o == MYSQL_OPT_RECONNECT)
+		st.reconnect = *(const my_bool *)a;
+	return 0;
+}
+
+EXPORT int STDCALL mysql_get_option(MYSQL *m, enum mysql_option o, void *a)
+{
+	(void)m;
+	if (o == MYSQL_OPT_RECONNECT)
+		*(my_bool *)a = st.reconnect;
+	else if (o == MYSQL_OPT_CONNECT_TIMEOUT)
+		*(unsigned *)a = 0;
+	else
+		return 1;
+	return 0;
+}
+
+EXPORT int STDCALL mysql_select_db(MYSQL *m, const char *db) { (void)m, (void)db; return 0; }
+EXPORT int STDCALL mysql_set_character_set(MYSQL *m, const char *cs) { (void)m, (void)cs; return 0; }
+
+EXPORT my_bool STDCALL mysql_autocommit(MYSQL *m, my_bool on)
+{
+	(void)m;
+	return (my_bool)command(on ? "SET autocommit=1" : "SET autocommit=0");
+}
+
+EXPORT my_bool STDCALL mysql_commit(MYSQL *m) { (void)m; return (my_bool)command("COMMIT"); }
+EXPORT my_bool STDCALL mysql_rollback(MYSQL *m) { (void)m; return (my_bool)command("ROLLBACK"); }
+
+EXPORT my_bool STDCALL mysql_change_user(MYSQL *m, const char *u, const char *p, const char *d)
+{
+	(void)m, (void)u, (void)p, (void)d;
+	return (my_bool)command("CHANGE USER");
+}
+
+EXPORT int STDCALL mysql_ping(MYSQL *m) { (void)m; return command("PING"); }
+EXPORT unsigned int STDCALL mysql_errno(MYSQL *m) { (void)m; return st.err; }
+EXPORT const char *STDCALL mysql_error(MYSQL *m) { (void)m; return st.message; }
+EXPORT const char *STDCALL mysql_character_set_name(MYSQL *m) { (void)m; return "utf8mb4"; }
+EXPORT my_ulonglong STDCALL mysql_insert_id(MYSQL *m) { (void)m; return st.insert_id; }
+
+EXPORT char *STDCALL mysql_get_server_info(MYSQL *m)
+{
+	static char version[] = "10.11.0-MariaDB";
+
+	(void)m;
+	return version;
+}
+
+EXPORT my_socket STDCALL mysql_get_socket(MYSQL *m)
+{
+	(void)m;
+	return st.connected ? st.fd[0] : -1;
+}
+
+EXPORT my_bool mariadb_get_infov(MYSQL *m, enum mariadb_value value, void *arg, ...)
+{
+	(void)m;
+	switch (value) {
+	case MARIADB_CONNECTION_SERVER_STATUS: *(unsigned *)arg = st.status; return 0;
+	case MARIADB_CONNECTION_SCHEMA: *(const char **)arg = "db"; return 0;
+	case MARIADB_CONNECTION_HOST: *(const char **)arg = "db.example"; return 0;
+	case MARIADB_CONNECTION_USER: *(const char **)arg = "app"; return 0;
+	case MARIADB_CONNECTION_UNIX_SOCKET: *(const char **)arg = NULL; return 0;
+	case MARIADB_CONNECTION_PORT: *(unsigned *)arg = 3306; return 0;
+	case MARIADB_CONNECTION_SERVER_TYPE: *(const char **)arg = "MariaDB"; return 0;
+	default: return 1;
+	}
+}

@@ -1,0 +1,321 @@
+/* test_recovery.c - every recovery rule against the scriptable stand-in for
+ * the client library (tests/stub/), in milliseconds.
+ *
+ * This program links the shim's objects (so their exported hooks interpose
+ * on the stub exactly as a preloaded library does) and the stub as
+ * libmariadb.so.3.  Each test runs in its own process, so the shim reads
+ * its configuration afresh: the suite sets it before the first call.
+ * Every rule runs over both transports: a Unix socket, where the library
+ * notices the dead connection while writing and forgets the transaction,
+ * and TCP, where it notices while reading. */
+#include <errmsg.h>
+#include <mysql.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include "stub.h"
+
+static MYSQL handle;
+
+static void configure(const char *check_idle)
+{
+	setenv("MYSQL_RECONNECT_LOG", "none", 1);
+	setenv("MYSQL_RECONNECT_ATTEMPTS", "3", 1);
+	setenv("MYSQL_RECONNECT_BACKOFF_MS", "1", 1);
+	setenv("MYSQL_RECONNECT_BACKOFF_MAX_MS", "2", 1);
+	setenv("MYSQL_RECONNECT_CHECK_IDLE_MS", check_idle, 1);
+}
+
+static MYSQL *connected(enum stub_transport transport)
+{
+	configure("off");
+	stub_reset(transport);
+	cr_assert(mysql_real_connect(&handle, "db.example", "app", "pw", "db", 0, NULL, 0));
+	return &handle;
+}
+
+static int q(MYSQL *m, const char *sql)
+{
+	return mysql_query(m, sql);
+}
+
+/* A failure the shim hands back carries a lost-connection error. */
+static void expect_lost(MYSQL *m, int rc, const char *what)
+{
+	unsigned err = mysql_errno(m);
+
+	cr_expect_neq(rc, 0, "%s must fail", what);
+	cr_expect(err == CR_SERVER_GONE_ERROR || err == CR_SERVER_LOST,
+		  "%s: errno %u (%s), expected 2006 or 2013", what, err, mysql_error(m));
+	cr_expect(mysql_error(m)[0] != '\0', "%s: no message on the handle", what);
+}
+
+static enum stub_transport transports[] = {STUB_TCP, STUB_SOCKET};
+
+ParameterizedTestParameters(recovery, read_lost_in_flight_is_sent_again)
+{
+	return cr_make_param_array(enum stub_transport, transports, 2);
+}
+
+ParameterizedTest(enum stub_transport *t, recovery, read_lost_in_flight_is_sent_again)
+{
+	MYSQL *m = connected(*t);
+
+	stub_lose_in_flight("SELECT 1", true);
+	cr_expect_eq(q(m, "SELECT 1"), 0);
+	cr_expect_eq(stub_executed("SELECT 1"), 2);
+	cr_expect_eq(stub_sessions(), 2);
+}
+
+ParameterizedTestParameters(recovery, write_lost_in_flight_is_not_sent_again)
+{
+	return cr_make_param_array(enum stub_transport, transports, 2);
+}
+
+ParameterizedTest(enum stub_transport *t, recovery, write_lost_in_flight_is_not_sent_again)
+{
+	MYSQL *m = connected(*t);
+
+	stub_lose_in_flight("INSERT", true);
+	cr_expect_eq(q(m, "INSERT INTO t VALUES (1)"), 1);
+	cr_expect_eq(mysql_errno(m), CR_SERVER_LOST);
+	cr_expect_eq(stub_executed("INSERT INTO t VALUES (1)"), 1);
+	cr_expect_eq(q(m, "SELECT 2"), 0, "the next call reconnects first");
+	cr_expect_eq(stub_executed("INSERT INTO t VALUES (1)"), 1);
+}
+
+ParameterizedTestParameters(recovery, killed_idle_writer)
+{
+	return cr_make_param_array(enum stub_transport, transports, 2);
+}
+
+/* Over a socket the INSERT never left (2006): sent once, on the fresh
+ * connection.  Over TCP it may have (2013): the program is told. */
+ParameterizedTest(enum stub_transport *t, recovery, killed_idle_writer)
+{
+	MYSQL *m = connected(*t);
+	int rc;
+
+	stub_kill();
+	rc = q(m, "INSERT INTO t VALUES (1)");
+	if (*t == STUB_SOCKET) {
+		cr_expect_eq(rc, 0);
+		cr_expect_eq(stub_executed("INSERT INTO t VALUES (1)"), 1);
+	} else {
+		expect_lost(m, rc, "INSERT after a KILL over TCP");
+		cr_expect_eq(stub_executed("INSERT INTO t VALUES (1)"), 0);
+	}
+}
+
+/* The idle check finds the dead socket first: over TCP too, the INSERT is
+ * sent once, on the fresh connection. */
+Test(recovery, idle_check_saves_the_tcp_writer)
+{
+	MYSQL *m;
+
+	configure("0");
+	stub_reset(STUB_TCP);
+	m = mysql_real_connect(&handle, "db.example", "app", "pw", "db", 0, NULL, 0);
+	cr_assert(m);
+	stub_kill();
+	cr_expect_eq(q(m, "INSERT INTO t VALUES (1)"), 0);
+	cr_expect_eq(stub_executed("INSERT INTO t VALUES (1)"), 1);
+	cr_expect_eq(stub_sessions(), 2);
+}
+
+ParameterizedTestParameters(recovery, lost_transaction_never_goes_on)
+{
+	return cr_make_param_array(enum stub_transport, transports, 2);
+}
+
+/* BEGIN; INSERT; KILL; INSERT; SELECT; COMMIT: nothing runs on a fresh
+ * connection until the transaction ends, every failure carries an error,
+ * COMMIT fails, and afterwards the program works again. */
+ParameterizedTest(enum stub_transport *t, recovery, lost_transaction_never_goes_on)
+{
+	MYSQL *m = connected(*t);
+
+	cr_assert_eq(q(m, "BEGIN"), 0);
+	cr_assert_eq(q(m, "INSERT INTO t VALUES (1)"), 0);
+	stub_kill();
+	expect_lost(m, q(m, "INSERT INTO t VALUES (2)"), "INSERT that meets the loss");
+	expect_lost(m, q(m, "SELECT 1"), "SELECT inside the lost transaction");
+	expect_lost(m, mysql_commit(m), "COMMIT of the lost transaction");
+	cr_expect_eq(stub_executed("INSERT INTO t VALUES (2)"), 0);
+	cr_expect_eq(stub_executed("SELECT 1"), 0);
+	cr_expect_eq(stub_executed("COMMIT"), 0);
+	cr_expect_eq(q(m, "SELECT 2"), 0, "after the failed COMMIT the program goes on");
+}
+
+ParameterizedTestParameters(recovery, autocommit_on_ends_a_lost_transaction_with_an_error)
+{
+	return cr_make_param_array(enum stub_transport, transports, 2);
+}
+
+ParameterizedTest(enum stub_transport *t, recovery,
+		  autocommit_on_ends_a_lost_transaction_with_an_error)
+{
+	MYSQL *m = connected(*t);
+
+	cr_assert_eq(mysql_autocommit(m, 0), 0);
+	cr_assert_eq(q(m, "INSERT INTO t VALUES (1)"), 0);
+	stub_kill();
+	expect_lost(m, mysql_autocommit(m, 1), "mysql_autocommit(1) right after the loss");
+	cr_expect_eq(stub_executed("SET autocommit=1"), 0);
+}
+
+ParameterizedTestParameters(recovery, loss_noticed_by_a_call_the_shim_does_not_see)
+{
+	return cr_make_param_array(enum stub_transport, transports, 2);
+}
+
+ParameterizedTest(enum stub_transport *t, recovery, loss_noticed_by_a_call_the_shim_does_not_see)
+{
+	MYSQL *m = connected(*t);
+
+	cr_assert_eq(q(m, "BEGIN"), 0);
+	cr_assert_eq(q(m, "INSERT INTO t VALUES (1)"), 0);
+	stub_kill();
+	cr_assert_neq(stub_direct_command("INSERT INTO t VALUES (2)"), 0);
+	expect_lost(m, q(m, "INSERT INTO t VALUES (3)"), "INSERT after the unseen loss");
+	expect_lost(m, mysql_commit(m), "COMMIT after the unseen loss");
+	cr_expect_eq(stub_executed("INSERT INTO t VALUES (3)"), 0);
+	cr_expect_eq(stub_executed("COMMIT"), 0);
+}
+
+ParameterizedTestParameters(recovery, rollback_of_a_lost_transaction_succeeds)
+{
+	return cr_make_param_array(enum stub_transport, transports, 2);
+}
+
+ParameterizedTest(enum stub_transport *t, recovery, rollback_of_a_lost_transaction_succeeds)
+{
+	MYSQL *m = connected(*t);
+
+	cr_assert_eq(q(m, "BEGIN"), 0);
+	cr_assert_eq(q(m, "INSERT INTO t VALUES (1)"), 0);
+	stub_kill();
+	expect_lost(m, q(m, "INSERT INTO t VALUES (2)"), "INSERT that meets the loss");
+	cr_expect_eq(mysql_rollback(m), 0);
+	cr_expect_eq(q(m, "INSERT INTO t VALUES (3)"), 0);
+}
+
+ParameterizedTestParameters(recovery, rollback_then_write_is_not_a_rollback)
+{
+	return cr_make_param_array(enum stub_transport, transports, 2);
+}
+
+ParameterizedTest(enum stub_transport *t, recovery, rollback_then_write_is_not_a_rollback)
+{
+	MYSQL *m = connected(*t);
+
+	cr_assert_eq(q(m, "BEGIN"), 0);
+	cr_assert_eq(q(m, "INSERT INTO t VALUES (1)"), 0);
+	stub_lose_in_flight("ROLLBACK", true);
+	expect_lost(m, q(m, "ROLLBACK; INSERT INTO t VALUES (2)"), "ROLLBACK; INSERT lost in flight");
+	cr_expect_eq(stub_executed("INSERT INTO t VALUES (2)"), 1, "sent again");
+}
+
+Test(recovery, commit_lost_in_flight_is_not_sent_again)
+{
+	MYSQL *m = connected(STUB_TCP);
+
+	cr_assert_eq(q(m, "BEGIN"), 0);
+	cr_assert_eq(q(m, "INSERT INTO t VALUES (1)"), 0);
+	stub_lose_in_flight("COMMIT", true);
+	expect_lost(m, mysql_commit(m), "COMMIT lost in flight");
+	cr_expect_eq(stub_executed("COMMIT"), 1);
+	cr_expect_eq(q(m, "SELECT 1"), 0);
+	cr_expect_eq(stub_executed("COMMIT"), 1);
+}
+
+Test(recovery, giving_up_leaves_2006)
+{
+	MYSQL *m = connected(STUB_TCP);
+
+	stub_kill();
+	stub_refuse_connects(100, CR_CONN_HOST_ERROR);
+	expect_lost(m, q(m, "SELECT 1"), "SELECT while the server is down");
+	cr_expect_eq(mysql_errno(m), CR_SERVER_GONE_ERROR,
+		     "the program sees a lost connection, not the shim's connect error");
+}
+
+Test(recovery, a_final_connect_error_stops_at_once)
+{
+	MYSQL *m = connected(STUB_SOCKET);
+
+	stub_kill();
+	stub_refuse_connects(100, 1045 /* ER_ACCESS_DENIED_ERROR */);
+	expect_lost(m, q(m, "SELECT 1"), "SELECT with access denied");
+	stub_refuse_connects(0, 0);
+	cr_expect_eq(q(m, "SELECT 1"), 0, "the next call tries again");
+}
+
+Test(recovery, the_library_reconnect_stays_off)
+{
+	MYSQL *m = connected(STUB_TCP);
+	my_bool on = 1;
+
+	mysql_options(m, MYSQL_OPT_RECONNECT, &on);
+	cr_expect_not(stub_library_reconnect());
+	stub_kill();
+	cr_expect_eq(q(m, "SELECT 1"), 0);
+	cr_expect_not(stub_library_reconnect());
+}
+
+/* Connected without the shim seeing it: adopted at its first call. */
+Test(recovery, an_unseen_connection_is_adopted)
+{
+	configure("off");
+	stub_reset(STUB_TCP);
+	cr_assert_eq(stub_direct_connect(), 0);
+	cr_assert_eq(q(&handle, "SELECT 1"), 0);
+	stub_kill();
+	cr_expect_eq(q(&handle, "SELECT 2"), 0);
+	cr_expect_eq(stub_sessions(), 2);
+}
+
+/* Without the server's session tracking (the stub has none), a session
+ * the program changed cannot be restored: its loss reaches the program. */
+Test(recovery, a_changed_session_without_tracking_is_not_hidden)
+{
+	MYSQL *m = connected(STUB_TCP);
+
+	cr_assert_eq(q(m, "SET time_zone = '+05:00'"), 0);
+	stub_kill();
+	expect_lost(m, q(m, "SELECT 1"), "SELECT after the loss of a changed session");
+	cr_expect_eq(q(m, "SELECT 1"), 1, "everything fails until the program starts over");
+	cr_expect_eq(mysql_change_user(m, "app", "pw", "db"), 0);
+	cr_expect_eq(q(m, "SELECT 1"), 0);
+}
+
+Test(recovery, a_user_variable_is_not_read_after_its_loss)
+{
+	MYSQL *m = connected(STUB_SOCKET);
+
+	cr_assert_eq(q(m, "SELECT @k := 5"), 0);
+	stub_kill();
+	expect_lost(m, q(m, "SELECT 1"), "the loss of a session holding @k");
+	expect_lost(m, q(m, "SELECT @k"), "a read of the lost @k");
+	cr_expect_eq(stub_executed("SELECT @k"), 0);
+	cr_expect_eq(q(m, "SELECT 2"), 0);
+	cr_expect_eq(q(m, "SELECT @k := 6"), 0);
+	cr_expect_eq(q(m, "SELECT @k"), 0, "set up again, it is read");
+}
+
+Test(recovery, last_insert_id_after_a_reconnecting_ping)
+{
+	MYSQL *m = connected(STUB_TCP);
+
+	cr_assert_eq(q(m, "INSERT INTO parent VALUES (1)"), 0);
+	stub_kill();
+	cr_expect_eq(mysql_ping(m), 0, "the ping itself is safe to send again");
+	expect_lost(m, q(m, "INSERT INTO child VALUES (LAST_INSERT_ID())"),
+		    "LAST_INSERT_ID() of the lost session");
+	cr_expect_eq(stub_executed("INSERT INTO child VALUES (LAST_INSERT_ID())"), 0);
+	cr_expect_eq(q(m, "INSERT INTO parent VALUES (2)"), 0);
+	cr_expect_eq(q(m, "INSERT INTO child VALUES (LAST_INSERT_ID())"), 0);
+}
