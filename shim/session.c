@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -204,6 +205,18 @@ static void note_names_collation(struct conn *c, const char *text, size_t len)
 		;
 	if (p > start && !vars_put(c, "collation_connection", 20, start, (size_t)(p - start)))
 		c->held |= SESSION_UNTRACKED;
+}
+
+bool session_text_mentions_get_lock(const char *text, size_t len)
+{
+	const char *end = text + len, *p = text;
+
+	while ((p = memchr(p, '_', (size_t)(end - p))) != NULL) {
+		if (p - text >= 3 && end - p >= 5 && strncasecmp(p - 3, "GET_LOCK", 8) == 0)
+			return true;
+		p++;
+	}
+	return false;
 }
 
 static unsigned held_by(const struct sql_verdict *v)

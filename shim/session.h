@@ -85,9 +85,12 @@ static inline void session_check_idle(const struct shim_config *cfg,
 		session_check_peer(c, m, real);
 }
 
+bool session_text_mentions_get_lock(const char *text, size_t len);
+
 /* Could this statement have left state that the server does not flag?
- * (LOCK TABLES, HANDLER, user variables assigned in a SELECT; without
- * tracking, any SET.)  A look at its first byte and one memchr. */
+ * (LOCK TABLES, HANDLER, user variables assigned in a SELECT, GET_LOCK();
+ * without tracking, any SET.)  A look at its first byte, a memchr for '@'
+ * and one for each '_'. */
 static inline bool session_text_may_hold(const struct conn *c, const char *text, size_t len)
 {
 	size_t i = 0;
@@ -101,7 +104,7 @@ static inline bool session_text_may_hold(const struct conn *c, const char *text,
 								      first == 'p')))
 			return true;
 	}
-	return memchr(text, '@', len) != NULL;
+	return memchr(text, '@', len) != NULL || session_text_mentions_get_lock(text, len);
 }
 
 void session_start_over(const struct shim_config *cfg, const struct real_api *real,

@@ -243,3 +243,35 @@ Test(session, last_insert_id_after_ping_shim)
 		     1);
 	cr_assert_eq(client_finish(c), 0);
 }
+
+/* GET_LOCK() in a SELECT: the server does not flag it as session state. */
+static struct client *named_lock_lost(enum shim_mode mode, const char *lock)
+{
+	char sql[160];
+	struct client *c = sqlpipe_start(mode, NULL, NULL);
+
+	snprintf(sql, sizeof(sql), "SELECT GET_LOCK('%s', 0)", lock);
+	cr_assert_str_eq(client_ask(c, sql), "OK rows=1 first=1");
+	kill_and_wait(client_connection_id(c));
+	snprintf(sql, sizeof(sql), "SELECT GET_LOCK('%s', 0)", lock);
+	cr_assert_eq(admin_scalar("%s", sql), 1, "the lock died with its session");
+	admin_exec("DO RELEASE_LOCK('%s')", lock);
+	assert_lost_error(client_ask(c, "SELECT 1"),
+			  "the loss of a session holding a named lock must reach the program");
+	return c;
+}
+
+Test(session, named_lock_noshim)
+{
+	client_finish(named_lock_lost(NO_SHIM, "s_named_noshim"));
+}
+
+Test(session, named_lock_shim)
+{
+	struct client *c = named_lock_lost(WITH_SHIM, "s_named");
+
+	assert_lost_error(client_ask(c, "SELECT 2"), "the program believes it holds the lock");
+	client_ok(c, "\\connect");
+	cr_assert_str_eq(client_ask(c, "SELECT 3"), "OK rows=1 first=3");
+	cr_assert_eq(client_finish(c), 0);
+}

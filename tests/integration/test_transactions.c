@@ -247,7 +247,7 @@ struct txn_loss {
 	const char *table;
 	const char *open;        /* opens the transaction, or NULL (init command) */
 	const char *const *args; /* sqlpipe arguments */
-	bool idle_timeout;       /* the server closes it after 1 s idle, else KILL */
+	enum { BY_KILL, BY_IDLE_TIMEOUT, BY_RESTART } fault; /* how it is lost */
 	const char *next;
 	const char *then;        /* said after next, must fail too (or NULL) */
 };
@@ -265,13 +265,15 @@ static void txn_loss_case(enum shim_mode mode, const struct txn_loss *t)
 	create_seq_table(table);
 	c = sqlpipe_start(mode, NULL, t->args);
 	id = client_connection_id(c);
-	if (t->idle_timeout)
+	if (t->fault == BY_IDLE_TIMEOUT)
 		client_ok(c, "SET SESSION wait_timeout = 1");
 	if (t->open)
 		client_ok(c, t->open);
 	cr_assert_str_eq(insert(c, table, 1), "OK affected=1");
-	if (t->idle_timeout)
+	if (t->fault == BY_IDLE_TIMEOUT)
 		wait_connection_gone(id);
+	else if (t->fault == BY_RESTART)
+		server_ctl("restart");
 	else
 		kill_and_wait(id);
 	snprintf(context, sizeof(context), "%s: '%s' after the loss (%s)", table, t->next,
@@ -297,17 +299,20 @@ static void txn_loss_case(enum shim_mode mode, const struct txn_loss *t)
 	Test(transactions, name##_noshim) { txn_loss_case(NO_SHIM, &txn_##name); }     \
 	Test(transactions, name##_shim) { txn_loss_case(WITH_SHIM, &txn_##name); }
 
-TXN_LOSS_TESTS(rec_commit_api, "BEGIN", NULL, false, "\\commit", NULL)
-TXN_LOSS_TESTS(rec_commit_sql, "START TRANSACTION", NULL, false, "COMMIT", NULL)
-TXN_LOSS_TESTS(rec_update_then_commit, "START TRANSACTION", NULL, false,
+TXN_LOSS_TESTS(rec_commit_api, "BEGIN", NULL, BY_KILL, "\\commit", NULL)
+TXN_LOSS_TESTS(rec_commit_sql, "START TRANSACTION", NULL, BY_KILL, "COMMIT", NULL)
+TXN_LOSS_TESTS(rec_update_then_commit, "START TRANSACTION", NULL, BY_KILL,
 	       "UPDATE apptest.rec_update_then_commit_shim SET seq = 5", "COMMIT")
-TXN_LOSS_TESTS(rec_idle_commit, "BEGIN", NULL, true, "COMMIT", NULL)
-TXN_LOSS_TESTS(rec_autocommit_off_commit, "\\autocommit 0", NULL, false, "\\commit", NULL)
-TXN_LOSS_TESTS(rec_autocommit_on, "\\autocommit 0", NULL, false, "\\autocommit 1", NULL)
-TXN_LOSS_TESTS(rec_init_command_commit, NULL, init_autocommit_off, false, "\\commit", NULL)
-TXN_LOSS_TESTS(rec_idle_init_command, NULL, init_autocommit_off, true, "COMMIT", NULL)
+TXN_LOSS_TESTS(rec_idle_commit, "BEGIN", NULL, BY_IDLE_TIMEOUT, "COMMIT", NULL)
+TXN_LOSS_TESTS(rec_restart_commit, "BEGIN", NULL, BY_RESTART, "\\commit", NULL)
+TXN_LOSS_TESTS(rec_autocommit_off_commit, "\\autocommit 0", NULL, BY_KILL, "\\commit", NULL)
+TXN_LOSS_TESTS(rec_autocommit_on, "\\autocommit 0", NULL, BY_KILL, "\\autocommit 1", NULL)
+TXN_LOSS_TESTS(rec_init_command_commit, NULL, init_autocommit_off, BY_KILL, "\\commit", NULL)
+TXN_LOSS_TESTS(rec_idle_init_command, NULL, init_autocommit_off, BY_IDLE_TIMEOUT, "COMMIT", NULL)
+TXN_LOSS_TESTS(rec_restart_init_command, NULL, init_autocommit_off, BY_RESTART, "INSERT INTO "
+	       "apptest.rec_restart_init_command_shim (seq) VALUES (2)", "\\commit")
 /* The loss is first noticed by a call the shim does not intercept. */
-TXN_LOSS_TESTS(rec_send_query_first, "BEGIN", NULL, false,
+TXN_LOSS_TESTS(rec_send_query_first, "BEGIN", NULL, BY_KILL,
 	       "\\send INSERT INTO apptest.rec_send_query_first_shim (seq) VALUES (2)", "COMMIT")
 
 /* "ROLLBACK; INSERT ..." inside a lost transaction: the rollback fact

@@ -319,3 +319,14 @@ Test(recovery, last_insert_id_after_a_reconnecting_ping)
 	cr_expect_eq(q(m, "INSERT INTO parent VALUES (2)"), 0);
 	cr_expect_eq(q(m, "INSERT INTO child VALUES (LAST_INSERT_ID())"), 0);
 }
+
+Test(recovery, a_named_lock_is_not_lost_silently)
+{
+	MYSQL *m = connected(STUB_TCP);
+
+	cr_assert_eq(q(m, "SELECT get_lock('k', 1)"), 0);
+	stub_kill();
+	expect_lost(m, q(m, "SELECT 1"), "the loss of a session holding a named lock");
+	expect_lost(m, q(m, "UPDATE t SET a = 1"), "a write the lock was meant to protect");
+	cr_expect_eq(stub_executed("UPDATE t SET a = 1"), 0);
+}
