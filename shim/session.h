@@ -100,8 +100,13 @@ static inline bool session_text_may_hold(const struct conn *c, const char *text,
 	if (i < len) {
 		char first = (char)(text[i] | 0x20);
 
-		if (first == 'l' || first == 'h' || (!c->tracking && (first == 's' || first == 'c' ||
-								      first == 'p')))
+		if (first == 'l' || first == 'h')
+			return true;
+		/* SET, CREATE [TEMPORARY], PREPARE, USE; not SELECT */
+		if (!c->tracking && (first == 'c' || first == 'p' || first == 'u' ||
+				     (first == 's' && len - i > 3 && (text[i + 1] | 0x20) == 'e' &&
+				      (text[i + 2] | 0x20) == 't' && !((text[i + 3] | 0x20) >= 'a' &&
+								       (text[i + 3] | 0x20) <= 'z'))))
 			return true;
 	}
 	return memchr(text, '@', len) != NULL || session_text_mentions_get_lock(text, len);
