@@ -14,7 +14,8 @@
 
 TestSuite(session, .init = mrt_setup, .fini = mrt_teardown, .timeout = 120);
 
-#define ROUNDS 3
+/* KILL, KILL, restart, crash (kill -9 and start). */
+#define ROUNDS 4
 
 static const char *const settings[] = {
 	"SET time_zone = '+05:00'",
@@ -73,9 +74,16 @@ Test(session, settings_survive_kills_shim)
 	cr_assert_str_eq(before[1], "OK rows=1 first=5", "time_zone not in effect");
 	cr_assert_str_eq(before[3], "OK rows=1 first=3", "NO_BACKSLASH_ESCAPES not in effect");
 	for (int round = 0; round < ROUNDS; round++) {
-		kill_and_wait(client_connection_id(c));
+		if (round == 2) {
+			server_ctl("restart");
+		} else if (round == 3) {
+			server_ctl("kill9");
+			server_ctl("start");
+		} else {
+			kill_and_wait(client_connection_id(c));
+		}
 		cr_assert_str_eq(client_ask(c, "SELECT 2"), "OK rows=1 first=2",
-				 "round %d: the KILL must be invisible", round);
+				 "round %d: the loss must be invisible", round);
 		ask_all(c, after);
 		for (int i = 0; questions[i]; i++)
 			cr_assert_str_eq(after[i], before[i], "round %d: '%s' answers differently",
