@@ -176,6 +176,7 @@ enum head_kind {
 #define DS SQL_FACT_DEPENDS_SESSION
 #define SE SQL_FACT_SIDE_EFFECT
 #define PS SQL_FACT_PREPARES
+#define TL SQL_FACT_TAKES_LOCK /* FLUSH: ... WITH READ LOCK, FOR EXPORT */
 static const struct verb {
 	char name[12];
 	unsigned char head, reason;
@@ -185,7 +186,7 @@ static const struct verb {
 } verbs[] = {
 	{ "ALTER", H_DDL, R(WRITE), W, F_IC, DDL_ALTER, "ALTER" },
 	{ "ANALYZE", H_ANALYZE, R(WRITE), W, F_IC, 0, "ANALYZE TABLE" },
-	{ "BACKUP", H_FIXED, R(SESSION), CS, 0, 0, "BACKUP" },
+	{ "BACKUP", H_FIXED, R(SESSION), CS | TL, 0, 0, "BACKUP" },
 	{ "BEGIN", H_BEGIN, 0, 0, 0, 0, "" },
 	{ "BINLOG", H_FIXED, R(WRITE), W, 0, 0, "BINLOG" },
 	{ "CACHE", H_FIXED, R(WRITE), W, F_IC, 0, "CACHE INDEX" },
@@ -206,7 +207,7 @@ static const struct verb {
 	{ "DROP", H_DDL, R(WRITE), W, F_IC, DDL_DROP, "DROP" },
 	{ "EXECUTE", H_EXECUTE, R(SESSION), DS, 0, 0, "EXECUTE" },
 	{ "EXPLAIN", H_EXPLAIN, R(READ), 0, F_SAFE, 0, "EXPLAIN" },
-	{ "FLUSH", H_FIXED, R(WRITE), W, F_IC, 0, "FLUSH" },
+	{ "FLUSH", H_FIXED, R(WRITE), W | CS | TL, F_IC, 0, "FLUSH" },
 	{ "GET", H_GET, R(SESSION), DS, 0, 0, "GET DIAGNOSTICS" },
 	{ "GRANT", H_FIXED, R(WRITE), W, F_IC, 0, "GRANT" },
 	{ "HANDLER", H_FIXED, R(SESSION), CS | DS | PS, 0, 0, "HANDLER" },
@@ -1468,7 +1469,8 @@ static int head_object(struct ctx *c, struct stmt *st, const struct verb *v)
 				 (lock ? SQL_FACT_TAKES_LOCK : 0));
 		else if (KW(t, "INSTANCE"))
 			unsafe(c, SQL_REASON_SESSION, lock ? "LOCK INSTANCE" :
-			       "UNLOCK INSTANCE", SQL_FACT_CHANGES_SESSION);
+			       "UNLOCK INSTANCE", SQL_FACT_CHANGES_SESSION |
+			       (lock ? SQL_FACT_TAKES_LOCK : 0));
 		else
 			malformed(c, "unknown statement");
 		break;

@@ -46,7 +46,8 @@ enum sql_reason {
 #define SQL_FACT_MULTI            0x40u /* more than one statement */
 /* Session state a fresh connection does not have (session.c keeps track). */
 #define SQL_FACT_TEMP_TABLE       0x0080u /* CREATE TEMPORARY TABLE */
-#define SQL_FACT_TAKES_LOCK       0x0100u /* LOCK TABLES, GET_LOCK() */
+#define SQL_FACT_TAKES_LOCK       0x0100u /* LOCK TABLES, GET_LOCK(), FLUSH (WITH READ
+					      LOCK), LOCK INSTANCE, BACKUP */
 #define SQL_FACT_SETS_USER_VAR    0x0200u /* SET @a, @a := x, INTO @a */
 #define SQL_FACT_READS_USER_VAR   0x0400u /* reads @a */
 #define SQL_FACT_PREPARES         0x0800u /* PREPARE, HANDLER: named session objects */

@@ -29,7 +29,9 @@ struct conn {
 				      current call (session.h) */
 	/* The session record (session.h). */
 	bool tracking;             /* the server reports this session's changes */
-	bool insert_id_at_loss;    /* LAST_INSERT_ID() of the lost session was set */
+	bool insert_id_seen;       /* the session's LAST_INSERT_ID() was set */
+	bool insert_id_at_loss;    /* ... and it was lost */
+	bool keep_in_trans;        /* the shim's own 2006 cleared IN_TRANS (session.h) */
 	unsigned held;             /* SESSION_* state a reconnect cannot restore */
 	unsigned lost;             /* SESSION_* state lost with the last session */
 	struct session_vars *vars; /* system variables the program changed (heap) */

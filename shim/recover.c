@@ -259,7 +259,7 @@ static const char *stop_reason(const struct incident *inc, unsigned *delay_ms)
 static void rearm_lost_error(const struct incident *inc)
 {
 	if (!lost_error(inc))
-		session_set_gone_error(inc->real, inc->mysql);
+		session_set_gone_error(inc->real, inc->conn, inc->mysql);
 }
 
 static bool reconnect(struct incident *inc)
@@ -301,9 +301,19 @@ static unsigned sql_flags(const struct incident *inc)
 	return inc->status & SERVER_STATUS_NO_BACKSLASH_ESCAPES ? SQL_NO_BACKSLASH_ESCAPES : 0;
 }
 
+/* Also after a transparent re-send: the one-shot refusals a reconnect
+ * sets up (ROW_COUNT(), LAST_INSERT_ID()) end with the statement that
+ * sets them up again. */
 static void succeeded(struct incident *inc, const struct request *r)
 {
+	struct call_facts facts;
+	struct sql_verdict verdict;
+
 	session_after_success(inc->cfg, inc->real, inc->conn, inc->mysql, r);
+	if (!(inc->conn->flags & CONN_STATE_LOST))
+		return;
+	request_facts(r, sql_flags(inc), &facts, &verdict);
+	session_after_lost_call(inc->real, inc->conn, inc->mysql, &verdict);
 }
 
 /* Reconnect and send r again, as long as each loss allows it: a write that
@@ -453,13 +463,13 @@ static int in_lost_transaction(struct incident *inc, const struct request *r)
 		return rollback_fresh(inc, r, 1);
 	case LOST_TXN_END:
 		inc->conn->flags &= ~CONN_TXN_LOST;
-		session_set_gone_error(inc->real, inc->mysql);
+		session_set_gone_error(inc->real, inc->conn, inc->mysql);
 		emit_simple(inc, LOG_ERR, "commit_failed", "error_returned", request_name(r),
 			    "the transaction was lost with its connection and is not committed; run it again");
 		return 1;
 	case LOST_TXN_REFUSE:
 	default:
-		session_set_gone_error(inc->real, inc->mysql);
+		session_set_gone_error(inc->real, inc->conn, inc->mysql);
 		emit_simple(inc, LOG_ERR, "statement_refused", "error_returned", "transaction_lost",
 			    "the program must ROLLBACK; its statements fail until it ends the transaction");
 		return 1;
@@ -483,7 +493,7 @@ static int run_without_lost_state(struct incident *inc, const struct request *r)
 		char names[128];
 		struct logline l;
 
-		session_set_gone_error(inc->real, inc->mysql);
+		session_set_gone_error(inc->real, inc->conn, inc->mysql);
 		incident_line(inc, &l, LOG_ERR, "statement_refused");
 		add_statement(inc, &l, r, &verdict);
 		logline_str(&l, "lost_state", session_state_names(reads, names, sizeof(names)));
@@ -495,7 +505,7 @@ static int run_without_lost_state(struct incident *inc, const struct request *r)
 	}
 	rc = run(inc->cfg, inc->real, inc->conn, inc->mysql, r);
 	if (rc == 0)
-		session_after_lost_call(inc->conn, &verdict);
+		session_after_lost_call(inc->real, inc->conn, inc->mysql, &verdict);
 	return rc;
 }
 

@@ -150,21 +150,25 @@ static void note_variable(struct conn *c, const char *name, size_t n, const char
 		c->held |= SESSION_UNTRACKED;
 }
 
-void session_read_tracked(const struct real_api *real, struct conn *c, MYSQL *m)
+bool session_read_tracked(const struct real_api *real, struct conn *c, MYSQL *m)
 {
 	const char *name, *value;
 	size_t n, vn;
+	bool charset = false, collation = false;
 
 	if (!real->mysql_session_track_get_first || !real->mysql_session_track_get_next ||
 	    real->mysql_session_track_get_first(m, SESSION_TRACK_SYSTEM_VARIABLES, &name, &n))
-		return;
+		return false;
 	do {
 		if (real->mysql_session_track_get_next(m, SESSION_TRACK_SYSTEM_VARIABLES, &value,
 						       &vn))
 			break;
+		charset |= name_is(name, n, "character_set_connection");
+		collation |= name_is(name, n, "collation_connection");
 		note_variable(c, name, n, value, vn);
 	} while (real->mysql_session_track_get_next(m, SESSION_TRACK_SYSTEM_VARIABLES, &name,
 						    &n) == 0);
+	return charset && !collation;
 }
 
 /* ---- what a statement leaves in the session ---------------------------- */
@@ -191,13 +195,32 @@ static bool is_name_char(char ch)
 	return (lower >= 'a' && lower <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
 }
 
+/* p starts with word as a whole word (p has strlen(word) + 1 bytes). */
+static bool word_is(const char *p, const char *word)
+{
+	size_t n = strlen(word);
+
+	return strncasecmp(p, word, n) == 0 && !is_name_char(p[n]);
+}
+
+static const char *skip_blanks(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
 /* SET NAMES cs COLLATE x: the server reports the character sets but not
- * the collation. */
+ * the collation (a change of character set resets it: the record's
+ * collation goes, and comes back only from a real SET NAMES ... COLLATE). */
 static void note_names_collation(struct conn *c, const char *text, size_t len)
 {
-	const char *end = text + len, *p, *start;
+	const char *end = text + len, *p = skip_blanks(text, end), *start;
 
-	if (!find_word(text, len, "NAMES") || !(p = find_word(text, len, "COLLATE")))
+	if (end - p < 4 || !word_is(p, "SET"))
+		return;
+	p = skip_blanks(p + 3, end);
+	if (end - p < 6 || !word_is(p, "NAMES") || !(p = find_word(p, (size_t)(end - p), "COLLATE")))
 		return;
 	while (p < end && (*p == ' ' || *p == '\'' || *p == '"' || *p == '`' || *p == '\t'))
 		p++;
@@ -219,6 +242,13 @@ bool session_text_mentions_get_lock(const char *text, size_t len)
 	return false;
 }
 
+/* word: the first word of a statement, at least 4 bytes to read. */
+bool session_changes_untracked(const char *word)
+{
+	return word_is(word, "SET") || word_is(word, "USE") || strncasecmp(word, "CRE", 3) == 0 ||
+	       strncasecmp(word, "PRE", 3) == 0;
+}
+
 static unsigned held_by(const struct sql_verdict *v)
 {
 	return (v->facts & SQL_FACT_TEMP_TABLE ? SESSION_TEMP_TABLES : 0) |
@@ -231,9 +261,13 @@ void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *
 			    const char *text, size_t len, bool state_changed)
 {
 	struct sql_verdict v;
+	/* A new connection character set resets the collation to its default,
+	 * which the server does not report.  Only here, with the statement at
+	 * hand: SET NAMES ... COLLATE names it. */
+	bool collation_reset = state_changed && session_read_tracked(real, c, m);
 
-	if (state_changed)
-		session_read_tracked(real, c, m);
+	if (collation_reset && c->vars)
+		vars_remove(c->vars, "collation_connection", 20);
 	if (!text)
 		return;
 	sql_classify(text, len,
@@ -243,7 +277,7 @@ void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *
 	if (!c->tracking && (v.facts & SQL_FACT_CHANGES_SESSION) &&
 	    !(v.facts & SQL_FACT_SETS_USER_VAR))
 		c->held |= SESSION_UNTRACKED;
-	if (state_changed)
+	if (collation_reset)
 		note_names_collation(c, text, len);
 }
 
@@ -302,14 +336,17 @@ void session_start_over(const struct shim_config *cfg, const struct real_api *re
 	free(c->vars);
 	c->vars = NULL;
 	c->held = c->lost = 0;
-	c->insert_id_at_loss = false;
+	c->insert_id_seen = c->insert_id_at_loss = false;
 	c->flags &= ~CONN_STATE_LOST;
 	session_enable_tracking(cfg, real, c, m);
 }
 
 void session_note_loss(const struct real_api *real, struct conn *c, MYSQL *m)
 {
-	c->insert_id_at_loss = real->mysql_insert_id && real->mysql_insert_id(m) != 0;
+	/* mysql_insert_id() is the last statement's; the session's
+	 * LAST_INSERT_ID() outlives it. */
+	c->insert_id_at_loss = c->insert_id_seen ||
+			       (real->mysql_insert_id && real->mysql_insert_id(m) != 0);
 }
 
 void session_note_fresh(const struct real_api *real, struct conn *c, MYSQL *m)
@@ -335,20 +372,22 @@ static bool is_number(const char *v)
 	return digits && !*v;
 }
 
-/* name=value with the value as the fresh session lexes it. */
-static char *put_assignment(char *out, bool first, const char *name, const char *value,
-			    bool escapes)
+/* name=value.  A string goes as a hex literal: no quote, backslash or
+ * multi-byte character can change how the fresh session reads it, whatever
+ * its sql_mode or character set. */
+static char *put_assignment(char *out, bool first, const char *name, const char *value)
 {
+	static const char hex[] = "0123456789ABCDEF";
+
 	out += sprintf(out, "%s%s=", first ? "" : ", ", name);
 	if (!*value && strncmp(name, "character_set_", 14) == 0)
 		return out + sprintf(out, "NULL");
 	if (is_number(value))
 		return out + sprintf(out, "%s", value);
-	*out++ = '\'';
+	out += sprintf(out, "_utf8mb4 X'");
 	for (; *value; value++) {
-		if (*value == '\'' || (*value == '\\' && escapes))
-			*out++ = *value;
-		*out++ = *value;
+		*out++ = hex[(unsigned char)*value >> 4];
+		*out++ = hex[(unsigned char)*value & 15];
 	}
 	*out++ = '\'';
 	return out;
@@ -365,7 +404,7 @@ static int replay_rank(const char *name)
 	return 2;
 }
 
-static char *build_restore(const struct conn *c, bool autocommit_off, bool escapes)
+static char *build_restore(const struct conn *c, bool autocommit_off)
 {
 	const struct session_vars *v = c->vars;
 	size_t size = sizeof(track_sql) + 64, used = v ? v->used : 0;
@@ -373,7 +412,7 @@ static char *build_restore(const struct conn *c, bool autocommit_off, bool escap
 	char *sql, *out;
 
 	for (size_t at = 0; at < used; at += entry_size(v->data + at))
-		size += 2 * entry_size(v->data + at) + 8;
+		size += 2 * entry_size(v->data + at) + 24; /* ", name=_utf8mb4 X'hex'" */
 	if (!(out = sql = malloc(size)))
 		return NULL;
 	out += sprintf(out, "SET SESSION %s", c->tracking ? track_sql : "");
@@ -384,12 +423,11 @@ static char *build_restore(const struct conn *c, bool autocommit_off, bool escap
 			if (replay_rank(name) != rank)
 				continue;
 			autocommit_set |= strcmp(name, "autocommit") == 0;
-			out = put_assignment(out, out == sql + 12, name,
-					     name + strlen(name) + 1, escapes);
+			out = put_assignment(out, out == sql + 12, name, name + strlen(name) + 1);
 		}
 	}
 	if (autocommit_off && !autocommit_set)
-		out = put_assignment(out, out == sql + 12, "autocommit", "0", escapes);
+		out = put_assignment(out, out == sql + 12, "autocommit", "0");
 	*out = '\0';
 	return sql;
 }
@@ -397,15 +435,11 @@ static char *build_restore(const struct conn *c, bool autocommit_off, bool escap
 bool session_restore(const struct real_api *real, struct conn *c, MYSQL *m,
 		     bool autocommit_off)
 {
-	unsigned fresh = 0;
 	char *sql;
 	int failed = 0;
 
 	if (c->tracking || c->vars || autocommit_off) {
-		if (real->mariadb_get_infov)
-			real->mariadb_get_infov(m, MARIADB_CONNECTION_SERVER_STATUS, &fresh);
-		sql = build_restore(c, autocommit_off,
-				    !(fresh & SERVER_STATUS_NO_BACKSLASH_ESCAPES));
+		sql = build_restore(c, autocommit_off);
 		failed = !sql || real->mysql_real_query(m, sql, (unsigned long)strlen(sql));
 		free(sql);
 	}
@@ -414,6 +448,7 @@ bool session_restore(const struct real_api *real, struct conn *c, MYSQL *m,
 	c->lost |= (c->held & (SESSION_BLOCKING | SESSION_USER_VARS)) | SESSION_LAST_RESULT |
 		   (c->insert_id_at_loss ? SESSION_LAST_INSERT_ID : 0);
 	c->held = 0;
+	c->insert_id_seen = false;
 	c->flags |= CONN_STATE_LOST;
 	return true;
 }
@@ -434,12 +469,14 @@ unsigned session_refusal(const struct conn *c, const struct sql_verdict *v)
 }
 
 /* ROW_COUNT() and FOUND_ROWS() describe the previous statement only; a
- * write may set a new LAST_INSERT_ID(); assigning user variables is how a
- * program sets them up again. */
-void session_after_lost_call(struct conn *c, const struct sql_verdict *v)
+ * statement that generated an id sets LAST_INSERT_ID() again; assigning
+ * user variables is how a program sets them up again (any of them: the
+ * shim does not know their names). */
+void session_after_lost_call(const struct real_api *real, struct conn *c, MYSQL *m,
+			     const struct sql_verdict *v)
 {
 	c->lost &= ~SESSION_LAST_RESULT;
-	if (v->facts & SQL_FACT_WRITE)
+	if (real->mysql_insert_id && real->mysql_insert_id(m))
 		c->lost &= ~SESSION_LAST_INSERT_ID;
 	if (v->facts & SQL_FACT_SETS_USER_VAR)
 		c->lost &= ~SESSION_USER_VARS;
@@ -465,10 +502,13 @@ const char *session_state_names(unsigned bits, char *buf, size_t size)
 	return buf;
 }
 
-void session_set_gone_error(const struct real_api *real, MYSQL *m)
+void session_set_gone_error(const struct real_api *real, struct conn *c, MYSQL *m)
 {
 	my_bool off = 0;
 
+	/* mariadb_reconnect also clears SERVER_STATUS_IN_TRANS of a live
+	 * handle: the record keeps the transaction until the server says. */
+	c->keep_in_trans = (c->status & SERVER_STATUS_IN_TRANS) != 0;
 	/* With the library's reconnect off, mariadb_reconnect only sets
 	 * CR_SERVER_GONE_ERROR and returns; a ping on a dead handle does the
 	 * same where it is not exported. */

@@ -48,7 +48,9 @@
 /* Lost state any statement may depend on: all of them fail. */
 #define SESSION_BLOCKING (SESSION_TEMP_TABLES | SESSION_LOCKS | SESSION_UNTRACKED)
 
-void session_read_tracked(const struct real_api *real, struct conn *c, MYSQL *m);
+/* Records the server's report of changed system variables; true when the
+ * connection character set changed without a reported collation. */
+bool session_read_tracked(const struct real_api *real, struct conn *c, MYSQL *m);
 void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *m,
 			    const char *text, size_t len, bool state_changed);
 
@@ -65,8 +67,9 @@ static inline void session_note_before_call(const struct real_api *real, struct 
 	    real->mariadb_get_infov(m, MARIADB_CONNECTION_SERVER_STATUS, &now))
 		return;
 	if ((c->status & SERVER_STATUS_IN_TRANS) && !(now & SERVER_STATUS_IN_TRANS) &&
-	    real->mysql_get_socket(m) == (my_socket)-1)
+	    (c->keep_in_trans || real->mysql_get_socket(m) == (my_socket)-1))
 		now |= SERVER_STATUS_IN_TRANS;
+	c->keep_in_trans = false;
 	if (now & SERVER_SESSION_STATE_CHANGED) /* say, a later result of a multi-statement */
 		session_read_tracked(real, c, m);
 	c->status = now;
@@ -86,6 +89,7 @@ static inline void session_check_idle(const struct shim_config *cfg,
 }
 
 bool session_text_mentions_get_lock(const char *text, size_t len);
+bool session_changes_untracked(const char *word);
 
 /* Could this statement have left state that the server does not flag?
  * (LOCK TABLES, HANDLER, user variables assigned in a SELECT, GET_LOCK();
@@ -100,13 +104,11 @@ static inline bool session_text_may_hold(const struct conn *c, const char *text,
 	if (i < len) {
 		char first = (char)(text[i] | 0x20);
 
-		if (first == 'l' || first == 'h')
+		/* LOCK, HANDLER, FLUSH ... WITH READ LOCK, BACKUP */
+		if (first == 'l' || first == 'h' || first == 'f' || first == 'b')
 			return true;
-		/* SET, CREATE [TEMPORARY], PREPARE, USE; not SELECT */
-		if (!c->tracking && (first == 'c' || first == 'p' || first == 'u' ||
-				     (first == 's' && len - i > 3 && (text[i + 1] | 0x20) == 'e' &&
-				      (text[i + 2] | 0x20) == 't' && !((text[i + 3] | 0x20) >= 'a' &&
-								       (text[i + 3] | 0x20) <= 'z'))))
+		/* untracked: SET, USE, CREATE [TEMPORARY], PREPARE (not SELECT, CALL) */
+		if (!c->tracking && len - i > 3 && session_changes_untracked(text + i))
 			return true;
 	}
 	return memchr(text, '@', len) != NULL || session_text_mentions_get_lock(text, len);
@@ -115,24 +117,34 @@ static inline bool session_text_may_hold(const struct conn *c, const char *text,
 void session_start_over(const struct shim_config *cfg, const struct real_api *real,
 			struct conn *c, MYSQL *m);
 
-/* After a call succeeded (on the success path and in recovery alike). */
+/* After a call succeeded (on the success path and in recovery alike): the
+ * status the server just sent is the record now (a later call the shim
+ * does not see may still lose it), and what the call left in the session
+ * is noted.  Observe mode changes nothing, so it notes nothing. */
 static inline void session_after_success(const struct shim_config *cfg,
 					 const struct real_api *real, struct conn *c, MYSQL *m,
 					 const struct request *r)
 {
 	unsigned status = 0;
 	size_t len;
-	const char *text = request_statement(r, &len);
+	const char *text;
 	bool changed;
 
 	c->last_used_ms = clock_coarse_ms();
+	if (!real->mariadb_get_infov ||
+	    real->mariadb_get_infov(m, MARIADB_CONNECTION_SERVER_STATUS, &status))
+		return;
+	c->status = status;
+	if (cfg->mode != SHIM_MODE_ON)
+		return;
 	if (r->kind == REQ_CHANGE_USER || r->kind == REQ_RESET_CONNECTION) {
 		session_start_over(cfg, real, c, m);
 		return;
 	}
-	changed = real->mariadb_get_infov &&
-		  real->mariadb_get_infov(m, MARIADB_CONNECTION_SERVER_STATUS, &status) == 0 &&
-		  (status & SERVER_SESSION_STATE_CHANGED);
+	if (!c->insert_id_seen && real->mysql_insert_id && real->mysql_insert_id(m))
+		c->insert_id_seen = true;
+	text = request_statement(r, &len);
+	changed = (status & SERVER_SESSION_STATE_CHANGED) != 0;
 	if (changed || (text && session_text_may_hold(c, text, len)))
 		session_note_statement(real, c, m, text, len, changed);
 }
@@ -164,7 +176,8 @@ bool session_restore(const struct real_api *real, struct conn *c, MYSQL *m,
 /* With CONN_STATE_LOST: the lost state this call would read (0: it may
  * run), and the bookkeeping after it ran. */
 unsigned session_refusal(const struct conn *c, const struct sql_verdict *v);
-void session_after_lost_call(struct conn *c, const struct sql_verdict *v);
+void session_after_lost_call(const struct real_api *real, struct conn *c, MYSQL *m,
+			     const struct sql_verdict *v);
 
 /* "temporary_tables,user_variables" */
 const char *session_state_names(unsigned bits, char *buf, size_t size);
@@ -173,6 +186,6 @@ const char *session_state_names(unsigned bits, char *buf, size_t size);
  * "MySQL server has gone away", exactly as the client library sets it)
  * without any I/O, for a call the shim fails itself: drivers such as Perl
  * DBI read the handle's error, not the return code. */
-void session_set_gone_error(const struct real_api *real, MYSQL *m);
+void session_set_gone_error(const struct real_api *real, struct conn *c, MYSQL *m);
 
 #endif

@@ -283,3 +283,20 @@ Test(session, named_lock_shim)
 	cr_assert_str_eq(client_ask(c, "SELECT 3"), "OK rows=1 first=3");
 	cr_assert_eq(client_finish(c), 0);
 }
+
+/* A later SET NAMES without COLLATE resets the collation; the server
+ * reports only the character sets, so a stale collation must not come
+ * back after a reconnect. */
+Test(session, collation_follows_the_last_set_names_shim)
+{
+	struct client *c = sqlpipe_start(WITH_SHIM, NULL, NULL);
+	char before[256];
+
+	client_ok(c, "SET NAMES latin1 COLLATE latin1_german1_ci");
+	client_ok(c, "SET NAMES utf8mb4");
+	snprintf(before, sizeof(before), "%s", client_ok(c, "SELECT @@collation_connection"));
+	kill_and_wait(client_connection_id(c));
+	cr_assert_str_eq(client_ask(c, "SELECT 2"), "OK rows=1 first=2");
+	cr_assert_str_eq(client_ok(c, "SELECT @@collation_connection"), before);
+	cr_assert_eq(client_finish(c), 0);
+}

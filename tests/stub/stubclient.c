@@ -31,7 +31,7 @@ static struct {
 	bool reconnect;     /* MYSQL_OPT_RECONNECT */
 	unsigned err;
 	char message[128];
-	unsigned long long insert_id;
+	unsigned long long next_id, insert_id; /* insert_id: the last statement's */
 	int session;
 	int refuse_connects;
 	unsigned refuse_err;
@@ -72,7 +72,7 @@ static int connect_session(void)
 	}
 	st.connected = true;
 	st.status = SERVER_STATUS_AUTOCOMMIT;
-	st.insert_id = 0;
+	st.insert_id = st.next_id = 0;
 	st.session++;
 	set_error(0, "");
 	return 0;
@@ -140,6 +140,7 @@ static void execute_one(const char *text)
 		snprintf(st.records[st.nrecords].text, sizeof(st.records[0].text), "%s", text);
 		st.records[st.nrecords++].session = st.session;
 	}
+	st.insert_id = starts(text, "INSERT") ? ++st.next_id : 0;
 	if (starts(text, "BEGIN") || starts(text, "START TRANSACTION")) {
 		st.status |= SERVER_STATUS_IN_TRANS;
 	} else if (starts(text, "COMMIT") || starts(text, "ROLLBACK")) {
@@ -151,8 +152,6 @@ static void execute_one(const char *text)
 	} else if (starts(text, "INSERT") || starts(text, "UPDATE") || starts(text, "DELETE")) {
 		if (!(st.status & SERVER_STATUS_AUTOCOMMIT))
 			st.status |= SERVER_STATUS_IN_TRANS;
-		if (starts(text, "INSERT"))
-			st.insert_id++;
 	}
 }
 

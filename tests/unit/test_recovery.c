@@ -330,3 +330,83 @@ Test(recovery, a_named_lock_is_not_lost_silently)
 	expect_lost(m, q(m, "UPDATE t SET a = 1"), "a write the lock was meant to protect");
 	cr_expect_eq(stub_executed("UPDATE t SET a = 1"), 0);
 }
+
+/* The shim's own 2006 on a live handle (a refused read of a lost user
+ * variable) must not make it forget the transaction: mariadb_reconnect
+ * clears the library's IN_TRANS on its way. */
+Test(recovery, a_refusal_inside_a_transaction_keeps_it)
+{
+	MYSQL *m = connected(STUB_SOCKET);
+
+	cr_assert_eq(q(m, "SELECT @k := 1"), 0);
+	stub_kill();
+	expect_lost(m, q(m, "SELECT 1"), "the loss of a session holding @k");
+	cr_assert_eq(q(m, "BEGIN"), 0);
+	cr_assert_eq(q(m, "INSERT INTO t VALUES (1)"), 0);
+	expect_lost(m, q(m, "SELECT @k"), "a read of the lost @k");
+	stub_kill();
+	expect_lost(m, mysql_commit(m), "COMMIT after the transaction's connection died");
+	cr_expect_eq(stub_executed("COMMIT"), 0);
+}
+
+/* BEGIN through the shim, then a call it does not see meets the loss. */
+Test(recovery, a_transaction_begun_just_before_an_unseen_loss)
+{
+	MYSQL *m = connected(STUB_SOCKET);
+
+	cr_assert_eq(q(m, "BEGIN"), 0);
+	stub_kill();
+	cr_assert_neq(stub_direct_command("INSERT INTO t VALUES (2)"), 0);
+	expect_lost(m, q(m, "INSERT INTO t VALUES (3)"), "INSERT after the unseen loss");
+	cr_expect_eq(stub_executed("INSERT INTO t VALUES (3)"), 0);
+}
+
+/* A transaction committed, then a call the shim does not see meets the
+ * loss: nothing is lost, the next statement is transparent. */
+Test(recovery, a_committed_transaction_is_not_held_against_the_program)
+{
+	MYSQL *m = connected(STUB_SOCKET);
+
+	cr_assert_eq(q(m, "BEGIN"), 0);
+	cr_assert_eq(q(m, "INSERT INTO t VALUES (1)"), 0);
+	cr_assert_eq(mysql_commit(m), 0);
+	stub_kill();
+	cr_assert_neq(stub_direct_command("SELECT 9"), 0);
+	cr_expect_eq(q(m, "SELECT 1"), 0);
+}
+
+Test(recovery, a_global_read_lock_is_not_lost_silently)
+{
+	MYSQL *m = connected(STUB_TCP);
+
+	cr_assert_eq(q(m, "FLUSH TABLES WITH READ LOCK"), 0);
+	stub_lose_in_flight("SELECT", true);
+	expect_lost(m, q(m, "SELECT * FROM t"), "a read that relied on the lock");
+	cr_expect_eq(stub_executed("SELECT * FROM t"), 1);
+}
+
+/* LAST_INSERT_ID() outlives the statements after the INSERT. */
+Test(recovery, last_insert_id_set_statements_ago)
+{
+	MYSQL *m = connected(STUB_TCP);
+
+	cr_assert_eq(q(m, "INSERT INTO parent VALUES (1)"), 0);
+	cr_assert_eq(q(m, "UPDATE stats SET n = n + 1"), 0);
+	stub_kill();
+	cr_expect_eq(mysql_ping(m), 0);
+	expect_lost(m, q(m, "INSERT INTO child VALUES (LAST_INSERT_ID())"),
+		    "LAST_INSERT_ID() of the lost session");
+	cr_expect_eq(q(m, "UPDATE stats SET n = n + 1"), 0);
+	expect_lost(m, q(m, "INSERT INTO child VALUES (LAST_INSERT_ID())"),
+		    "an UPDATE sets no id: still the lost one");
+}
+
+/* A statement re-sent transparently sets up what it left. */
+Test(recovery, found_rows_after_a_resent_select)
+{
+	MYSQL *m = connected(STUB_TCP);
+
+	stub_lose_in_flight("SELECT SQL_CALC_FOUND_ROWS", true);
+	cr_expect_eq(q(m, "SELECT SQL_CALC_FOUND_ROWS * FROM t LIMIT 1"), 0);
+	cr_expect_eq(q(m, "SELECT FOUND_ROWS()"), 0);
+}
