@@ -120,6 +120,14 @@ static const char sysvars_ok[][26] = {
 /* Reads what the session's last statements left (lost with the session). */
 #define LR (SQL_FACT_DEPENDS_SESSION | SQL_FACT_READS_LAST_RESULT)
 
+/* Session variables a restored session does not have as the lost one did:
+ * they describe its last statements, or are not set again.  Sorted. */
+static const char sysvars_not_restored[][24] = {
+	"ERROR_COUNT", "IDENTITY", "INSERT_ID", "LAST_GTID",
+	"LAST_INSERT_ID", "PSEUDO_THREAD_ID", "RAND_SEED1", "RAND_SEED2", "TIMESTAMP",
+	"WARNING_COUNT",
+};
+
 /* Functions that are built in but not harmless.  Sorted; none may be in
  * builtins[], which call() looks at first. */
 static const struct special {
@@ -279,6 +287,7 @@ struct lexer {
 	const char *last_end;   /* end of the previous token */
 	unsigned last;          /* type of the previous token */
 	bool esc;               /* backslash escapes in strings */
+	bool restored;          /* SQL_SESSION_RESTORED */
 	bool in_exec;           /* inside an executable comment */
 };
 
@@ -1093,6 +1102,8 @@ static void sysvar_read(struct ctx *c, unsigned scope, const char *p, size_t n)
 		return;
 	if (scope == S_SESSION && FIND(sysvars_ok, p, n) >= 0)
 		return;
+	if (scope == S_SESSION && c->lx.restored && FIND(sysvars_not_restored, p, n) < 0)
+		return;
 	unsafe(c, SQL_REASON_SESSION, "@@session variable",
 	       SQL_FACT_DEPENDS_SESSION);
 }
@@ -1808,6 +1819,7 @@ void sql_classify(const char *text, size_t len, unsigned flags,
 	c.lx.end = text + len;
 	c.lx.last_end = NULL;
 	c.lx.esc = !(flags & SQL_NO_BACKSLASH_ESCAPES);
+	c.lx.restored = (flags & SQL_SESSION_RESTORED) != 0;
 	c.out = out;
 	out->safe = false;
 	out->txn = SQL_TXN_NONE;

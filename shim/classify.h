@@ -12,6 +12,11 @@
 
 /* Flags describing how the server lexes (taken from its status flags). */
 #define SQL_NO_BACKSLASH_ESCAPES 0x1u /* SERVER_STATUS_NO_BACKSLASH_ESCAPES */
+/* The fresh session will have every session variable the lost one had
+ * (session.c restores them first): reading @@var does not depend on the
+ * lost session, except for the variables that describe its last
+ * statements (@@last_insert_id, @@warning_count, @@timestamp ...). */
+#define SQL_SESSION_RESTORED     0x2u
 
 /* Effect of the FIRST statement of the text on transaction boundaries. */
 enum sql_txn {

@@ -296,9 +296,14 @@ static bool reconnect(struct incident *inc)
 
 /* ---- decisions ---------------------------------------------------- */
 
+/* How the server lexes the text, and whether the fresh session will have
+ * the lost one's settings (so reading them does not depend on it). */
 static unsigned sql_flags(const struct incident *inc)
 {
-	return inc->status & SERVER_STATUS_NO_BACKSLASH_ESCAPES ? SQL_NO_BACKSLASH_ESCAPES : 0;
+	const struct conn *c = inc->conn;
+
+	return (inc->status & SERVER_STATUS_NO_BACKSLASH_ESCAPES ? SQL_NO_BACKSLASH_ESCAPES : 0) |
+	       (c->tracking && !(c->held & SESSION_UNTRACKED) ? SQL_SESSION_RESTORED : 0);
 }
 
 /* Also after a transparent re-send: the one-shot refusals a reconnect

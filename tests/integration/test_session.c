@@ -300,3 +300,27 @@ Test(session, collation_follows_the_last_set_names_shim)
 	cr_assert_str_eq(client_ok(c, "SELECT @@collation_connection"), before);
 	cr_assert_eq(client_finish(c), 0);
 }
+
+/* With the settings restored before it is sent again, a read of a session
+ * variable no longer depends on the lost session. */
+static const char *session_variable_read_after_kill(enum shim_mode mode)
+{
+	struct client *c = sqlpipe_start(mode, NULL, NULL);
+	static char answer[256];
+
+	client_ok(c, "SET time_zone = '+05:00'");
+	kill_and_wait(client_connection_id(c));
+	snprintf(answer, sizeof(answer), "%s", client_ask(c, "SELECT @@time_zone"));
+	client_finish(c);
+	return answer;
+}
+
+Test(session, session_variable_read_noshim)
+{
+	assert_lost_error(session_variable_read_after_kill(NO_SHIM), "the KILL must reach it");
+}
+
+Test(session, session_variable_read_shim)
+{
+	cr_assert_str_eq(session_variable_read_after_kill(WITH_SHIM), "OK rows=1 first=+05:00");
+}

@@ -693,6 +693,30 @@ Test(classify, no_backslash_escapes)
 	RUN("no_backslash_escapes", no_backslash_escapes, SQL_NO_BACKSLASH_ESCAPES);
 }
 
+/* ---- SQL_SESSION_RESTORED: the fresh session has the lost one's settings ---- */
+static const struct tcase session_restored[] = {
+	C("SELECT @@time_zone", SAFE, "read: SELECT"),
+	C("SELECT @@session.sql_mode, @@SESSION.tx_isolation", SAFE, "read: SELECT"),
+	C("SELECT @@last_insert_id", UNSAFE, "session: @@session variable"),
+	C("SELECT @@warning_count", UNSAFE, "session: @@session variable"),
+	C("SELECT @@timestamp", UNSAFE, "session: @@session variable"),
+	C("SELECT @a", UNSAFE, "session: @user variable"),
+	C("SELECT LAST_INSERT_ID()", UNSAFE, "session: LAST_INSERT_ID()"),
+};
+Test(classify, session_restored)
+{
+	RUN("session_restored", session_restored, SQL_SESSION_RESTORED);
+}
+
+Test(classify, session_variables_depend_on_the_lost_session_by_default)
+{
+	struct sql_verdict v;
+
+	sql_classify("SELECT @@time_zone", 18, 0, &v);
+	cr_expect_not(v.safe);
+	cr_expect(v.facts & SQL_FACT_DEPENDS_SESSION);
+}
+
 /* ---- identifiers ---- */
 static const struct tcase identifiers[] = {
 	C("SELECT `a` FROM `t`", SAFE, "read: SELECT"),
