@@ -195,6 +195,8 @@ void config_parse(struct shim_config *c, config_lookup_fn lookup,
 					bool_names, "on or off", "off", 0);
 	c->method = parse_named(lookup, p, "MYSQL_RECONNECT_METHOD", method_names,
 				"auto, reconnect or ping", "auto", METHOD_AUTO);
+	c->session_tracking = parse_named(lookup, p, "MYSQL_RECONNECT_SESSION_TRACKING",
+					  bool_names, "on or off", "on", 1);
 	c->check_idle_ms = parse_check_idle(lookup, p);
 	if (c->mode != SHIM_MODE_ON)
 		c->check_idle_ms = CONFIG_CHECK_IDLE_OFF; /* observe changes nothing */

@@ -30,6 +30,7 @@ struct shim_config {
 	int facility;            /* syslog facility code (LOG_USER, ...) */
 	bool log_statements;     /* statement text in the log (truncated) */
 	enum reconnect_method method;
+	bool session_tracking;   /* turn on the server's session tracking */
 	unsigned check_idle_ms;  /* peek at the socket of a connection idle this
 				    long before a call; CONFIG_CHECK_IDLE_OFF: never */
 	char syslog_socket[CONFIG_SOCKET_MAX];

@@ -130,6 +130,7 @@ static struct table *grow(struct table *old)
 static void conn_reset(struct conn *c, MYSQL *m)
 {
 	free(c->vars);
+	free(c->statements);
 	memset(c, 0, sizeof(*c));
 	c->mysql = m;
 	c->fork_generation = conn_generation();
@@ -204,8 +205,10 @@ void conn_forget(const MYSQL *m)
 		write_end();
 	}
 	shim_mutex_unlock(&writer);
-	if (c)
+	if (c) {
 		free(c->vars);
+		free(c->statements);
+	}
 	free(c);
 }
 

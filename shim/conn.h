@@ -34,7 +34,8 @@ struct conn {
 	bool keep_in_trans;        /* the shim's own 2006 cleared IN_TRANS (session.h) */
 	unsigned held;             /* SESSION_* state a reconnect cannot restore */
 	unsigned lost;             /* SESSION_* state lost with the last session */
-	struct session_vars *vars; /* system variables the program changed (heap) */
+	struct strlist *vars;       /* system variables the program changed (heap) */
+	struct strlist *statements; /* ... or its SET/USE statements (settings.h) */
 	uint64_t last_used_ms;     /* end of the last successful call */
 	bool found_closed;         /* the idle check found the peer gone */
 	char lost_incident[32];    /* incident that left the flags set */

@@ -17,6 +17,7 @@
 #include "real.h"
 #include "recover.h"
 #include "session.h"
+#include "settings.h"
 
 static void copy_name(char *dst, size_t size, const char *src, const char *fallback)
 {
@@ -97,7 +98,7 @@ static struct conn *track(const struct shim_config *cfg, const struct real_api *
 	session_note_fresh(real, c, m);
 	if (cfg->mode == SHIM_MODE_ON)
 		take_over_reconnect(cfg, real, m);
-	session_enable_tracking(cfg, real, c, m);
+	settings_enable_tracking(cfg, real, c, m);
 	return c;
 }
 

@@ -1,5 +1,5 @@
-/* session.c - the session record: settings the program made, state a
- * fresh connection cannot have, and putting the settings back. */
+/* session.c - the session record: the transaction, state a fresh
+ * connection cannot have, and what may run after it was lost. */
 #include "session.h"
 
 #include <errno.h>
@@ -14,222 +14,6 @@
 #include "log.h"
 #include "sock.h"
 
-/* The program's settings: "name\0value\0" entries, oldest change first. */
-struct session_vars {
-	size_t used, cap;
-	char data[];
-};
-
-#define VAR_NAME_MAX 64
-
-static const char track_sql[] = "session_track_system_variables='*', "
-				"session_track_schema=ON, session_track_state_change=ON";
-
-/* ---- the record of system variables ----------------------------------- */
-
-/* name (n bytes, not terminated) is word. */
-static bool name_is(const char *name, size_t n, const char *word)
-{
-	return strlen(word) == n && memcmp(name, word, n) == 0;
-}
-
-static bool starts_with(const char *name, size_t n, const char *prefix)
-{
-	size_t k = strlen(prefix);
-
-	return n >= k && memcmp(name, prefix, k) == 0;
-}
-
-/* Not set again after a reconnect: derived from the schema, one-shot
- * values for the next statement, or counters. */
-static bool not_replayed(const char *name, size_t n)
-{
-	static const char *const names[] = {
-		"character_set_database", "collation_database", "insert_id", "last_insert_id",
-		"rand_seed1", "rand_seed2", "identity", "pseudo_thread_id", "warning_count",
-		"error_count", NULL,
-	};
-
-	for (const char *const *w = names; *w; w++)
-		if (name_is(name, n, *w))
-			return true;
-	return false;
-}
-
-/* Our own tracking settings are expected; any other value of them, or a
- * fixed timestamp (whose reset the server reports as a value), cannot be
- * followed exactly. */
-static bool breaks_tracking(const char *name, size_t n, const char *value, size_t vn)
-{
-	if (name_is(name, n, "timestamp"))
-		return true;
-	if (name_is(name, n, "session_track_system_variables"))
-		return !(vn == 1 && value[0] == '*');
-	if (name_is(name, n, "session_track_schema") || name_is(name, n, "session_track_state_change"))
-		return !(vn == 2 && memcmp(value, "ON", 2) == 0);
-	return starts_with(name, n, "session_track_");
-}
-
-static bool name_ok(const char *name, size_t n)
-{
-	if (n == 0 || n >= VAR_NAME_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char ch = name[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_'))
-			return false;
-	}
-	return true;
-}
-
-static size_t entry_size(const char *e)
-{
-	size_t name = strlen(e) + 1;
-
-	return name + strlen(e + name) + 1;
-}
-
-static void vars_remove(struct session_vars *v, const char *name, size_t n)
-{
-	for (size_t at = 0; at < v->used;) {
-		char *e = v->data + at;
-		size_t size = entry_size(e);
-
-		if (name_is(name, n, e)) {
-			memmove(e, e + size, v->used - at - size);
-			v->used -= size;
-			return;
-		}
-		at += size;
-	}
-}
-
-/* False when out of memory. */
-static bool vars_put(struct conn *c, const char *name, size_t n, const char *value, size_t vn)
-{
-	struct session_vars *v = c->vars;
-	size_t need = n + vn + 2;
-
-	if (v)
-		vars_remove(v, name, n);
-	if (!v || v->used + need > v->cap) {
-		size_t cap = (v ? v->cap : 0) * 2 + need + 256;
-		struct session_vars *grown = realloc(v, sizeof(*v) + cap);
-
-		if (!grown)
-			return false;
-		if (!v)
-			grown->used = 0;
-		grown->cap = cap;
-		c->vars = v = grown;
-	}
-	memcpy(v->data + v->used, name, n);
-	v->data[v->used + n] = '\0';
-	memcpy(v->data + v->used + n + 1, value, vn);
-	v->data[v->used + need - 1] = '\0';
-	v->used += need;
-	return true;
-}
-
-static void note_variable(struct conn *c, const char *name, size_t n, const char *value,
-			  size_t vn)
-{
-	if (!name_ok(name, n) || memchr(value, '\0', vn)) {
-		c->held |= SESSION_UNTRACKED;
-		return;
-	}
-	if (breaks_tracking(name, n, value, vn)) {
-		if (!starts_with(name, n, "session_track_") || c->tracking)
-			c->held |= SESSION_UNTRACKED;
-		return;
-	}
-	if (starts_with(name, n, "session_track_") || not_replayed(name, n))
-		return;
-	if (!vars_put(c, name, n, value, vn))
-		c->held |= SESSION_UNTRACKED;
-}
-
-bool session_read_tracked(const struct real_api *real, struct conn *c, MYSQL *m)
-{
-	const char *name, *value;
-	size_t n, vn;
-	bool charset = false, collation = false;
-
-	if (!real->mysql_session_track_get_first || !real->mysql_session_track_get_next ||
-	    real->mysql_session_track_get_first(m, SESSION_TRACK_SYSTEM_VARIABLES, &name, &n))
-		return false;
-	do {
-		if (real->mysql_session_track_get_next(m, SESSION_TRACK_SYSTEM_VARIABLES, &value,
-						       &vn))
-			break;
-		charset |= name_is(name, n, "character_set_connection");
-		collation |= name_is(name, n, "collation_connection");
-		note_variable(c, name, n, value, vn);
-	} while (real->mysql_session_track_get_next(m, SESSION_TRACK_SYSTEM_VARIABLES, &name,
-						    &n) == 0);
-	return charset && !collation;
-}
-
-/* ---- what a statement leaves in the session ---------------------------- */
-
-static const char *find_word(const char *text, size_t len, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (size_t i = 0; i + n <= len; i++) {
-		size_t k = 0;
-
-		while (k < n && (text[i + k] | 0x20) == (word[k] | 0x20))
-			k++;
-		if (k == n)
-			return text + i + n;
-	}
-	return NULL;
-}
-
-static bool is_name_char(char ch)
-{
-	char lower = (char)(ch | 0x20);
-
-	return (lower >= 'a' && lower <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
-}
-
-/* p starts with word as a whole word (p has strlen(word) + 1 bytes). */
-static bool word_is(const char *p, const char *word)
-{
-	size_t n = strlen(word);
-
-	return strncasecmp(p, word, n) == 0 && !is_name_char(p[n]);
-}
-
-static const char *skip_blanks(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	return p;
-}
-
-/* SET NAMES cs COLLATE x: the server reports the character sets but not
- * the collation (a change of character set resets it: the record's
- * collation goes, and comes back only from a real SET NAMES ... COLLATE). */
-static void note_names_collation(struct conn *c, const char *text, size_t len)
-{
-	const char *end = text + len, *p = skip_blanks(text, end), *start;
-
-	if (end - p < 4 || !word_is(p, "SET"))
-		return;
-	p = skip_blanks(p + 3, end);
-	if (end - p < 6 || !word_is(p, "NAMES") || !(p = find_word(p, (size_t)(end - p), "COLLATE")))
-		return;
-	while (p < end && (*p == ' ' || *p == '\'' || *p == '"' || *p == '`' || *p == '\t'))
-		p++;
-	for (start = p; p < end && is_name_char(*p); p++)
-		;
-	if (p > start && !vars_put(c, "collation_connection", 20, start, (size_t)(p - start)))
-		c->held |= SESSION_UNTRACKED;
-}
-
 bool session_text_mentions_get_lock(const char *text, size_t len)
 {
 	const char *end = text + len, *p = text;
@@ -240,13 +24,6 @@ bool session_text_mentions_get_lock(const char *text, size_t len)
 		p++;
 	}
 	return false;
-}
-
-/* word: the first word of a statement, at least 4 bytes to read. */
-bool session_changes_untracked(const char *word)
-{
-	return word_is(word, "SET") || word_is(word, "USE") || strncasecmp(word, "CRE", 3) == 0 ||
-	       strncasecmp(word, "PRE", 3) == 0;
 }
 
 static unsigned held_by(const struct sql_verdict *v)
@@ -261,24 +38,20 @@ void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *
 			    const char *text, size_t len, bool state_changed)
 {
 	struct sql_verdict v;
-	/* A new connection character set resets the collation to its default,
-	 * which the server does not report.  Only here, with the statement at
-	 * hand: SET NAMES ... COLLATE names it. */
-	bool collation_reset = state_changed && session_read_tracked(real, c, m);
+	/* Read here, after the statement, and not again before the next one:
+	 * only here is the statement at hand (SET NAMES ... COLLATE). */
+	bool collation_reset = state_changed && settings_read_tracked(real, c, m);
 
-	if (collation_reset && c->vars)
-		vars_remove(c->vars, "collation_connection", 20);
-	if (!text)
+	if (!text) {
+		settings_note_statement(c, NULL, 0, NULL, collation_reset);
 		return;
+	}
 	sql_classify(text, len,
 		     c->status & SERVER_STATUS_NO_BACKSLASH_ESCAPES ? SQL_NO_BACKSLASH_ESCAPES : 0,
 		     &v);
 	c->held |= held_by(&v);
-	if (!c->tracking && (v.facts & SQL_FACT_CHANGES_SESSION) &&
-	    !(v.facts & SQL_FACT_SETS_USER_VAR))
+	if (!settings_note_statement(c, text, len, &v, collation_reset))
 		c->held |= SESSION_UNTRACKED;
-	if (collation_reset)
-		note_names_collation(c, text, len);
 }
 
 /* ---- starting, losing and restoring a session --------------------------- */
@@ -293,52 +66,14 @@ void session_check_peer(struct conn *c, MYSQL *m, const struct real_api *real)
 		c->found_closed = true;
 }
 
-static void log_tracking_unavailable(const struct shim_config *cfg,
-				     const struct real_api *real, MYSQL *m)
-{
-	static atomic_bool logged;
-	struct logline l;
-
-	if (atomic_exchange(&logged, true))
-		return;
-	logline_init(&l, LOG_NOTICE, "session_tracking_unavailable");
-	logline_str(&l, "program", program_invocation_short_name);
-	logline_uint(&l, "pid", (unsigned long long)getpid());
-	logline_uint(&l, "errno", real->mysql_errno(m));
-	logline_str(&l, "error", real->mysql_error(m));
-	logline_str(&l, "remedy", "the server does not report session changes (MySQL 5.7+ and "
-		    "MariaDB 10.3+ do): a loss after the program changed its session reaches it");
-	log_emit(cfg, &l);
-}
-
-void session_enable_tracking(const struct shim_config *cfg, const struct real_api *real,
-			     struct conn *c, MYSQL *m)
-{
-	static const char sql[] = "SET SESSION session_track_system_variables='*', "
-				  "session_track_schema=ON, session_track_state_change=ON";
-
-	c->tracking = false;
-	if (cfg->mode != SHIM_MODE_ON || !real->mysql_session_track_get_first)
-		return;
-	guard_enter();
-	if (real->mysql_real_query(m, sql, sizeof(sql) - 1) == 0) {
-		c->tracking = true;
-	} else {
-		log_tracking_unavailable(cfg, real, m);
-		real->mysql_ping(m); /* a connect that succeeded leaves no error behind */
-	}
-	guard_leave();
-}
-
 void session_start_over(const struct shim_config *cfg, const struct real_api *real,
 			struct conn *c, MYSQL *m)
 {
-	free(c->vars);
-	c->vars = NULL;
+	settings_forget(c);
 	c->held = c->lost = 0;
 	c->insert_id_seen = c->insert_id_at_loss = false;
 	c->flags &= ~CONN_STATE_LOST;
-	session_enable_tracking(cfg, real, c, m);
+	settings_enable_tracking(cfg, real, c, m);
 }
 
 void session_note_loss(const struct real_api *real, struct conn *c, MYSQL *m)
@@ -358,92 +93,10 @@ void session_note_fresh(const struct real_api *real, struct conn *c, MYSQL *m)
 		c->status = now;
 }
 
-static bool is_number(const char *v)
-{
-	bool digits = false;
-
-	if (*v == '-')
-		v++;
-	for (; *v >= '0' && *v <= '9'; v++)
-		digits = true;
-	if (*v == '.' && digits)
-		for (v++; *v >= '0' && *v <= '9'; v++)
-			;
-	return digits && !*v;
-}
-
-/* name=value.  A string goes as a hex literal: no quote, backslash or
- * multi-byte character can change how the fresh session reads it, whatever
- * its sql_mode or character set. */
-static char *put_assignment(char *out, bool first, const char *name, const char *value)
-{
-	static const char hex[] = "0123456789ABCDEF";
-
-	out += sprintf(out, "%s%s=", first ? "" : ", ", name);
-	if (!*value && strncmp(name, "character_set_", 14) == 0)
-		return out + sprintf(out, "NULL");
-	if (is_number(value))
-		return out + sprintf(out, "%s", value);
-	out += sprintf(out, "_utf8mb4 X'");
-	for (; *value; value++) {
-		*out++ = hex[(unsigned char)*value >> 4];
-		*out++ = hex[(unsigned char)*value & 15];
-	}
-	*out++ = '\'';
-	return out;
-}
-
-/* Character sets before collations (setting one resets the other), then
- * the rest in the order the program changed them. */
-static int replay_rank(const char *name)
-{
-	if (strncmp(name, "character_set_", 14) == 0)
-		return 0;
-	if (strncmp(name, "collation_", 10) == 0)
-		return 1;
-	return 2;
-}
-
-static char *build_restore(const struct conn *c, bool autocommit_off)
-{
-	const struct session_vars *v = c->vars;
-	size_t size = sizeof(track_sql) + 64, used = v ? v->used : 0;
-	bool autocommit_set = false;
-	char *sql, *out;
-
-	for (size_t at = 0; at < used; at += entry_size(v->data + at))
-		size += 2 * entry_size(v->data + at) + 24; /* ", name=_utf8mb4 X'hex'" */
-	if (!(out = sql = malloc(size)))
-		return NULL;
-	out += sprintf(out, "SET SESSION %s", c->tracking ? track_sql : "");
-	for (int rank = 0; rank < 3; rank++) {
-		for (size_t at = 0; at < used; at += entry_size(v->data + at)) {
-			const char *name = v->data + at;
-
-			if (replay_rank(name) != rank)
-				continue;
-			autocommit_set |= strcmp(name, "autocommit") == 0;
-			out = put_assignment(out, out == sql + 12, name, name + strlen(name) + 1);
-		}
-	}
-	if (autocommit_off && !autocommit_set)
-		out = put_assignment(out, out == sql + 12, "autocommit", "0");
-	*out = '\0';
-	return sql;
-}
-
 bool session_restore(const struct real_api *real, struct conn *c, MYSQL *m,
 		     bool autocommit_off)
 {
-	char *sql;
-	int failed = 0;
-
-	if (c->tracking || c->vars || autocommit_off) {
-		sql = build_restore(c, autocommit_off);
-		failed = !sql || real->mysql_real_query(m, sql, (unsigned long)strlen(sql));
-		free(sql);
-	}
-	if (failed)
+	if (!settings_restore(real, c, m, autocommit_off))
 		return false;
 	c->lost |= (c->held & (SESSION_BLOCKING | SESSION_USER_VARS)) | SESSION_LAST_RESULT |
 		   (c->insert_id_at_loss ? SESSION_LAST_INSERT_ID : 0);

@@ -8,11 +8,8 @@
  * before it returns 2006.  So the status read after a failure cannot be
  * trusted; the one read before the call can.
  *
- * Settings.  The server reports every change of a session system variable
- * (session_track_system_variables='*', enabled on each connection the shim
- * manages) with SERVER_SESSION_STATE_CHANGED in the status: the shim reads
- * the changes only then, and after a reconnect sets them all again in one
- * statement.
+ * Settings (settings.h) are read only when the server flags
+ * SERVER_SESSION_STATE_CHANGED, and set again after a reconnect.
  *
  * State that cannot be restored (temporary tables, locks, user variables,
  * PREPAREd statements, what the last statement left for LAST_INSERT_ID()):
@@ -32,6 +29,7 @@
 #include "conn.h"
 #include "real.h"
 #include "request.h"
+#include "settings.h"
 
 /* Kinds of session state (conn->held, conn->lost). */
 #define SESSION_TEMP_TABLES    0x01u /* temporary tables (may shadow base tables) */
@@ -48,9 +46,7 @@
 /* Lost state any statement may depend on: all of them fail. */
 #define SESSION_BLOCKING (SESSION_TEMP_TABLES | SESSION_LOCKS | SESSION_UNTRACKED)
 
-/* Records the server's report of changed system variables; true when the
- * connection character set changed without a reported collation. */
-bool session_read_tracked(const struct real_api *real, struct conn *c, MYSQL *m);
+
 void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *m,
 			    const char *text, size_t len, bool state_changed);
 
@@ -71,7 +67,7 @@ static inline void session_note_before_call(const struct real_api *real, struct 
 		now |= SERVER_STATUS_IN_TRANS;
 	c->keep_in_trans = false;
 	if (now & SERVER_SESSION_STATE_CHANGED) /* say, a later result of a multi-statement */
-		session_read_tracked(real, c, m);
+		settings_read_tracked(real, c, m);
 	c->status = now;
 }
 
@@ -89,7 +85,7 @@ static inline void session_check_idle(const struct shim_config *cfg,
 }
 
 bool session_text_mentions_get_lock(const char *text, size_t len);
-bool session_changes_untracked(const char *word);
+
 
 /* Could this statement have left state that the server does not flag?
  * (LOCK TABLES, HANDLER, user variables assigned in a SELECT, GET_LOCK();
@@ -108,7 +104,7 @@ static inline bool session_text_may_hold(const struct conn *c, const char *text,
 		if (first == 'l' || first == 'h' || first == 'f' || first == 'b')
 			return true;
 		/* untracked: SET, USE, CREATE [TEMPORARY], PREPARE (not SELECT, CALL) */
-		if (!c->tracking && len - i > 3 && session_changes_untracked(text + i))
+		if (!c->tracking && len - i > 3 && settings_first_word_changes(text + i))
 			return true;
 	}
 	return memchr(text, '@', len) != NULL || session_text_mentions_get_lock(text, len);
@@ -157,11 +153,6 @@ static inline bool session_in_transaction(const struct conn *c)
 {
 	return (c->status & SERVER_STATUS_IN_TRANS) != 0;
 }
-
-/* A connection the shim manages from now on: ask the server to report the
- * session's changes (one statement).  Logs once per process if it cannot. */
-void session_enable_tracking(const struct shim_config *cfg, const struct real_api *real,
-			     struct conn *c, MYSQL *m);
 
 /* The connection is lost: remember what went with it. */
 void session_note_loss(const struct real_api *real, struct conn *c, MYSQL *m);

@@ -324,3 +324,25 @@ Test(session, session_variable_read_shim)
 {
 	cr_assert_str_eq(session_variable_read_after_kill(WITH_SHIM), "OK rows=1 first=+05:00");
 }
+
+/* Where the server cannot track the session (or tracking is turned off),
+ * the program's own SET statements are sent again after a reconnect. */
+Test(session, statement_mode_replays_set_shim)
+{
+	static const char *const env[] = {"MYSQL_RECONNECT_SESSION_TRACKING=off", NULL};
+	struct client *c = sqlpipe_start(WITH_SHIM, env, NULL);
+	char p[32];
+
+	client_ok(c, "SET div_precision_increment = 8");
+	client_ok(c, "SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES'");
+	kill_and_wait(client_connection_id(c));
+	cr_assert_str_eq(client_ask(c, "SELECT 1/3"), "OK rows=1 first=0.33333333",
+			 "the loss must be invisible and the setting back");
+	cr_assert_str_eq(client_ok(c, "SELECT @@sql_mode"), "OK rows=1 first=NO_BACKSLASH_ESCAPES");
+	free(log_wait("event=session_tracking_unavailable", "mode=statements",
+		      pid_needle(p, sizeof(p), c->pid), NULL));
+	client_ok(c, "SET @v = 1");
+	kill_and_wait(client_connection_id(c));
+	assert_lost_error(client_ask(c, "SELECT 2"), "a user variable is not replayed");
+	cr_assert_eq(client_finish(c), 0);
+}
