@@ -278,13 +278,25 @@ Test(recovery, an_unseen_connection_is_adopted)
 	cr_expect_eq(stub_sessions(), 2);
 }
 
-/* Without the server's session tracking (the stub has none), a session
- * the program changed cannot be restored: its loss reaches the program. */
-Test(recovery, a_changed_session_without_tracking_is_not_hidden)
+/* Without the server's session tracking (the stub has none), the
+ * program's own SET statements are sent again after a reconnect... */
+Test(recovery, without_tracking_the_program_set_is_sent_again)
 {
 	MYSQL *m = connected(STUB_TCP);
 
 	cr_assert_eq(q(m, "SET time_zone = '+05:00'"), 0);
+	cr_assert_eq(q(m, "SET time_zone = '+05:00'"), 0);
+	stub_kill();
+	cr_expect_eq(q(m, "SELECT 1"), 0);
+	cr_expect_eq(stub_executed("SET time_zone = '+05:00'"), 3, "once more, not twice");
+}
+
+/* ... and a change that cannot be sent again makes the loss reach it. */
+Test(recovery, a_change_that_cannot_be_replayed_is_not_hidden)
+{
+	MYSQL *m = connected(STUB_TCP);
+
+	cr_assert_eq(q(m, "SET time_zone = '+05:00'; SET sql_mode = ''"), 0);
 	stub_kill();
 	expect_lost(m, q(m, "SELECT 1"), "SELECT after the loss of a changed session");
 	cr_expect_eq(q(m, "SELECT 1"), 1, "everything fails until the program starts over");
