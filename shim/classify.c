@@ -288,6 +288,7 @@ struct lexer {
 	unsigned last;          /* type of the previous token */
 	bool esc;               /* backslash escapes in strings */
 	bool restored;          /* SQL_SESSION_RESTORED */
+	bool uvars_restored;    /* SQL_USER_VARS_RESTORED */
 	bool in_exec;           /* inside an executable comment */
 };
 
@@ -975,7 +976,7 @@ HOT void resolve(struct ctx *c, struct stmt *st, const struct tok *t)
 		if (t->type == T_ASSIGN)
 			safe(c, SQL_REASON_SESSION, "@user variable assignment",
 			     SQL_FACT_CHANGES_SESSION | SQL_FACT_SETS_USER_VAR);
-		else
+		else if (!c->lx.uvars_restored)
 			unsafe(c, SQL_REASON_SESSION, "@user variable",
 			       SQL_FACT_DEPENDS_SESSION | SQL_FACT_READS_USER_VAR);
 	}
@@ -1820,6 +1821,7 @@ void sql_classify(const char *text, size_t len, unsigned flags,
 	c.lx.last_end = NULL;
 	c.lx.esc = !(flags & SQL_NO_BACKSLASH_ESCAPES);
 	c.lx.restored = (flags & SQL_SESSION_RESTORED) != 0;
+	c.lx.uvars_restored = (flags & SQL_USER_VARS_RESTORED) != 0;
 	c.out = out;
 	out->safe = false;
 	out->txn = SQL_TXN_NONE;

@@ -17,6 +17,10 @@
  * lost session, except for the variables that describe its last
  * statements (@@last_insert_id, @@warning_count, @@timestamp ...). */
 #define SQL_SESSION_RESTORED     0x2u
+/* Every user variable the lost session had is set again, to the same
+ * value, before the statement is sent again: reading one does not depend
+ * on the lost session. */
+#define SQL_USER_VARS_RESTORED   0x4u
 
 /* Effect of the FIRST statement of the text on transaction boundaries. */
 enum sql_txn {

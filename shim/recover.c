@@ -297,13 +297,17 @@ static bool reconnect(struct incident *inc)
 /* ---- decisions ---------------------------------------------------- */
 
 /* How the server lexes the text, and whether the fresh session will have
- * the lost one's settings (so reading them does not depend on it). */
+ * the lost one's settings and user variables (so reading them does not
+ * depend on it). */
 static unsigned sql_flags(const struct incident *inc)
 {
 	const struct conn *c = inc->conn;
+	bool untracked = (c->held | c->lost) & SESSION_UNTRACKED;
 
 	return (inc->status & SERVER_STATUS_NO_BACKSLASH_ESCAPES ? SQL_NO_BACKSLASH_ESCAPES : 0) |
-	       (c->tracking && !(c->held & SESSION_UNTRACKED) ? SQL_SESSION_RESTORED : 0);
+	       (c->tracking && !untracked ? SQL_SESSION_RESTORED : 0) |
+	       (!untracked && !((c->held | c->lost) & SESSION_USER_VARS) ? SQL_USER_VARS_RESTORED
+									  : 0);
 }
 
 /* Also after a transparent re-send: the one-shot refusals a reconnect

@@ -49,7 +49,9 @@ void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *
 	sql_classify(text, len,
 		     c->status & SERVER_STATUS_NO_BACKSLASH_ESCAPES ? SQL_NO_BACKSLASH_ESCAPES : 0,
 		     &v);
-	c->held |= held_by(&v);
+	c->held |= held_by(&v) & ~((v.facts & SQL_FACT_SETS_USER_VAR) &&
+				   settings_note_user_vars(c, text, len)
+				   ? SESSION_USER_VARS : 0);
 	if (!settings_note_statement(c, text, len, &v, collation_reset))
 		c->held |= SESSION_UNTRACKED;
 }

@@ -17,7 +17,8 @@
 #include "session.h"
 
 /* NUL-separated entries, in the order of their last change: variables as
- * "name\0value\0", statements as "text\0\0". */
+ * "name\0value\0"; statements as "key\0text\0" (the key is the text, or the
+ * @name a statement assigns) or "text\0\0". */
 struct strlist {
 	size_t used, cap;
 	char data[];
@@ -245,6 +246,11 @@ bool settings_first_word_changes(const char *word)
 	       strncasecmp(word, "PRE", 3) == 0;
 }
 
+static bool statements_full(const struct conn *c, size_t len)
+{
+	return c->statements && c->statements->used + 2 * len > STATEMENTS_MAX;
+}
+
 /* Without tracking: a SET of session variables (not user variables, not
  * GLOBAL) or USE is recorded, to be sent again as it was. */
 static bool note_replayable(struct conn *c, const char *text, size_t len,
@@ -254,9 +260,83 @@ static bool note_replayable(struct conn *c, const char *text, size_t len,
 	bool set_or_use = text + len - p >= 4 && (word_is(p, "SET") || word_is(p, "USE"));
 
 	if (!set_or_use || !v->safe || (v->facts & (SQL_FACT_SETS_USER_VAR | SQL_FACT_MULTI)) ||
-	    memchr(text, '\0', len) || (c->statements && c->statements->used + len > STATEMENTS_MAX))
+	    memchr(text, '\0', len) || statements_full(c, len))
 		return false;
 	return list_put(&c->statements, text, len, "", 0);
+}
+
+/* A literal: NULL, a number, or a '...' string with no quote or backslash
+ * inside (so it reads the same under any sql_mode).  End of it, or NULL. */
+static const char *literal_end(const char *p, const char *end)
+{
+	const char *q = p;
+
+	if (end - p >= 4 && strncasecmp(p, "NULL", 4) == 0 && (end - p == 4 || !is_name_char(p[4])))
+		return p + 4;
+	if (q < end && *q == '\'') {
+		for (q++; q < end && *q != '\'' && *q != '\\'; q++)
+			;
+		return q < end && *q == '\'' ? q + 1 : NULL;
+	}
+	if (q < end && (*q == '-' || *q == '+'))
+		q++;
+	while (q < end && *q >= '0' && *q <= '9')
+		q++;
+	if (q < end && *q == '.')
+		for (q++; q < end && *q >= '0' && *q <= '9'; q++)
+			;
+	return q > p && (q[-1] >= '0' && q[-1] <= '9') ? q : NULL;
+}
+
+/* SET @a = literal [, @b = literal ...]: the same statement gives the same
+ * values on a fresh session.  *name, *n: the variable when it is one. */
+static bool literal_user_var_set(const char *text, size_t len, const char **name, size_t *n)
+{
+	const char *end = text + len, *p = skip_blanks(text, end);
+	int count = 0;
+
+	if (end - p < 4 || !word_is(p, "SET"))
+		return false;
+	for (p += 3;; p++) {
+		const char *start;
+
+		p = skip_blanks(p, end);
+		if (p >= end || *p != '@')
+			return false;
+		for (start = p++; p < end && (is_name_char(*p) || *p == '$' || *p == '.'); p++)
+			;
+		if (p - start < 2)
+			return false;
+		*name = start, *n = (size_t)(p - start), count++;
+		p = skip_blanks(p, end);
+		if (end - p >= 2 && p[0] == ':' && p[1] == '=')
+			p++;
+		else if (p >= end || *p != '=')
+			return false;
+		if (!(p = literal_end(skip_blanks(p + 1, end), end)))
+			return false;
+		p = skip_blanks(p, end);
+		if (p < end && *p == ';')
+			p = skip_blanks(p + 1, end);
+		if (p == end)
+			break;
+		if (*p != ',')
+			return false;
+	}
+	if (count > 1)
+		*name = text, *n = len;
+	return true;
+}
+
+bool settings_note_user_vars(struct conn *c, const char *text, size_t len)
+{
+	const char *name;
+	size_t n;
+
+	if (memchr(text, '\0', len) || statements_full(c, len) ||
+	    !literal_user_var_set(text, len, &name, &n))
+		return false;
+	return list_put(&c->statements, name, n, text, len);
 }
 
 bool settings_note_statement(struct conn *c, const char *text, size_t len,
@@ -407,9 +487,14 @@ static bool replay_statements(const struct real_api *real, const struct conn *c,
 {
 	const struct strlist *s = c->statements;
 
-	for (size_t at = 0; s && at < s->used; at += entry_size(s->data + at))
-		if (real->mysql_real_query(m, s->data + at, (unsigned long)strlen(s->data + at)))
+	for (size_t at = 0; s && at < s->used; at += entry_size(s->data + at)) {
+		const char *key = s->data + at, *text = key + strlen(key) + 1;
+
+		if (!*text)
+			text = key;
+		if (real->mysql_real_query(m, text, (unsigned long)strlen(text)))
 			return false;
+	}
 	return true;
 }
 

@@ -38,6 +38,11 @@ bool settings_read_tracked(const struct real_api *real, struct conn *c, MYSQL *m
 bool settings_note_statement(struct conn *c, const char *text, size_t len,
 			     const struct sql_verdict *v, bool collation_reset);
 
+/* SET @a = literal, ...: recorded to be sent again after a reconnect, which
+ * gives the fresh session the same values.  False for any other user
+ * variable assignment (the value could differ). */
+bool settings_note_user_vars(struct conn *c, const char *text, size_t len);
+
 /* Could a statement starting at word (4 bytes readable) change the
  * session?  SET, USE, CREATE, PREPARE. */
 bool settings_first_word_changes(const char *word);

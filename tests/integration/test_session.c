@@ -95,11 +95,12 @@ Test(session, settings_survive_kills_shim)
 
 /* ---- state that cannot be restored ------------------------------------ */
 
+/* Set from a query, the variable could not be given the same value again. */
 static struct client *user_variable_lost(enum shim_mode mode)
 {
 	struct client *c = sqlpipe_start(mode, NULL, NULL);
 
-	client_ok(c, "SET @k = 5");
+	client_ok(c, "SET @k = (SELECT 5)");
 	cr_assert_str_eq(client_ask(c, "SELECT @k"), "OK rows=1 first=5");
 	kill_and_wait(client_connection_id(c));
 	assert_lost_error(client_ask(c, "SELECT 1"),
@@ -341,8 +342,32 @@ Test(session, statement_mode_replays_set_shim)
 	cr_assert_str_eq(client_ok(c, "SELECT @@sql_mode"), "OK rows=1 first=NO_BACKSLASH_ESCAPES");
 	free(log_wait("event=session_tracking_unavailable", "mode=statements",
 		      pid_needle(p, sizeof(p), c->pid), NULL));
-	client_ok(c, "SET @v = 1");
+	client_ok(c, "SELECT @v := 1");
 	kill_and_wait(client_connection_id(c));
-	assert_lost_error(client_ask(c, "SELECT 2"), "a user variable is not replayed");
+	assert_lost_error(client_ask(c, "SELECT 2"), "a user variable set in a SELECT is lost");
 	cr_assert_eq(client_finish(c), 0);
+}
+
+/* Set from literals, user variables are set again exactly. */
+static const char *literal_user_variables(enum shim_mode mode)
+{
+	struct client *c = sqlpipe_start(mode, NULL, NULL);
+	static char answer[256];
+
+	client_ok(c, "SET @k = 5, @name = 'x y'");
+	client_ok(c, "SET @k := 6");
+	kill_and_wait(client_connection_id(c));
+	snprintf(answer, sizeof(answer), "%s", client_ask(c, "SELECT CONCAT(@k, '/', @name)"));
+	client_finish(c);
+	return answer;
+}
+
+Test(session, literal_user_variables_noshim)
+{
+	assert_lost_error(literal_user_variables(NO_SHIM), "the KILL must reach it");
+}
+
+Test(session, literal_user_variables_shim)
+{
+	cr_assert_str_eq(literal_user_variables(WITH_SHIM), "OK rows=1 first=6/x y");
 }

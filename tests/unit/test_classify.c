@@ -708,6 +708,16 @@ Test(classify, session_restored)
 	RUN("session_restored", session_restored, SQL_SESSION_RESTORED);
 }
 
+static const struct tcase user_vars_restored[] = {
+	C("SELECT @a", SAFE, "read: SELECT"),
+	C("SELECT * FROM t WHERE id = @id", SAFE, "read: SELECT"),
+	C("SELECT @@time_zone", UNSAFE, "session: @@session variable"),
+};
+Test(classify, user_vars_restored)
+{
+	RUN("user_vars_restored", user_vars_restored, SQL_USER_VARS_RESTORED);
+}
+
 Test(classify, session_variables_depend_on_the_lost_session_by_default)
 {
 	struct sql_verdict v;

@@ -422,3 +422,42 @@ Test(recovery, found_rows_after_a_resent_select)
 	cr_expect_eq(q(m, "SELECT SQL_CALC_FOUND_ROWS * FROM t LIMIT 1"), 0);
 	cr_expect_eq(q(m, "SELECT FOUND_ROWS()"), 0);
 }
+
+/* Set from literals, user variables are set again before the statement
+ * that reads them is sent again; anything else is not exact. */
+Test(recovery, literal_user_variables_are_set_again)
+{
+	MYSQL *m = connected(STUB_SOCKET);
+
+	cr_assert_eq(q(m, "SET @k = 5, @s = 'x'"), 0);
+	cr_assert_eq(q(m, "SET @j := -1.5"), 0);
+	stub_kill();
+	cr_expect_eq(q(m, "SELECT @k, @s, @j"), 0);
+	cr_expect_eq(stub_executed("SET @k = 5, @s = 'x'"), 2);
+	cr_expect_eq(stub_executed("SET @j := -1.5"), 2);
+}
+
+/* Parameters are copied into each test's process: text, not pointers. */
+struct assignment {
+	char sql[48];
+};
+
+ParameterizedTestParameters(recovery, other_user_variables_are_not)
+{
+	static struct assignment assignments[] = {
+		{"SET @k = 'it''s'"}, {"SET @k = NOW()"}, {"SET @k = @j"},
+		{"SET @k = 5; SELECT 1"}, {"SET @k = (SELECT 5)"}, {"SELECT @k := 5"},
+	};
+
+	return cr_make_param_array(struct assignment, assignments,
+				   sizeof(assignments) / sizeof(assignments[0]));
+}
+
+ParameterizedTest(struct assignment *a, recovery, other_user_variables_are_not)
+{
+	MYSQL *m = connected(STUB_SOCKET);
+
+	cr_assert_eq(q(m, a->sql), 0);
+	stub_kill();
+	expect_lost(m, q(m, "SELECT 1"), a->sql);
+}
