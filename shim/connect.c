@@ -41,11 +41,8 @@ static void log_adopted_once(const struct shim_config *cfg)
 	static atomic_bool logged;
 	struct logline l;
 
-	if (atomic_exchange(&logged, true))
+	if (!log_once(&logged, &l, LOG_NOTICE, "connection_adopted"))
 		return;
-	logline_init(&l, LOG_NOTICE, "connection_adopted");
-	logline_str(&l, "program", program_invocation_short_name);
-	logline_uint(&l, "pid", (unsigned long long)getpid());
 	logline_str(&l, "reason", "the program connected without the shim seeing it (dlsym); "
 		    "its connections are followed from their first intercepted call");
 	log_emit(cfg, &l);
@@ -56,11 +53,8 @@ static void log_reconnect_replaced(const struct shim_config *cfg)
 	static atomic_bool logged;
 	struct logline l;
 
-	if (atomic_exchange(&logged, true))
+	if (!log_once(&logged, &l, LOG_NOTICE, "library_reconnect_replaced"))
 		return;
-	logline_init(&l, LOG_NOTICE, "library_reconnect_replaced");
-	logline_str(&l, "program", program_invocation_short_name);
-	logline_uint(&l, "pid", (unsigned long long)getpid());
 	logline_str(&l, "reason",
 		    "the program enabled MYSQL_OPT_RECONNECT; the shim reconnects instead, "
 		    "so that no write is re-sent and no lost transaction goes on in autocommit");

@@ -7,10 +7,17 @@
 #ifndef MYSQL_RECONNECT_LOG_H
 #define MYSQL_RECONNECT_LOG_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
+
 #include "config.h"
 #include "logfmt.h"
 
 void log_emit(const struct shim_config *cfg, struct logline *line);
+
+/* A line logged once per process (done: its own flag): false when it was
+ * logged already; else the line is started with program= and pid=. */
+bool log_once(atomic_bool *done, struct logline *line, int severity, const char *event);
 
 void log_atfork_prepare(void);
 void log_atfork_parent(void);

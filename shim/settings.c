@@ -3,14 +3,12 @@
  * after a reconnect. */
 #include "settings.h"
 
-#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <syslog.h>
-#include <unistd.h>
 
 #include "guard.h"
 #include "log.h"
@@ -366,11 +364,8 @@ static void log_statement_mode(const struct shim_config *cfg, const struct real_
 	static atomic_bool logged;
 	struct logline l;
 
-	if (atomic_exchange(&logged, true))
+	if (!log_once(&logged, &l, LOG_NOTICE, "session_tracking_unavailable"))
 		return;
-	logline_init(&l, LOG_NOTICE, "session_tracking_unavailable");
-	logline_str(&l, "program", program_invocation_short_name);
-	logline_uint(&l, "pid", (unsigned long long)getpid());
 	if (refused) {
 		logline_uint(&l, "errno", real->mysql_errno(m));
 		logline_str(&l, "error", real->mysql_error(m));
