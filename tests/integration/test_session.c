@@ -302,18 +302,28 @@ Test(session, collation_follows_the_last_set_names_shim)
 	cr_assert_eq(client_finish(c), 0);
 }
 
-/* With the settings restored before it is sent again, a read of a session
- * variable no longer depends on the lost session. */
-static const char *session_variable_read_after_kill(enum shim_mode mode)
+/* The answer to `question` after `setup` and a KILL. */
+static const char *answer_after_kill(enum shim_mode mode, const char *const *setup,
+				     const char *question)
 {
 	struct client *c = sqlpipe_start(mode, NULL, NULL);
 	static char answer[256];
 
-	client_ok(c, "SET time_zone = '+05:00'");
+	for (int i = 0; setup[i]; i++)
+		client_ok(c, setup[i]);
 	kill_and_wait(client_connection_id(c));
-	snprintf(answer, sizeof(answer), "%s", client_ask(c, "SELECT @@time_zone"));
+	snprintf(answer, sizeof(answer), "%s", client_ask(c, question));
 	client_finish(c);
 	return answer;
+}
+
+/* With the settings restored before it is sent again, a read of a session
+ * variable no longer depends on the lost session. */
+static const char *session_variable_read_after_kill(enum shim_mode mode)
+{
+	static const char *const setup[] = {"SET time_zone = '+05:00'", NULL};
+
+	return answer_after_kill(mode, setup, "SELECT @@time_zone");
 }
 
 Test(session, session_variable_read_noshim)
@@ -351,15 +361,9 @@ Test(session, statement_mode_replays_set_shim)
 /* Set from literals, user variables are set again exactly. */
 static const char *literal_user_variables(enum shim_mode mode)
 {
-	struct client *c = sqlpipe_start(mode, NULL, NULL);
-	static char answer[256];
+	static const char *const setup[] = {"SET @k = 5, @name = 'x y'", "SET @k := 6", NULL};
 
-	client_ok(c, "SET @k = 5, @name = 'x y'");
-	client_ok(c, "SET @k := 6");
-	kill_and_wait(client_connection_id(c));
-	snprintf(answer, sizeof(answer), "%s", client_ask(c, "SELECT CONCAT(@k, '/', @name)"));
-	client_finish(c);
-	return answer;
+	return answer_after_kill(mode, setup, "SELECT CONCAT(@k, '/', @name)");
 }
 
 Test(session, literal_user_variables_noshim)

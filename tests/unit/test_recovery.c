@@ -55,12 +55,15 @@ static void expect_lost(MYSQL *m, int rc, const char *what)
 
 static enum stub_transport transports[] = {STUB_TCP, STUB_SOCKET};
 
-ParameterizedTestParameters(recovery, read_lost_in_flight_is_sent_again)
-{
-	return cr_make_param_array(enum stub_transport, transports, 2);
-}
+/* A test run once over TCP and once over a Unix socket; *t says which. */
+#define BOTH_TRANSPORTS(name)                                                       \
+	ParameterizedTestParameters(recovery, name)                                  \
+	{                                                                            \
+		return cr_make_param_array(enum stub_transport, transports, 2);      \
+	}                                                                            \
+	ParameterizedTest(enum stub_transport *t, recovery, name)
 
-ParameterizedTest(enum stub_transport *t, recovery, read_lost_in_flight_is_sent_again)
+BOTH_TRANSPORTS(read_lost_in_flight_is_sent_again)
 {
 	MYSQL *m = connected(*t);
 
@@ -70,12 +73,7 @@ ParameterizedTest(enum stub_transport *t, recovery, read_lost_in_flight_is_sent_
 	cr_expect_eq(stub_sessions(), 2);
 }
 
-ParameterizedTestParameters(recovery, write_lost_in_flight_is_not_sent_again)
-{
-	return cr_make_param_array(enum stub_transport, transports, 2);
-}
-
-ParameterizedTest(enum stub_transport *t, recovery, write_lost_in_flight_is_not_sent_again)
+BOTH_TRANSPORTS(write_lost_in_flight_is_not_sent_again)
 {
 	MYSQL *m = connected(*t);
 
@@ -87,14 +85,9 @@ ParameterizedTest(enum stub_transport *t, recovery, write_lost_in_flight_is_not_
 	cr_expect_eq(stub_executed("INSERT INTO t VALUES (1)"), 1);
 }
 
-ParameterizedTestParameters(recovery, killed_idle_writer)
-{
-	return cr_make_param_array(enum stub_transport, transports, 2);
-}
-
 /* Over a socket the INSERT never left (2006): sent once, on the fresh
  * connection.  Over TCP it may have (2013): the program is told. */
-ParameterizedTest(enum stub_transport *t, recovery, killed_idle_writer)
+BOTH_TRANSPORTS(killed_idle_writer)
 {
 	MYSQL *m = connected(*t);
 	int rc;
@@ -126,15 +119,10 @@ Test(recovery, idle_check_saves_the_tcp_writer)
 	cr_expect_eq(stub_sessions(), 2);
 }
 
-ParameterizedTestParameters(recovery, lost_transaction_never_goes_on)
-{
-	return cr_make_param_array(enum stub_transport, transports, 2);
-}
-
 /* BEGIN; INSERT; KILL; INSERT; SELECT; COMMIT: nothing runs on a fresh
  * connection until the transaction ends, every failure carries an error,
  * COMMIT fails, and afterwards the program works again. */
-ParameterizedTest(enum stub_transport *t, recovery, lost_transaction_never_goes_on)
+BOTH_TRANSPORTS(lost_transaction_never_goes_on)
 {
 	MYSQL *m = connected(*t);
 
@@ -150,13 +138,7 @@ ParameterizedTest(enum stub_transport *t, recovery, lost_transaction_never_goes_
 	cr_expect_eq(q(m, "SELECT 2"), 0, "after the failed COMMIT the program goes on");
 }
 
-ParameterizedTestParameters(recovery, autocommit_on_ends_a_lost_transaction_with_an_error)
-{
-	return cr_make_param_array(enum stub_transport, transports, 2);
-}
-
-ParameterizedTest(enum stub_transport *t, recovery,
-		  autocommit_on_ends_a_lost_transaction_with_an_error)
+BOTH_TRANSPORTS(autocommit_on_ends_a_lost_transaction_with_an_error)
 {
 	MYSQL *m = connected(*t);
 
@@ -167,12 +149,7 @@ ParameterizedTest(enum stub_transport *t, recovery,
 	cr_expect_eq(stub_executed("SET autocommit=1"), 0);
 }
 
-ParameterizedTestParameters(recovery, loss_noticed_by_a_call_the_shim_does_not_see)
-{
-	return cr_make_param_array(enum stub_transport, transports, 2);
-}
-
-ParameterizedTest(enum stub_transport *t, recovery, loss_noticed_by_a_call_the_shim_does_not_see)
+BOTH_TRANSPORTS(loss_noticed_by_a_call_the_shim_does_not_see)
 {
 	MYSQL *m = connected(*t);
 
@@ -186,12 +163,7 @@ ParameterizedTest(enum stub_transport *t, recovery, loss_noticed_by_a_call_the_s
 	cr_expect_eq(stub_executed("COMMIT"), 0);
 }
 
-ParameterizedTestParameters(recovery, rollback_of_a_lost_transaction_succeeds)
-{
-	return cr_make_param_array(enum stub_transport, transports, 2);
-}
-
-ParameterizedTest(enum stub_transport *t, recovery, rollback_of_a_lost_transaction_succeeds)
+BOTH_TRANSPORTS(rollback_of_a_lost_transaction_succeeds)
 {
 	MYSQL *m = connected(*t);
 
@@ -203,12 +175,7 @@ ParameterizedTest(enum stub_transport *t, recovery, rollback_of_a_lost_transacti
 	cr_expect_eq(q(m, "INSERT INTO t VALUES (3)"), 0);
 }
 
-ParameterizedTestParameters(recovery, rollback_then_write_is_not_a_rollback)
-{
-	return cr_make_param_array(enum stub_transport, transports, 2);
-}
-
-ParameterizedTest(enum stub_transport *t, recovery, rollback_then_write_is_not_a_rollback)
+BOTH_TRANSPORTS(rollback_then_write_is_not_a_rollback)
 {
 	MYSQL *m = connected(*t);
 
