@@ -2,16 +2,9 @@
  * connection cannot have, and what may run after it was lost. */
 #include "session.h"
 
-#include <errno.h>
-#include <stdatomic.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <strings.h>
-#include <syslog.h>
-#include <unistd.h>
 
-#include "guard.h"
-#include "log.h"
 #include "sock.h"
 
 bool session_text_mentions_get_lock(const char *text, size_t len)
@@ -41,6 +34,7 @@ void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *
 	/* Read here, after the statement, and not again before the next one:
 	 * only here is the statement at hand (SET NAMES ... COLLATE). */
 	bool collation_reset = state_changed && settings_read_tracked(real, c, m);
+	unsigned held;
 
 	if (!text) {
 		settings_note_statement(c, NULL, 0, NULL, collation_reset);
@@ -49,11 +43,13 @@ void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *
 	sql_classify(text, len,
 		     c->status & SERVER_STATUS_NO_BACKSLASH_ESCAPES ? SQL_NO_BACKSLASH_ESCAPES : 0,
 		     &v);
-	c->held |= held_by(&v) & ~((v.facts & SQL_FACT_SETS_USER_VAR) &&
-				   settings_note_user_vars(c, text, len)
-				   ? SESSION_USER_VARS : 0);
+	held = held_by(&v);
+	/* SET @k = <literal> is set again, exactly. */
+	if ((held & SESSION_USER_VARS) && settings_note_user_vars(c, text, len))
+		held &= ~SESSION_USER_VARS;
 	if (!settings_note_statement(c, text, len, &v, collation_reset))
-		c->held |= SESSION_UNTRACKED;
+		held |= SESSION_UNTRACKED;
+	c->held |= held;
 }
 
 /* ---- starting, losing and restoring a session --------------------------- */
