@@ -49,6 +49,8 @@ void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *
 		held &= ~SESSION_USER_VARS;
 	if (!settings_note_statement(c, text, len, &v, collation_reset))
 		held |= SESSION_UNTRACKED;
+	if (settings_next_transaction(text, len))
+		held |= SESSION_NEXT_TXN;
 	c->held |= held;
 }
 
@@ -139,7 +141,7 @@ const char *session_state_names(unsigned bits, char *buf, size_t size)
 {
 	static const char *const names[] = {
 		"temporary_tables", "locks", "user_variables", "prepared_statements",
-		"untracked_changes", "last_result", "last_insert_id",
+		"untracked_changes", "last_result", "last_insert_id", "next_transaction",
 	};
 	size_t used = 0;
 

@@ -39,10 +39,11 @@
 #define SESSION_UNTRACKED      0x10u /* changes the shim could not follow */
 #define SESSION_LAST_RESULT    0x20u /* ROW_COUNT(), FOUND_ROWS() (lost only) */
 #define SESSION_LAST_INSERT_ID 0x40u /* LAST_INSERT_ID() (lost only) */
+#define SESSION_NEXT_TXN       0x80u /* SET TRANSACTION ... for the next transaction */
 
 /* Held state that makes a loss reach the program. */
 #define SESSION_UNRESTORABLE (SESSION_TEMP_TABLES | SESSION_LOCKS | SESSION_USER_VARS | \
-			      SESSION_PREPARED | SESSION_UNTRACKED)
+			      SESSION_PREPARED | SESSION_UNTRACKED | SESSION_NEXT_TXN)
 /* Lost state any statement may depend on: all of them fail. */
 #define SESSION_BLOCKING (SESSION_TEMP_TABLES | SESSION_LOCKS | SESSION_UNTRACKED)
 
@@ -103,6 +104,10 @@ static inline bool session_text_may_hold(const struct conn *c, const char *text,
 		/* LOCK, HANDLER, FLUSH ... WITH READ LOCK, BACKUP */
 		if (first == 'l' || first == 'h' || first == 'f' || first == 'b')
 			return true;
+		/* SET TRANSACTION (for the next transaction only: not tracked) */
+		if (first == 's' && len - i > 3 && (text[i + 1] | 0x20) == 'e' &&
+		    (text[i + 2] | 0x20) == 't' && (text[i + 3] == ' ' || text[i + 3] == '\t'))
+			return true;
 		/* untracked: SET, USE, CREATE [TEMPORARY], PREPARE (not SELECT, CALL) */
 		if (!c->tracking && len - i > 3 && settings_first_word_changes(text + i))
 			return true;
@@ -133,6 +138,8 @@ static inline void session_after_success(const struct shim_config *cfg,
 	c->status = status;
 	if (cfg->mode != SHIM_MODE_ON)
 		return;
+	if ((c->held & SESSION_NEXT_TXN) && (status & SERVER_STATUS_IN_TRANS))
+		c->held &= ~SESSION_NEXT_TXN; /* the transaction it was for began */
 	if (r->kind == REQ_CHANGE_USER || r->kind == REQ_RESET_CONNECTION) {
 		session_start_over(cfg, real, c, m);
 		return;

@@ -237,6 +237,16 @@ static void note_names_collation(struct conn *c, const char *text, size_t len)
 
 
 
+bool settings_next_transaction(const char *text, size_t len)
+{
+	const char *end = text + len, *p = skip_blanks(text, end);
+
+	if (end - p < 4 || !word_is(p, "SET"))
+		return false;
+	p = skip_blanks(p + 3, end);
+	return end - p >= 12 && word_is(p, "TRANSACTION");
+}
+
 /* word: the first word of a statement, at least 4 bytes to read. */
 bool settings_first_word_changes(const char *word)
 {

@@ -428,3 +428,19 @@ ParameterizedTest(struct assignment *a, recovery, other_user_variables_are_not)
 	stub_kill();
 	expect_lost(m, q(m, "SELECT 1"), a->sql);
 }
+
+/* SET TRANSACTION (without SESSION) is for the next transaction only; a
+ * fresh session would run it with the default characteristics. */
+Test(recovery, next_transaction_characteristics_are_not_lost_silently)
+{
+	MYSQL *m = connected(STUB_TCP);
+
+	cr_assert_eq(q(m, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE"), 0);
+	stub_kill();
+	expect_lost(m, q(m, "START TRANSACTION"), "the transaction the setting was for");
+	cr_assert_eq(q(m, "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE"), 0);
+	cr_assert_eq(q(m, "START TRANSACTION"), 0);
+	cr_assert_eq(q(m, "COMMIT"), 0);
+	stub_kill();
+	cr_expect_eq(q(m, "SELECT 1"), 0, "used by its transaction, it is no longer held");
+}
