@@ -10,6 +10,17 @@
 
 #include "../shim/classify.h"
 
+/* Masking for the log: never more than asked, never past the input. */
+static void check_mask(const char *text, size_t len, unsigned flags)
+{
+	char out[4096];
+	size_t caps[] = {0, 1, 7, 64, sizeof(out)};
+
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		if (sql_mask(text, len, flags, out, caps[i]) > caps[i])
+			abort();
+}
+
 static void check(const char *text, size_t len, unsigned flags)
 {
 	struct sql_verdict v;
@@ -59,6 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(copy, data, size);
 	check(copy, size, 0);
 	check(copy, size, SQL_NO_BACKSLASH_ESCAPES);
+	check_mask(copy, size, 0);
+	check_mask(copy, size, SQL_NO_BACKSLASH_ESCAPES);
 	free(copy);
 	return 0;
 }

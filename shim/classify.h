@@ -82,6 +82,14 @@ struct sql_verdict {
 /* Classify `len` bytes at `text` (NULL allowed when len is 0). */
 void sql_classify(const char *text, size_t len, unsigned flags, struct sql_verdict *out);
 
+/* Copies `len` bytes at `text` to `out` (at most `cap` bytes) with every
+ * literal replaced by ?: quoted strings (their quotes kept), numbers,
+ * X'..' and B'..'.  It lexes as sql_classify does (comments, executable
+ * comments, both quote kinds, NO_BACKSLASH_ESCAPES from `flags`); comments
+ * become one space; whatever the lexer cannot read is masked to the end.
+ * Returns the length written.  For logging statement text. */
+size_t sql_mask(const char *text, size_t len, unsigned flags, char *out, size_t cap);
+
 /* "read", "write", "transaction", ... (static strings). */
 const char *sql_reason_name(enum sql_reason reason);
 

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "classify.h"
+
 /* Room kept for " truncated=yes" and the NUL. */
 #define RESERVE 16
 
@@ -103,49 +105,14 @@ void logline_str(struct logline *l, const char *key, const char *value)
 	logline_bytes(l, key, value, value ? strlen(value) : 0);
 }
 
-/* Copies text to out, masking string literal contents; a backslash escape
- * or a doubled quote stays inside the literal, a `backtick name` is copied
- * as it is, and an unterminated literal is masked to the end.  Returns the
- * length written. */
-static size_t mask_literals(const char *text, size_t n, char *out, size_t cap)
-{
-	size_t len = 0;
-	char quote = 0;
-
-	for (size_t i = 0; i < n && len < cap; i++) {
-		char c = text[i];
-
-		if (!quote || quote == '`') {
-			if (!quote && (c == '\'' || c == '"' || c == '`'))
-				quote = c;
-			else if (quote && c == '`')
-				quote = 0;
-			out[len++] = c;
-		} else if (c == '\\' && i + 1 < n) {
-			i++; /* the escaped byte is part of the literal */
-		} else if (c == quote && i + 1 < n && text[i + 1] == quote) {
-			i++;
-		} else if (c == quote) {
-			if (len + 2 > cap)
-				break;
-			out[len++] = '?';
-			out[len++] = c;
-			quote = 0;
-		}
-	}
-	if (quote && quote != '`' && len < cap)
-		out[len++] = '?';
-	return len;
-}
-
 void logline_statement(struct logline *l, const char *key, const char *text, size_t n,
-		       size_t max)
+		       size_t max, unsigned sql_flags)
 {
 	char masked[LOGLINE_MAX];
 
 	if (max > sizeof(masked))
 		max = sizeof(masked);
-	logline_bytes(l, key, masked, text ? mask_literals(text, n, masked, max) : 0);
+	logline_bytes(l, key, masked, sql_mask(text, n, sql_flags, masked, max));
 }
 
 void logline_uint(struct logline *l, const char *key, unsigned long long value)

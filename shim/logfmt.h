@@ -23,11 +23,12 @@ void logline_str(struct logline *l, const char *key, const char *value);
 /* `n` bytes of binary-safe text (statements): non-printable bytes as \xNN. */
 void logline_bytes(struct logline *l, const char *key, const char *value, size_t n);
 void logline_uint(struct logline *l, const char *key, unsigned long long value);
-/* Statement text, at most `max` bytes of it, with the contents of every
- * quoted string literal replaced by `?`: passwords (IDENTIFIED BY '...',
- * PASSWORD('...'), MASTER_PASSWORD='...') and data never reach the log. */
+/* Statement text, at most `max` bytes of it, with every literal replaced
+ * by `?` (sql_mask: lexed as the server lexes it, sql_flags say how):
+ * passwords (IDENTIFIED BY '...', PASSWORD('...')) and data never reach
+ * the log. */
 void logline_statement(struct logline *l, const char *key, const char *text, size_t n,
-		       size_t max);
+		       size_t max, unsigned sql_flags);
 /* Terminates the line (adds ` truncated=yes` if needed) and returns it. */
 const char *logline_finish(struct logline *l);
 

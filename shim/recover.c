@@ -88,7 +88,9 @@ static void add_statement(const struct incident *inc, struct logline *l,
 	logline_str(l, "class", v->safe ? "safe" : "unsafe");
 	logline_str(l, "reason", reason);
 	if (text && inc->cfg->log_statements) {
-		logline_statement(l, "statement", text, len, CONFIG_STATEMENT_LOG_MAX);
+		logline_statement(l, "statement", text, len, CONFIG_STATEMENT_LOG_MAX,
+				  inc->status & SERVER_STATUS_NO_BACKSLASH_ESCAPES
+					  ? SQL_NO_BACKSLASH_ESCAPES : 0);
 		logline_uint(l, "statement_bytes", len);
 	}
 }

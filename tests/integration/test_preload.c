@@ -154,3 +154,22 @@ Test(zz_security, passwords_never_logged)
 	log_assert_never(mrt()->admin_password);
 	log_assert_never("Xq7-");
 }
+
+/* Logged statements have every literal masked, also where a naive lexer
+ * would lose track: a quote in a comment before the literal. */
+Test(zz_security, literals_never_logged)
+{
+	static const char *const env[] = {"MYSQL_RECONNECT_LOG_STATEMENTS=on", NULL};
+	struct client *c = sqlpipe_start(WITH_SHIM, env, NULL);
+	char p[32], *line;
+
+	kill_and_wait(client_connection_id(c));
+	cr_assert_str_eq(client_ask(c, "/* it's */ SELECT 'Xq7-card-4111' -- o'clock"),
+			 "OK rows=1 first=Xq7-card-4111");
+	line = log_wait("event=connection_lost", pid_needle(p, sizeof(p), c->pid), NULL);
+	cr_assert(strstr(line, "statement=\"SELECT '?'\"") != NULL, "%s", line);
+	free(line);
+	cr_assert_eq(client_finish(c), 0);
+	log_barrier();
+	log_assert_never("Xq7-card");
+}

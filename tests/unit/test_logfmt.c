@@ -4,6 +4,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "classify.h"
 #include "logfmt.h"
 
 static const char *line_with(const char *key, const char *value, size_t n)
@@ -80,13 +81,18 @@ Test(logfmt, nothing_added_after_truncation)
 	cr_expect_eq(strstr(logline_finish(&l), "after="), NULL);
 }
 
-static const char *statement_line(const char *text, size_t max)
+static const char *statement_line_as(const char *text, size_t max, unsigned sql_flags)
 {
 	static struct logline l;
 
 	logline_init(&l, LOG_NOTICE, "test");
-	logline_statement(&l, "statement", text, strlen(text), max);
+	logline_statement(&l, "statement", text, strlen(text), max, sql_flags);
 	return logline_finish(&l);
+}
+
+static const char *statement_line(const char *text, size_t max)
+{
+	return statement_line_as(text, max, 0);
 }
 
 Test(logfmt, statement_literals_are_masked)
@@ -96,11 +102,42 @@ Test(logfmt, statement_literals_are_masked)
 	cr_expect_str_eq(statement_line("SET PASSWORD = PASSWORD(\"s3cret\")", 256),
 			 "event=test statement=\"SET PASSWORD = PASSWORD(\\\"?\\\")\"");
 	cr_expect_str_eq(statement_line("SELECT 'it''s', 'a\\'b', 1", 256),
-			 "event=test statement=\"SELECT '?', '?', 1\"");
+			 "event=test statement=\"SELECT '?', '?', ?\"");
 	cr_expect_str_eq(statement_line("SELECT `col'x` FROM t WHERE a = 'open", 256),
-			 "event=test statement=\"SELECT `col'x` FROM t WHERE a = '?\"",
+			 "event=test statement=\"SELECT `col'x` FROM t WHERE a = ?\"",
 			 "a quote inside a backtick name is not a literal");
-	cr_expect_str_eq(statement_line("SELECT 1", 256), "event=test statement=\"SELECT 1\"");
+	cr_expect_str_eq(statement_line("SELECT 1", 256), "event=test statement=\"SELECT ?\"");
+	cr_expect_str_eq(statement_line("SELECT * FROM t WHERE card = 4111111111111111", 256),
+			 "event=test statement=\"SELECT * FROM t WHERE card = ?\"",
+			 "numbers are literals too");
+	cr_expect_str_eq(statement_line("SELECT X'DEADBEEF', b'101', N'x', _utf8mb4'y'", 256),
+			 "event=test statement=\"SELECT ?, ?, N'?', _utf8mb4'?'\"");
+}
+
+/* What fooled the naive lexer: quotes in comments, and a backslash that
+ * ends a string under NO_BACKSLASH_ESCAPES. */
+Test(logfmt, no_literal_leaks_past_comments_or_escapes)
+{
+	static const char *const cases[] = {
+		"/* it's */ UPDATE u SET pw = 'hunter2' WHERE id = 7",
+		"# o'clock\nUPDATE u SET pw = 'hunter2'",
+		"-- it's\nUPDATE u SET pw = 'hunter2'",
+		"SELECT 1 -- it's\n, 'hunter2'",
+		"/*! SELECT */ 'hunter2'",
+		"SELECT \"it's\", 'hunter2'",
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *line = statement_line(cases[i], 256);
+
+		cr_expect_eq(strstr(line, "hunter2"), NULL, "leaked: %s -> %s", cases[i], line);
+		cr_expect_eq(strstr(line, "it's"), NULL, "comment or literal text: %s", line);
+	}
+	cr_expect_eq(strstr(statement_line_as("SELECT 'a\\', 'hunter2'", 256,
+					      SQL_NO_BACKSLASH_ESCAPES), "hunter2"),
+		     NULL, "under NO_BACKSLASH_ESCAPES 'a\\' ends at its quote");
+	cr_expect_str_eq(statement_line("SELECT 1 /* note */ FROM t", 256),
+			 "event=test statement=\"SELECT ? FROM t\"", "a comment becomes one space");
 }
 
 Test(logfmt, statement_is_cut_at_max)
@@ -108,6 +145,8 @@ Test(logfmt, statement_is_cut_at_max)
 	const char *line = statement_line("SELECT 'abcdef', 123456789", 12);
 
 	cr_expect_str_eq(line, "event=test statement=\"SELECT '?', \"");
+	line = statement_line("SELECT 'abcdef', 123456789", 13);
+	cr_expect_str_eq(line, "event=test statement=\"SELECT '?', ?\"");
 	cr_expect_eq(strstr(statement_line("INSERT INTO t VALUES ('hunter2hunter2')", 24),
 			    "hunter"), NULL);
 }
