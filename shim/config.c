@@ -174,8 +174,8 @@ void config_parse(struct shim_config *c, config_lookup_fn lookup,
 	memset(p, 0, sizeof(*p));
 	c->mode = parse_named(lookup, p, "MYSQL_RECONNECT", mode_names,
 			      "on, off or observe", "on", SHIM_MODE_ON);
-	c->attempts = parse_number(lookup, p, "MYSQL_RECONNECT_ATTEMPTS", 1, 1000,
-				   "a whole number from 1 to 1000", "12", 12);
+	c->attempts = parse_number(lookup, p, "MYSQL_RECONNECT_ATTEMPTS", 0, 1000,
+				   "a whole number from 0 (no cap) to 1000", "0", 0);
 	c->budget_ms = parse_number(lookup, p, "MYSQL_RECONNECT_BUDGET_MS", 0, 3600000,
 				    "milliseconds from 0 to 3600000", "30000", 30000);
 	c->backoff_ms = parse_number(lookup, p, "MYSQL_RECONNECT_BACKOFF_MS", 1, 600000,

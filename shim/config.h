@@ -22,7 +22,8 @@ enum reconnect_method {
 
 struct shim_config {
 	enum shim_mode mode;
-	unsigned attempts;       /* reconnect attempts per incident */
+	unsigned attempts;       /* cap on reconnect attempts per incident; 0: none,
+				    the budget decides */
 	unsigned budget_ms;      /* total time one incident may take */
 	unsigned backoff_ms;     /* first delay between attempts */
 	unsigned backoff_max_ms; /* delay cap */

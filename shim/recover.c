@@ -248,7 +248,7 @@ static const char *stop_reason(const struct incident *inc, unsigned *delay_ms)
 {
 	if (policy_error_is_final(last_errno(inc)))
 		return "error_not_retryable";
-	if (inc->attempt >= inc->cfg->attempts)
+	if (inc->cfg->attempts && inc->attempt >= inc->cfg->attempts)
 		return "attempts_exhausted";
 	*delay_ms = policy_backoff_ms(inc->cfg, inc->attempt + 1, next_random());
 	if (incident_elapsed_ms(inc) + *delay_ms > inc->cfg->budget_ms)

@@ -69,7 +69,7 @@ Test(modes, bad_attempts_value_uses_default)
 	pid_needle(p, sizeof(p), c->pid);
 	line = log_wait("event=config_invalid", "variable=MYSQL_RECONNECT_ATTEMPTS", NULL);
 	cr_assert(strstr(line, " value=banana ") != NULL, "value missing: %s", line);
-	cr_assert(strstr(line, "default=12") != NULL, "default missing: %s", line);
+	cr_assert(strstr(line, "default=0") != NULL, "default missing: %s", line);
 	free(line);
 	assert_recovery_logged(c->pid);
 	cr_assert_eq(client_finish(c), 0);
@@ -92,6 +92,34 @@ Test(modes, gives_up_when_budget_is_spent)
 	r = client_ask(c, "SELECT 2");
 	cr_assert(strncmp(r, "ERR ", 4) == 0, "after giving up the program gets the error: %s", r);
 	free(log_wait("event=gave_up", pid_needle(p, sizeof(p), c->pid), NULL));
+	server_ctl("start");
+	client_finish(c);
+}
+
+/* By default no count of attempts stops recovery: the time budget does
+ * (short delays: twelve attempts would be over long before it). */
+Test(modes, budget_decides_by_default)
+{
+	static const char *const env[] = {"MYSQL_RECONNECT_BUDGET_MS=1200",
+					  "MYSQL_RECONNECT_BACKOFF_MS=5",
+					  "MYSQL_RECONNECT_BACKOFF_MAX_MS=40", NULL};
+	struct client *c = sqlpipe_start(WITH_SHIM, env, NULL);
+	char p[32], *line, *elapsed;
+	long long asked;
+	const char *r;
+
+	client_ok(c, "SELECT 1");
+	server_ctl("stop");
+	asked = mrt_now_ms();
+	r = client_ask(c, "SELECT 2");
+	cr_assert(strncmp(r, "ERR 2006 ", 9) == 0, "after the budget the program gets 2006: %s", r);
+	cr_assert_geq(mrt_now_ms() - asked, 600, "it gave up before spending its budget");
+	line = log_wait("event=gave_up", "reason=budget_exhausted", pid_needle(p, sizeof(p), c->pid),
+			NULL);
+	elapsed = log_field(line, "elapsed_ms");
+	cr_assert(elapsed && atoll(elapsed) <= 1200, "over the budget: %s", line);
+	free(elapsed);
+	free(line);
 	server_ctl("start");
 	client_finish(c);
 }
