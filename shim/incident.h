@@ -19,6 +19,7 @@ struct incident {
 	MYSQL *mysql;
 	uint64_t start_ms;
 	unsigned attempt;   /* reconnect attempts so far */
+	unsigned in_flight; /* sends of the statement lost in flight so far */
 	/* The session as it was when the connection was lost. */
 	bool status_known;  /* the client library reports server status */
 	unsigned status;    /* SERVER_STATUS_* */

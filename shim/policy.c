@@ -108,6 +108,20 @@ bool policy_may_send_again(enum lost_kind kind, const struct call_facts *call,
 	return true;
 }
 
+bool policy_may_send_once_more(enum lost_kind kind, unsigned in_flight, unsigned sends,
+			       const struct call_facts *call, const char **why)
+{
+	if (in_flight >= 2) {
+		*why = "lost_in_flight_twice";
+		return false;
+	}
+	if (sends >= POLICY_RESENDS_MAX) {
+		*why = "statement_keeps_losing_connection";
+		return false;
+	}
+	return policy_may_send_again(kind, call, why);
+}
+
 enum lost_txn_action policy_in_lost_transaction(const struct call_facts *call)
 {
 	if (call->rolls_back)

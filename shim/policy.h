@@ -36,6 +36,10 @@ struct call_facts {
 	bool depends_on_session; /* reads state of the lost session */
 };
 
+/* A statement that keeps losing the connection is sent again at most this
+ * many times. */
+#define POLICY_RESENDS_MAX 3
+
 enum loss_action {
 	ACTION_RESEND,          /* reconnect now and re-send */
 	ACTION_RETURN_ERROR,    /* program gets the error; reconnect before its next call */
@@ -48,6 +52,13 @@ enum loss_action {
  * the lost session; one that may have been executed only if it is safe. */
 bool policy_may_send_again(enum lost_kind kind, const struct call_facts *call,
 			   const char **why);
+
+/* A statement sent again was lost again.  in_flight: how many of its
+ * sends were lost in flight, this one included (twice: it may be what
+ * breaks the connection, or kills the server); sends: how many times it
+ * was sent again. */
+bool policy_may_send_once_more(enum lost_kind kind, unsigned in_flight, unsigned sends,
+			       const struct call_facts *call, const char **why);
 
 /* The connection was lost during a call.  holds_state: the session held
  * state a reconnect cannot restore (temporary tables, locks, user

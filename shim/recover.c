@@ -16,7 +16,6 @@
 #include "session.h"
 #include "sock.h"
 
-#define RESENDS_MAX 3 /* a safe statement that keeps losing the connection stops */
 
 static __thread uint32_t random_state;
 
@@ -351,11 +350,9 @@ static int resend(struct incident *inc, const struct request *r, const struct ca
 			emit_with_error(inc, LOG_NOTICE, "statement_retried", "failed", NULL, 0);
 			return rc;
 		}
-		if (!policy_may_send_again(kind, facts, &why) || sends >= RESENDS_MAX) {
-			emit_with_error(inc, LOG_ERR, "gave_up", "error_returned",
-					sends >= RESENDS_MAX ? "statement_keeps_losing_connection"
-							     : why,
-					0);
+		inc->in_flight += kind == LOST_IN_FLIGHT;
+		if (!policy_may_send_once_more(kind, inc->in_flight, sends, facts, &why)) {
+			emit_with_error(inc, LOG_ERR, "gave_up", "error_returned", why, 0);
 			mark(inc, CONN_DEAD);
 			return rc;
 		}
@@ -439,6 +436,7 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 		return rc;
 	}
 	in_transaction = session_in_transaction(c);
+	inc.in_flight = kind == LOST_IN_FLIGHT;
 	session_note_loss(real, c, m);
 	action = policy_on_loss(kind, in_transaction, c->held & SESSION_UNRESTORABLE, &facts,
 				&why);

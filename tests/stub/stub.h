@@ -28,6 +28,8 @@ STUB_API void stub_kill(void);
  * lost in flight: the server executes it (or not) and the connection drops
  * before the answer: 2013. */
 STUB_API void stub_lose_in_flight(const char *prefix, bool executed);
+/* The same for the next `times` such commands. */
+STUB_API void stub_lose_in_flight_times(const char *prefix, bool executed, int times);
 
 /* The next `count` connect attempts fail with `err`. */
 STUB_API void stub_refuse_connects(int count, unsigned err);

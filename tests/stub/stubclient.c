@@ -37,6 +37,7 @@ static struct {
 	unsigned refuse_err;
 	char lose_prefix[64];
 	bool lose_executed;
+	int lose_times;
 	struct record records[MAX_RECORDS];
 	int nrecords;
 } st;
@@ -95,10 +96,16 @@ void stub_kill(void)
 	}
 }
 
-void stub_lose_in_flight(const char *prefix, bool executed)
+void stub_lose_in_flight_times(const char *prefix, bool executed, int times)
 {
 	snprintf(st.lose_prefix, sizeof(st.lose_prefix), "%s", prefix);
 	st.lose_executed = executed;
+	st.lose_times = times;
+}
+
+void stub_lose_in_flight(const char *prefix, bool executed)
+{
+	stub_lose_in_flight_times(prefix, executed, 1);
 }
 
 void stub_refuse_connects(int count, unsigned err)
@@ -207,7 +214,8 @@ static int command(const char *text)
 		return 1;
 	}
 	if (st.lose_prefix[0] && starts(text, st.lose_prefix)) {
-		st.lose_prefix[0] = '\0';
+		if (--st.lose_times <= 0)
+			st.lose_prefix[0] = '\0';
 		if (st.lose_executed)
 			execute(text);
 		end_server();

@@ -134,3 +134,21 @@ Test(policy, causes_and_remedies_are_named)
 	}
 	cr_expect_str_eq(policy_cause(1927), "killed");
 }
+
+Test(policy, sending_once_more)
+{
+	const struct call_facts read = {.safe = true};
+	const struct call_facts write = {.safe = false};
+	const char *why = NULL;
+
+	cr_expect(policy_may_send_once_more(LOST_IN_FLIGHT, 1, 1, &read, &why),
+		  "a read lost in flight once (the first send was not) goes again");
+	cr_expect_not(policy_may_send_once_more(LOST_IN_FLIGHT, 2, 1, &read, &why),
+		      "lost in flight twice: it may be what kills the server");
+	cr_expect_str_eq(why, "lost_in_flight_twice");
+	cr_expect(policy_may_send_once_more(LOST_NOT_SENT, 1, 2, &write, &why),
+		  "a write that never left goes again");
+	cr_expect_not(policy_may_send_once_more(LOST_NOT_SENT, 0, POLICY_RESENDS_MAX, &read, &why));
+	cr_expect_str_eq(why, "statement_keeps_losing_connection");
+	cr_expect_not(policy_may_send_once_more(LOST_IN_FLIGHT, 1, 1, &write, &why));
+}

@@ -444,3 +444,16 @@ Test(recovery, next_transaction_characteristics_are_not_lost_silently)
 	stub_kill();
 	cr_expect_eq(q(m, "SELECT 1"), 0, "used by its transaction, it is no longer held");
 }
+
+/* A read lost in flight is sent again once; lost in flight again, it is
+ * not sent a third time: it may be what kills the server. */
+Test(recovery, a_read_lost_in_flight_twice_is_not_sent_again)
+{
+	MYSQL *m = connected(STUB_TCP);
+
+	stub_lose_in_flight_times("SELECT heavy", true, 2);
+	expect_lost(m, q(m, "SELECT heavy"), "a read lost in flight twice");
+	cr_expect_eq(stub_executed("SELECT heavy"), 2);
+	stub_lose_in_flight_times("SELECT light", true, 1);
+	cr_expect_eq(q(m, "SELECT light"), 0, "lost in flight once, it goes again");
+}
