@@ -28,6 +28,8 @@ static const struct symbol symbols[] = {
 	SYM(mysql_character_set_name, true), SYM(mysql_get_server_info, true),
 	SYM(mysql_get_socket, true),     SYM(mysql_get_option, false),
 	SYM(mysql_insert_id, false),
+	SYM(mysql_store_result, false),  SYM(mysql_fetch_row, false),
+	SYM(mysql_free_result, false),
 	SYM(mysql_session_track_get_first, false), SYM(mysql_session_track_get_next, false),
 	SYM(mariadb_reconnect, false),   SYM(mariadb_get_infov, false),
 };

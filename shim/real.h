@@ -34,6 +34,9 @@ struct real_api {
 	my_socket (*mysql_get_socket)(MYSQL *);
 	int (*mysql_get_option)(MYSQL *, enum mysql_option, void *);
 	my_ulonglong (*mysql_insert_id)(MYSQL *);
+	MYSQL_RES *(*mysql_store_result)(MYSQL *);
+	MYSQL_ROW (*mysql_fetch_row)(MYSQL_RES *);
+	void (*mysql_free_result)(MYSQL_RES *);
 	/* Session state tracking (MariaDB Connector/C 3, libmysqlclient 5.7+). */
 	int (*mysql_session_track_get_first)(MYSQL *, enum enum_session_state_type,
 					     const char **, size_t *);

@@ -5,10 +5,13 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <mysqld_error.h>
 
 #include "clock.h"
 #include "incident.h"
@@ -326,6 +329,43 @@ static void succeeded(struct incident *inc, const struct request *r)
 	session_after_lost_call(inc->real, inc->conn, inc->mysql, &verdict);
 }
 
+/* The server's max_allowed_packet, read on the fresh connection; 0 when
+ * unknown. */
+static unsigned long long server_max_packet(const struct incident *inc)
+{
+	static const char sql[] = "SELECT @@max_allowed_packet";
+	const struct real_api *real = inc->real;
+	unsigned long long value = 0;
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	if (!real->mysql_store_result || !real->mysql_fetch_row || !real->mysql_free_result ||
+	    real->mysql_real_query(inc->mysql, sql, sizeof(sql) - 1) ||
+	    !(res = real->mysql_store_result(inc->mysql)))
+		return 0;
+	row = real->mysql_fetch_row(res);
+	if (row && row[0])
+		value = strtoull(row[0], NULL, 10);
+	real->mysql_free_result(res);
+	return value;
+}
+
+/* A statement longer than the server takes breaks the connection every
+ * time it is sent; over a Unix socket the client may only see 2006.  Only
+ * a statement of 1 KiB or more (the least max_allowed_packet) is checked:
+ * one query on the fresh connection. */
+static bool fits_server(const struct incident *inc, const struct request *r)
+{
+	size_t len;
+	unsigned long long max;
+
+	request_statement(r, &len);
+	if (len < 1024)
+		return true;
+	max = server_max_packet(inc);
+	return !max || len + 1 <= max; /* the command byte counts */
+}
+
 /* Reconnect and send r again, as long as each loss allows it: a write that
  * never reached the server is sent once more, but if that send is lost in
  * flight it is not sent a third time. */
@@ -338,6 +378,12 @@ static int resend(struct incident *inc, const struct request *r, const struct ca
 
 		if (!reconnect(inc))
 			return rc;
+		if (!fits_server(inc, r)) {
+			session_set_gone_error(inc->real, inc->conn, inc->mysql);
+			emit_simple(inc, LOG_ERR, "statement_not_retried", "error_returned",
+				    "packet_too_large", policy_remedy(ER_NET_PACKET_TOO_LARGE));
+			return 1;
+		}
 		rc = request_run(inc->real, inc->mysql, r);
 		if (rc == 0) {
 			succeeded(inc, r);
