@@ -37,6 +37,7 @@ struct conn {
 	struct strlist *vars;       /* system variables the program changed (heap) */
 	struct strlist *statements; /* ... or its SET/USE statements (settings.h) */
 	uint64_t last_used_ms;     /* end of the last successful call */
+	uint64_t call_start_ms;    /* start of the current call */
 	bool found_closed;         /* the idle check found the peer gone */
 	char lost_incident[32];    /* incident that left the flags set */
 	/* Identity, for the log.  Never the password. */

@@ -78,7 +78,7 @@ enum loss_action policy_on_loss(enum lost_kind kind, bool in_transaction, bool h
 		*why = "in_transaction";
 		return ACTION_TRANSACTION_LOST;
 	}
-	if (holds_state && kind != LOST_BY_STATEMENT) {
+	if (holds_state && kind != LOST_BY_STATEMENT && kind != LOST_READ_TIMEOUT) {
 		*why = "session_state_lost";
 		return ACTION_RETURN_ERROR;
 	}
@@ -90,6 +90,12 @@ bool policy_may_send_again(enum lost_kind kind, const struct call_facts *call,
 {
 	if (kind == LOST_BY_STATEMENT) {
 		*why = "statement_broke_connection";
+		return false;
+	}
+	if (kind == LOST_READ_TIMEOUT) {
+		/* each copy would go on running on the server, and the program
+		 * would wait a multiple of its own timeout */
+		*why = "read_timeout";
 		return false;
 	}
 	if (kind == LOST_NOT_SENT && call->depends_on_session) {

@@ -12,6 +12,8 @@ enum lost_kind {
 	LOST_NOT_SENT,     /* lost before the statement reached the server */
 	LOST_IN_FLIGHT,    /* lost after sending: it may have been executed */
 	LOST_BY_STATEMENT, /* the statement itself broke it (packet too large) */
+	LOST_READ_TIMEOUT, /* in flight, and the program's own read timeout fired:
+			      it may still be running on the server */
 };
 
 /* 2006: the client library found the connection dead before or while

@@ -120,10 +120,14 @@ static void emit_lost(struct incident *inc, const struct request *r,
 		logline_str(&l, "session_state",
 			    session_state_names(inc->conn->held, names, sizeof(names)));
 	}
-	logline_str(&l, "cause", policy_cause(err));
+	logline_str(&l, "cause", inc->read_timeout ? "read_timeout" : policy_cause(err));
 	logline_str(&l, "mode", inc->cfg->mode == SHIM_MODE_OBSERVE ? "observe" : "on");
 	logline_str(&l, "plan", plan);
-	logline_str(&l, "remedy", policy_remedy(err));
+	logline_str(&l, "remedy", inc->read_timeout
+					  ? "the statement ran longer than the program's own "
+					    "MYSQL_OPT_READ_TIMEOUT and may still be running on the "
+					    "server: find out why it is slow, or raise the timeout"
+					  : policy_remedy(err));
 	incident_emit(inc, &l);
 }
 
@@ -329,6 +333,19 @@ static void succeeded(struct incident *inc, const struct request *r)
 	session_after_lost_call(inc->real, inc->conn, inc->mysql, &verdict);
 }
 
+/* Lost in flight after at least the program's own MYSQL_OPT_READ_TIMEOUT:
+ * the library gave up waiting, the server may still be running it. */
+static bool read_timed_out(const struct real_api *real, const struct conn *c, MYSQL *m)
+{
+	unsigned seconds = 0;
+
+	if (!real->mysql_get_option ||
+	    real->mysql_get_option(m, MYSQL_OPT_READ_TIMEOUT, &seconds) || !seconds)
+		return false;
+	/* the coarse clock may be 10 ms behind */
+	return clock_coarse_ms() - c->call_start_ms + 20 >= (uint64_t)seconds * 1000;
+}
+
 /* The server's max_allowed_packet, read on the fresh connection; 0 when
  * unknown. */
 static unsigned long long server_max_packet(const struct incident *inc)
@@ -384,6 +401,7 @@ static int resend(struct incident *inc, const struct request *r, const struct ca
 				    "packet_too_large", policy_remedy(ER_NET_PACKET_TOO_LARGE));
 			return 1;
 		}
+		inc->conn->call_start_ms = clock_coarse_ms();
 		rc = request_run(inc->real, inc->mysql, r);
 		if (rc == 0) {
 			succeeded(inc, r);
@@ -396,7 +414,9 @@ static int resend(struct incident *inc, const struct request *r, const struct ca
 			emit_with_error(inc, LOG_NOTICE, "statement_retried", "failed", NULL, 0);
 			return rc;
 		}
-		inc->in_flight += kind == LOST_IN_FLIGHT;
+		if (kind == LOST_IN_FLIGHT && read_timed_out(inc->real, inc->conn, inc->mysql))
+			kind = LOST_READ_TIMEOUT;
+		inc->in_flight += kind == LOST_IN_FLIGHT || kind == LOST_READ_TIMEOUT;
 		if (!policy_may_send_once_more(kind, inc->in_flight, sends, facts, &why)) {
 			emit_with_error(inc, LOG_ERR, "gave_up", "error_returned", why, 0);
 			mark(inc, CONN_DEAD);
@@ -473,7 +493,10 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 
 	if (kind == LOST_NONE)
 		return rc;
+	if (kind == LOST_IN_FLIGHT && read_timed_out(real, c, m))
+		kind = LOST_READ_TIMEOUT;
 	incident_open(&inc, cfg, real, c, m);
+	inc.read_timeout = kind == LOST_READ_TIMEOUT;
 	request_facts(r, sql_flags(&inc), &facts, &verdict);
 	if (cfg->mode == SHIM_MODE_OBSERVE || !inc.status_known) {
 		/* Without the server status the shim cannot tell a

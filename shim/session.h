@@ -74,14 +74,16 @@ static inline void session_note_before_call(const struct real_api *real, struct 
 
 void session_check_peer(struct conn *c, MYSQL *m, const struct real_api *real);
 
-/* A connection idle for a while may have been closed by the server (KILL,
+/* Before a call: its start is noted (for the read timeout), and a
+ * connection idle for a while may have been closed by the server (KILL,
  * wait_timeout, restart): found out before the call, its statement is sent
  * once, on a fresh connection, instead of being written into a dead one
  * where it may or may not have arrived. */
 static inline void session_check_idle(const struct shim_config *cfg,
 				      const struct real_api *real, struct conn *c, MYSQL *m)
 {
-	if (__builtin_expect(clock_coarse_ms() - c->last_used_ms >= cfg->check_idle_ms, 0))
+	c->call_start_ms = clock_coarse_ms();
+	if (__builtin_expect(c->call_start_ms - c->last_used_ms >= cfg->check_idle_ms, 0))
 		session_check_peer(c, m, real);
 }
 

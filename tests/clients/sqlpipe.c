@@ -40,6 +40,7 @@ struct options {
 	const char *host, *socket, *user, *password, *db;
 	const char *charset, *init_command;
 	unsigned port;
+	unsigned read_timeout; /* seconds, 0: the library's default */
 	bool reconnect;
 	bool use_mysql_query; /* --api query */
 };
@@ -78,7 +79,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: sqlpipe [--host H] [--port N] [--socket S] [--user U]\n"
 		"               [--password P] [--database D] [--reconnect]\n"
-		"               [--charset CS] [--init-command SQL] [--api real|query]\n");
+		"               [--charset CS] [--init-command SQL] [--api real|query]\n"
+		"               [--read-timeout SECONDS]\n");
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -93,6 +95,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"reconnect", no_argument, NULL, 'r'},
 		{"charset", required_argument, NULL, 'c'},
 		{"init-command", required_argument, NULL, 'i'},
+		{"read-timeout", required_argument, NULL, 't'},
 		{"api", required_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'H'},
 		{NULL, 0, NULL, 0},
@@ -112,6 +115,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'r': o->reconnect = true; break;
 		case 'c': o->charset = optarg; break;
 		case 'i': o->init_command = optarg; break;
+		case 't': o->read_timeout = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'a':
 			if (strcmp(optarg, "query") == 0)
 				o->use_mysql_query = true;
@@ -142,6 +146,8 @@ static MYSQL *open_connection(const struct options *o, char *err, size_t size)
 		mysql_options(m, MYSQL_SET_CHARSET_NAME, o->charset);
 	if (o->init_command)
 		mysql_options(m, MYSQL_INIT_COMMAND, o->init_command);
+	if (o->read_timeout)
+		mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &o->read_timeout);
 	if (!mysql_real_connect(m, o->host, o->user, o->password, o->db, o->port,
 				o->socket, CLIENT_MULTI_STATEMENTS | CLIENT_MULTI_RESULTS)) {
 		format_error(m, err, size);

@@ -126,3 +126,47 @@ Test(reads, dlsym_kill_noshim) { read_scenario(DLSYMHOST, KILL, NO_SHIM); }
 Test(reads, dlsym_kill_shim) { read_scenario(DLSYMHOST, KILL, WITH_SHIM); }
 Test(reads, dlsym_restart_noshim) { read_scenario(DLSYMHOST, RESTART, NO_SHIM); }
 Test(reads, dlsym_restart_shim) { read_scenario(DLSYMHOST, RESTART, WITH_SHIM); }
+
+/* The program's own MYSQL_OPT_READ_TIMEOUT fires on a slow read: the read
+ * goes on running on the server, so it is not sent again (a second copy
+ * would run beside it, and the program would wait twice its timeout). */
+static const char *slow_read(enum shim_mode mode, struct client **out)
+{
+	static const char *const args[] = {"--read-timeout", "1", NULL};
+	struct client *c = sqlpipe_start(mode, NULL, args);
+	const char *r;
+
+	client_ok(c, "SELECT 1");
+	/* its own text: the control's copy may still be sleeping */
+	r = client_ask(c, mode == NO_SHIM ? "SELECT SLEEP(4.5)" : "SELECT SLEEP(4)");
+	*out = c;
+	return r;
+}
+
+static long long sleeping_copies(void)
+{
+	return admin_scalar("SELECT COUNT(*) FROM information_schema.PROCESSLIST"
+			    " WHERE USER = 'app' AND INFO = 'SELECT SLEEP(4)'");
+}
+
+Test(reads, read_timeout_noshim)
+{
+	struct client *c;
+
+	assert_lost_error(slow_read(NO_SHIM, &c), "the read timeout must reach the program");
+	client_finish(c);
+}
+
+Test(reads, read_timeout_shim)
+{
+	struct client *c;
+	char p[32];
+
+	assert_lost_error(slow_read(WITH_SHIM, &c), "the read timeout reaches the program");
+	cr_assert_leq(sleeping_copies(), 1, "the slow read was sent again");
+	pid_needle(p, sizeof(p), c->pid);
+	free(log_wait("event=connection_lost", "cause=read_timeout", p, NULL));
+	free(log_wait("event=statement_not_retried", "reason=read_timeout", p, NULL));
+	cr_assert_str_eq(client_ask(c, "SELECT 2"), "OK rows=1 first=2");
+	cr_assert_eq(client_finish(c), 0);
+}

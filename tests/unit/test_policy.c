@@ -152,3 +152,15 @@ Test(policy, sending_once_more)
 	cr_expect_str_eq(why, "statement_keeps_losing_connection");
 	cr_expect_not(policy_may_send_once_more(LOST_IN_FLIGHT, 1, 1, &write, &why));
 }
+
+Test(policy, read_timeout_is_not_sent_again)
+{
+	const struct call_facts read = {.safe = true};
+	const char *why = NULL;
+
+	cr_expect_not(policy_may_send_again(LOST_READ_TIMEOUT, &read, &why),
+		      "the read may still be running on the server");
+	cr_expect_str_eq(why, "read_timeout");
+	cr_expect_eq(policy_on_loss(LOST_READ_TIMEOUT, false, false, &read, &why),
+		     ACTION_RETURN_ERROR);
+}
