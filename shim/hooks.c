@@ -23,9 +23,12 @@ EXPORT int STDCALL mysql_real_query(MYSQL *mysql, const char *q, unsigned long l
 	return shim_call(mysql, &r);
 }
 
+/* mysql_query is mysql_real_query with strlen() (in Connector/C and in
+ * libmysqlclient): calling the latter directly spares a second pass
+ * through the shim, via the library's own call of it. */
 EXPORT int STDCALL mysql_query(MYSQL *mysql, const char *q)
 {
-	struct request r = {.kind = REQ_QUERY, .text = q};
+	struct request r = {.kind = REQ_REAL_QUERY, .text = q, .len = q ? strlen(q) : 0};
 
 	return shim_call(mysql, &r);
 }

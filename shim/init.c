@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,9 +84,15 @@ static void init(void)
 		report_missing_symbols(real_missing());
 }
 
+/* Checked before pthread_once so that a read configuration costs one load. */
+static atomic_bool initialised;
+
 const struct shim_config *shim_config(void)
 {
-	pthread_once(&init_once, init);
+	if (!atomic_load_explicit(&initialised, memory_order_acquire)) {
+		pthread_once(&init_once, init);
+		atomic_store_explicit(&initialised, true, memory_order_release);
+	}
 	return &config;
 }
 

@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <link.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
@@ -18,7 +19,7 @@ struct symbol {
 
 static const struct symbol symbols[] = {
 	SYM(mysql_real_connect, true),   SYM(mysql_real_query, true),
-	SYM(mysql_query, true),          SYM(mysql_close, true),
+	SYM(mysql_close, true),
 	SYM(mysql_options, true),        SYM(mysql_select_db, true),
 	SYM(mysql_set_character_set, true), SYM(mysql_autocommit, true),
 	SYM(mysql_commit, true),         SYM(mysql_rollback, true),
@@ -122,9 +123,15 @@ static void bind_all(void)
 	}
 }
 
+/* Checked before pthread_once so that a bound table costs one load. */
+static atomic_bool bound;
+
 const struct real_api *real_api(void)
 {
-	pthread_once(&bind_once, bind_all);
+	if (!atomic_load_explicit(&bound, memory_order_acquire)) {
+		pthread_once(&bind_once, bind_all);
+		atomic_store_explicit(&bound, true, memory_order_release);
+	}
 	return &api;
 }
 

@@ -15,7 +15,6 @@ struct real_api {
 	MYSQL *(*mysql_real_connect)(MYSQL *, const char *, const char *, const char *,
 				     const char *, unsigned int, const char *, unsigned long);
 	int (*mysql_real_query)(MYSQL *, const char *, unsigned long);
-	int (*mysql_query)(MYSQL *, const char *);
 	void (*mysql_close)(MYSQL *);
 	int (*mysql_options)(MYSQL *, enum mysql_option, const void *);
 	int (*mysql_select_db)(MYSQL *, const char *);

@@ -8,8 +8,6 @@ int request_run(const struct real_api *real, MYSQL *m, const struct request *r)
 	switch (r->kind) {
 	case REQ_REAL_QUERY:
 		return real->mysql_real_query ? real->mysql_real_query(m, r->text, r->len) : 1;
-	case REQ_QUERY:
-		return real->mysql_query ? real->mysql_query(m, r->text) : 1;
 	case REQ_COMMIT:
 		return real->mysql_commit ? real->mysql_commit(m) : 1;
 	case REQ_ROLLBACK:
@@ -37,9 +35,6 @@ const char *request_statement(const struct request *r, size_t *len)
 	switch (r->kind) {
 	case REQ_REAL_QUERY:
 		*len = r->text ? r->len : 0;
-		return r->text;
-	case REQ_QUERY:
-		*len = r->text ? strlen(r->text) : 0;
 		return r->text;
 	default:
 		*len = 0;
@@ -78,7 +73,6 @@ void request_facts(const struct request *r, unsigned sql_flags, struct call_fact
 	facts->depends_on_session = false;
 	switch (r->kind) {
 	case REQ_REAL_QUERY:
-	case REQ_QUERY:
 		statement_facts(r, sql_flags, facts, v);
 		return;
 	case REQ_COMMIT:
@@ -109,7 +103,7 @@ void request_facts(const struct request *r, unsigned sql_flags, struct call_fact
 const char *request_name(const struct request *r)
 {
 	static const char *const names[] = {
-		[REQ_REAL_QUERY] = "query",      [REQ_QUERY] = "query",
+		[REQ_REAL_QUERY] = "query",
 		[REQ_COMMIT] = "commit",         [REQ_ROLLBACK] = "rollback",
 		[REQ_AUTOCOMMIT] = "autocommit", [REQ_SELECT_DB] = "select_db",
 		[REQ_SET_CHARSET] = "set_character_set", [REQ_PING] = "ping",

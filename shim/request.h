@@ -10,8 +10,7 @@
 #include "real.h"
 
 enum request_kind {
-	REQ_REAL_QUERY,   /* mysql_real_query(text, len) */
-	REQ_QUERY,        /* mysql_query(text) */
+	REQ_REAL_QUERY,   /* mysql_real_query(text, len), and mysql_query */
 	REQ_COMMIT,
 	REQ_ROLLBACK,
 	REQ_AUTOCOMMIT,   /* flag = mode */
