@@ -20,3 +20,10 @@ bench-success-path: $(SHIM_LIB) $(B)/bench/bench_success_path $(B)/bench/bench_s
 	bench/run $(B)
 
 BENCH_TARGETS += bench-success-path
+
+# How soon a program has its answer after a restarted server accepts again.
+.PHONY: bench-recovery
+bench-recovery: $(SHIM_LIB) $(B)/tests/sqlpipe
+	bench/recovery $(B) 10
+
+BENCH_TARGETS += bench-recovery

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <errmsg.h>
 #include <mysqld_error.h>
 
 #include "clock.h"
@@ -41,6 +42,39 @@ static void sleep_ms(unsigned ms)
 
 	while (nanosleep(&left, &left) == -1 && errno == EINTR)
 		;
+}
+
+#define PROBE_EVERY_MS 25 /* while the server is away, a look every 25-37 ms */
+
+/* The backoff delay, cut short when a server that refused connections
+ * accepts them again: a bare non-blocking connect every few tens of
+ * milliseconds, jittered so that many clients do not arrive in step.  A
+ * server that accepted and then refused (too many connections, a blocked
+ * host) is left alone for the whole delay.  A probe that connects is one
+ * aborted connection on the server; the reconnect that follows resets the
+ * host's error count. */
+static void wait_for_server(const struct incident *inc, unsigned delay_ms)
+{
+	const struct conn *c = inc->conn;
+	unsigned err = inc->real->mysql_errno(inc->mysql);
+	uint64_t until = clock_ms() + delay_ms;
+
+	if (err != CR_CONNECTION_ERROR && err != CR_CONN_HOST_ERROR) {
+		sleep_ms(delay_ms);
+		return;
+	}
+	for (;;) {
+		uint64_t now = clock_ms();
+		unsigned pause = PROBE_EVERY_MS + next_random() % (PROBE_EVERY_MS / 2);
+
+		if (now >= until)
+			return;
+		if (until - now < pause)
+			pause = (unsigned)(until - now);
+		sleep_ms(pause);
+		if (sock_accepts(c->port ? c->host : NULL, c->port, c->socket_path, 20))
+			return;
+	}
 }
 
 static unsigned last_errno(const struct incident *inc)
@@ -298,7 +332,7 @@ static bool reconnect(struct incident *inc)
 			return false;
 		}
 		emit_with_error(inc, LOG_WARNING, "reconnect_failed", "retrying", NULL, delay_ms);
-		sleep_ms(delay_ms);
+		wait_for_server(inc, delay_ms);
 	}
 }
 

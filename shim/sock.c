@@ -3,7 +3,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 bool sock_peer_closed(int fd)
@@ -28,4 +33,47 @@ bool sock_detach(int fd)
 		close(spare);
 	errno = saved_errno;
 	return done;
+}
+
+/* Connected within timeout_ms? */
+static bool connects(int family, const struct sockaddr *sa, socklen_t len, int timeout_ms)
+{
+	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+	int err = 0;
+	socklen_t err_len = sizeof(err);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = connect(fd, sa, len) == 0;
+	if (!ok && errno == EINPROGRESS && poll(&p, 1, timeout_ms) == 1)
+		ok = getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &err_len) == 0 && err == 0;
+	close(fd);
+	return ok;
+}
+
+bool sock_accepts(const char *host, unsigned port, const char *path, int timeout_ms)
+{
+	int saved_errno = errno;
+	bool ok = false;
+
+	if (port > 0 && host) {
+		struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
+		struct addrinfo *ai = NULL;
+		char service[16];
+
+		snprintf(service, sizeof(service), "%u", port);
+		if (getaddrinfo(host, service, &hints, &ai) == 0 && ai)
+			ok = connects(ai->ai_family, ai->ai_addr, ai->ai_addrlen, timeout_ms);
+		if (ai)
+			freeaddrinfo(ai);
+	} else if (path && path[0] == '/' && strlen(path) < sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		struct sockaddr_un sa = {.sun_family = AF_UNIX};
+
+		strcpy(sa.sun_path, path);
+		ok = connects(AF_UNIX, (struct sockaddr *)&sa, sizeof(sa), timeout_ms);
+	}
+	errno = saved_errno;
+	return ok;
 }

@@ -11,6 +11,11 @@
  * the program has not fetched yet.  errno is left as it was. */
 bool sock_peer_closed(int fd);
 
+/* Does a server accept connections at host:port (port > 0) or at the Unix
+ * socket path?  One non-blocking connect, waited for at most timeout_ms;
+ * no handshake.  False when it cannot tell (host not resolvable). */
+bool sock_accepts(const char *host, unsigned port, const char *path, int timeout_ms);
+
 /* Points fd at a fresh unconnected socket: the connection behind it is
  * closed (or, in a forked child, left to the parent), and the client
  * library's next write on fd fails at once, so it reports 2006 itself.
