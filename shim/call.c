@@ -4,7 +4,6 @@
 
 #include <errno.h>
 
-#include "clock.h"
 #include "conn.h"
 #include "connect.h"
 #include "guard.h"

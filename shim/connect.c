@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
-#include <unistd.h>
 
 #include "clock.h"
 #include "conn.h"
@@ -120,7 +119,6 @@ struct conn *connect_adopt(const struct shim_config *cfg, const struct real_api 
 	guard_leave();
 	return c;
 }
-
 
 MYSQL *shim_connect(MYSQL *m, const char *host, const char *user, const char *password,
 		    const char *db, unsigned int port, const char *sock, unsigned long flags)

@@ -20,7 +20,6 @@
 #include "session.h"
 #include "sock.h"
 
-
 static __thread uint32_t random_state;
 
 static uint32_t next_random(void)

@@ -47,7 +47,8 @@
 /* Lost state any statement may depend on: all of them fail. */
 #define SESSION_BLOCKING (SESSION_TEMP_TABLES | SESSION_LOCKS | SESSION_UNTRACKED)
 
-
+/* After a successful statement the server flagged (state_changed) or that
+ * may hold state: what it changed or left in the session. */
 void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *m,
 			    const char *text, size_t len, bool state_changed);
 
@@ -88,7 +89,6 @@ static inline void session_check_idle(const struct shim_config *cfg,
 }
 
 bool session_text_mentions_get_lock(const char *text, size_t len);
-
 
 /* Could this statement have left state that the server does not flag?
  * (LOCK TABLES, HANDLER, user variables assigned in a SELECT, GET_LOCK();

@@ -235,8 +235,6 @@ static void note_names_collation(struct conn *c, const char *text, size_t len)
 		c->held |= SESSION_UNTRACKED;
 }
 
-
-
 bool settings_next_transaction(const char *text, size_t len)
 {
 	const char *end = text + len, *p = skip_blanks(text, end);

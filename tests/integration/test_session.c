@@ -93,6 +93,21 @@ Test(session, settings_survive_kills_shim)
 	cr_assert_eq(client_finish(c), 0);
 }
 
+/* The answer to `question` after `setup` and a KILL. */
+static const char *answer_after_kill(enum shim_mode mode, const char *const *setup,
+				     const char *question)
+{
+	struct client *c = sqlpipe_start(mode, NULL, NULL);
+	static char answer[256];
+
+	for (int i = 0; setup[i]; i++)
+		client_ok(c, setup[i]);
+	kill_and_wait(client_connection_id(c));
+	snprintf(answer, sizeof(answer), "%s", client_ask(c, question));
+	client_finish(c);
+	return answer;
+}
+
 /* ---- state that cannot be restored ------------------------------------ */
 
 /* Set from a query, the variable could not be given the same value again. */
@@ -288,6 +303,14 @@ Test(session, named_lock_shim)
 /* A later SET NAMES without COLLATE resets the collation; the server
  * reports only the character sets, so a stale collation must not come
  * back after a reconnect. */
+Test(session, collation_follows_the_last_set_names_noshim)
+{
+	static const char *const setup[] = {"SET NAMES latin1 COLLATE latin1_german1_ci",
+					    "SET NAMES utf8mb4", NULL};
+
+	assert_lost_error(answer_after_kill(NO_SHIM, setup, "SELECT 2"), "the KILL must reach it");
+}
+
 Test(session, collation_follows_the_last_set_names_shim)
 {
 	struct client *c = sqlpipe_start(WITH_SHIM, NULL, NULL);
@@ -300,21 +323,6 @@ Test(session, collation_follows_the_last_set_names_shim)
 	cr_assert_str_eq(client_ask(c, "SELECT 2"), "OK rows=1 first=2");
 	cr_assert_str_eq(client_ok(c, "SELECT @@collation_connection"), before);
 	cr_assert_eq(client_finish(c), 0);
-}
-
-/* The answer to `question` after `setup` and a KILL. */
-static const char *answer_after_kill(enum shim_mode mode, const char *const *setup,
-				     const char *question)
-{
-	struct client *c = sqlpipe_start(mode, NULL, NULL);
-	static char answer[256];
-
-	for (int i = 0; setup[i]; i++)
-		client_ok(c, setup[i]);
-	kill_and_wait(client_connection_id(c));
-	snprintf(answer, sizeof(answer), "%s", client_ask(c, question));
-	client_finish(c);
-	return answer;
 }
 
 /* With the settings restored before it is sent again, a read of a session
@@ -338,6 +346,13 @@ Test(session, session_variable_read_shim)
 
 /* Where the server cannot track the session (or tracking is turned off),
  * the program's own SET statements are sent again after a reconnect. */
+Test(session, statement_mode_replays_set_noshim)
+{
+	static const char *const setup[] = {"SET div_precision_increment = 8", NULL};
+
+	assert_lost_error(answer_after_kill(NO_SHIM, setup, "SELECT 1/3"), "the KILL must reach it");
+}
+
 Test(session, statement_mode_replays_set_shim)
 {
 	static const char *const env[] = {"MYSQL_RECONNECT_SESSION_TRACKING=off", NULL};
