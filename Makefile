@@ -54,8 +54,16 @@ $(B)/obj/shim/%.o: shim/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SHIM_CFLAGS) -c -o $@ $<
 
-$(SHIM_LIB): $(SHIM_OBJS) shim/exports.map
-	$(CC) -shared -o $@ $(SHIM_OBJS) -Wl,--version-script=shim/exports.map \
+# Only the hooks are exported, unversioned, so that versioned references
+# (mysql_real_query@libmysqlclient_18) bind to them too; the rest is local.
+SHIM_MAP := $(B)/exports.map
+$(SHIM_MAP): shim/hooks.def
+	@mkdir -p $(B)
+	{ printf '{\n  global:\n'; sed -n 's/^HOOK(\([a-z_]*\),.*/    \1;/p' $<; \
+	  printf '  local: *;\n};\n'; } > $@
+
+$(SHIM_LIB): $(SHIM_OBJS) $(SHIM_MAP)
+	$(CC) -shared -o $@ $(SHIM_OBJS) -Wl,--version-script=$(SHIM_MAP) \
 	    -Wl,-z,now -Wl,-z,relro -Wl,--no-undefined -ldl -lpthread
 
 # The wrapper knows where the library is: the build tree here, LIBDIR when installed.

@@ -63,7 +63,7 @@ test-unit: $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn $(B)/test
 	$(B)/tests/stress-conn
 	TSAN_OPTIONS=halt_on_error=1 $(B)/tests/stress-conn-tsan
 	tests/unit/report_cli.sh $(B)/mysql-reconnect-report
-	tests/unit/library_checks.sh $(SHIM_LIB)
+	tests/unit/library_checks.sh $(SHIM_LIB) $(SHIM_MAP)
 
 TEST_TARGETS += test-unit
 
@@ -73,10 +73,10 @@ SAN_VARIANTS := asan tsan
 SAN_FLAGS_asan := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 SAN_FLAGS_tsan := -fsanitize=thread
 
-$(B)/asan/libmysqlreconnect.so $(B)/tsan/libmysqlreconnect.so: $(B)/%/libmysqlreconnect.so: $(SHIM_SRCS) $(wildcard shim/*.h) shim/exports.map
+$(B)/asan/libmysqlreconnect.so $(B)/tsan/libmysqlreconnect.so: $(B)/%/libmysqlreconnect.so: $(SHIM_SRCS) $(wildcard shim/*.h) shim/hooks.def $(SHIM_MAP)
 	@mkdir -p $(dir $@)
 	$(CC) $(SHIM_CFLAGS) -O1 $(SAN_FLAGS_$*) -shared -o $@ $(SHIM_SRCS) \
-	    -Wl,--version-script=shim/exports.map -ldl -lpthread
+	    -Wl,--version-script=$(SHIM_MAP) -ldl -lpthread
 
 .PHONY: sanitizer-shims
 sanitizer-shims: $(B)/asan/libmysqlreconnect.so $(B)/tsan/libmysqlreconnect.so

@@ -1,5 +1,6 @@
 /* hooks.c - the exported functions: the only symbols the shim exports
- * (see exports.map).  Each is a thin wrapper over an internal function. */
+ * (the HOOK lines of hooks.def).  Each is a thin wrapper over an internal
+ * function. */
 #include <mysql.h>
 #include <string.h>
 
@@ -8,6 +9,12 @@
 #include "request.h"
 
 #define EXPORT __attribute__((visibility("default")))
+
+/* Each hook has the client library's own signature (mysql.h). */
+#define HOOK(name, ret, params, required)                                          \
+	_Static_assert(__builtin_types_compatible_p(__typeof__(&name), ret(*) params), \
+		       #name " in hooks.def differs from mysql.h");
+#include "hooks.def"
 
 EXPORT MYSQL *STDCALL mysql_real_connect(MYSQL *mysql, const char *host, const char *user,
 					 const char *passwd, const char *db, unsigned int port,

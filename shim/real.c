@@ -15,24 +15,12 @@ struct symbol {
 	bool required;
 };
 
-#define SYM(field, req) {#field, offsetof(struct real_api, field), req}
+#define SYM(field, required) {#field, offsetof(struct real_api, field), required}
 
 static const struct symbol symbols[] = {
-	SYM(mysql_real_connect, true),   SYM(mysql_real_query, true),
-	SYM(mysql_close, true),
-	SYM(mysql_options, true),        SYM(mysql_select_db, true),
-	SYM(mysql_set_character_set, true), SYM(mysql_autocommit, true),
-	SYM(mysql_commit, true),         SYM(mysql_rollback, true),
-	SYM(mysql_change_user, true),    SYM(mysql_ping, true),
-	SYM(mysql_reset_connection, false),
-	SYM(mysql_errno, true),          SYM(mysql_error, true),
-	SYM(mysql_character_set_name, true), SYM(mysql_get_server_info, true),
-	SYM(mysql_get_socket, true),     SYM(mysql_get_option, false),
-	SYM(mysql_insert_id, false),
-	SYM(mysql_store_result, false),  SYM(mysql_fetch_row, false),
-	SYM(mysql_free_result, false),
-	SYM(mysql_session_track_get_first, false), SYM(mysql_session_track_get_next, false),
-	SYM(mariadb_reconnect, false),   SYM(mariadb_get_infov, false),
+#define HOOK(name, ret, params, required) SYM(name, required),
+#define REAL HOOK
+#include "hooks.def"
 };
 
 static struct real_api api;

@@ -1,18 +1,25 @@
 #!/bin/sh
 # The built library: exports exactly the interposed functions listed in
-# shim/exports.map (unversioned, so versioned references bind to them),
+# the export map made from shim/hooks.def (unversioned, so versioned references bind to them),
 # and never links a client library (it finds the real one at run time).
 set -u
-LIB=${1:?usage: library_checks.sh build/libmysqlreconnect.so}
-MAP=$(dirname "$0")/../../shim/exports.map
+usage="usage: library_checks.sh build/libmysqlreconnect.so build/exports.map"
+LIB=${1:?$usage}
+MAP=${2:?$usage}
+DEF=$(dirname "$0")/../../shim/hooks.def
 fail=0
 
 exported=$(nm -D --defined-only "$LIB" | awk '$2 == "T" { print $3 }' | sort)
 listed=$(sed -n 's/^[[:space:]]*\(mysql_[a-z_]*\);.*/\1/p' "$MAP" | sort)
+hooks=$(sed -n 's/^HOOK(\([a-z_]*\),.*/\1/p' "$DEF" | sort)
+if [ "$hooks" != "$listed" ]; then
+	printf 'FAIL %s does not list the hooks of hooks.def\n' "$MAP"
+	fail=1
+fi
 if [ "$exported" = "$listed" ] && [ -n "$listed" ]; then
-	echo "ok   exports exactly the $(echo "$listed" | wc -l) hooks of exports.map"
+	echo "ok   exports exactly the $(echo "$listed" | wc -l) hooks of hooks.def"
 else
-	printf 'FAIL exported symbols differ from exports.map\n--- exported\n%s\n--- listed\n%s\n' \
+	printf 'FAIL exported symbols differ from the hooks of hooks.def\n--- exported\n%s\n--- listed\n%s\n' \
 		"$exported" "$listed"
 	fail=1
 fi
