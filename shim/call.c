@@ -42,21 +42,11 @@ static int slow_path(const struct shim_config *cfg, const struct real_api *real,
 	return rc;
 }
 
-int shim_call(MYSQL *m, const struct request *r)
+static int call_tracked(const struct shim_config *cfg, const struct real_api *real,
+			struct conn *c, MYSQL *m, const struct request *r)
 {
-	const struct real_api *real = real_api();
-	const struct shim_config *cfg;
-	struct conn *c;
 	int rc;
 
-	if (guard_active())
-		return request_run(real, m, r);
-	cfg = shim_config();
-	if (cfg->mode == SHIM_MODE_OFF)
-		return request_run(real, m, r);
-	c = conn_find(m);
-	if (!c && !(c = connect_adopt(cfg, real, m)))
-		return run_guarded(real, m, r);
 	if (unlikely(c->flags || c->fork_generation != conn_generation()))
 		return slow_path(cfg, real, c, m, r, 0, true);
 	session_check_idle(cfg, real, c, m);
@@ -67,4 +57,41 @@ int shim_call(MYSQL *m, const struct request *r)
 		return 0;
 	}
 	return slow_path(cfg, real, c, m, r, rc, false);
+}
+
+/* The program asked for the library's own reconnect: it stays on for the
+ * calls the shim does not handle, and is off while the shim handles one,
+ * so that nothing is re-sent or continued against the shim's rules. */
+static int call_with_library_reconnect_off(const struct shim_config *cfg,
+					   const struct real_api *real, struct conn *c, MYSQL *m,
+					   const struct request *r)
+{
+	my_bool off = 0, on = 1;
+	int rc;
+
+	real->mysql_options(m, MYSQL_OPT_RECONNECT, &off);
+	if (real->mysql_thread_id && real->mysql_thread_id(m) != c->thread_id)
+		connect_note_library_reconnect(cfg, real, c, m);
+	rc = call_tracked(cfg, real, c, m, r);
+	real->mysql_options(m, MYSQL_OPT_RECONNECT, &on);
+	return rc;
+}
+
+int shim_call(MYSQL *m, const struct request *r)
+{
+	const struct real_api *real = real_api();
+	const struct shim_config *cfg;
+	struct conn *c;
+
+	if (guard_active())
+		return request_run(real, m, r);
+	cfg = shim_config();
+	if (cfg->mode == SHIM_MODE_OFF)
+		return request_run(real, m, r);
+	c = conn_find(m);
+	if (!c && !(c = connect_adopt(cfg, real, m)))
+		return run_guarded(real, m, r);
+	if (unlikely(c->program_reconnect))
+		return call_with_library_reconnect_off(cfg, real, c, m, r);
+	return call_tracked(cfg, real, c, m, r);
 }

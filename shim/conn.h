@@ -25,6 +25,8 @@ struct conn {
 	unsigned flags;            /* CONN_* */
 	unsigned fork_generation;  /* process generation it belongs to */
 	bool server_is_mysql;      /* for error 4031 */
+	bool program_reconnect;    /* the program's MYSQL_OPT_RECONNECT (call.c) */
+	unsigned long thread_id;   /* of the session the shim knows */
 	unsigned status;           /* transaction record: SERVER_STATUS_* before the
 				      current call (session.h) */
 	/* The session record (session.h). */

@@ -47,30 +47,37 @@ static void log_adopted_once(const struct shim_config *cfg)
 	log_emit(cfg, &l);
 }
 
-static void log_reconnect_replaced(const struct shim_config *cfg)
+static void log_program_reconnect(const struct shim_config *cfg)
 {
 	static atomic_bool logged;
 	struct logline l;
 
-	if (!log_once(&logged, &l, LOG_NOTICE, "library_reconnect_replaced"))
+	if (!log_once(&logged, &l, LOG_NOTICE, "library_reconnect_kept"))
 		return;
 	logline_str(&l, "reason",
-		    "the program enabled MYSQL_OPT_RECONNECT; the shim reconnects instead, "
-		    "so that no write is re-sent and no lost transaction goes on in autocommit");
+		    "the program enabled MYSQL_OPT_RECONNECT: the calls the shim handles are "
+		    "recovered by its rules (no write re-sent, no lost transaction continued); "
+		    "every other call keeps the library's own reconnect");
 	log_emit(cfg, &l);
 }
 
-/* The client library's own auto-reconnect would re-send writes and continue
- * lost transactions silently: the shim takes that job over. */
-static void take_over_reconnect(const struct shim_config *cfg, const struct real_api *real,
-				MYSQL *m)
+/* The library's own reconnect stays as the program set it; the shim turns
+ * it off only while it handles a call itself (call.c).  Only where the
+ * shim follows transactions: elsewhere it never touches the option. */
+static void note_program_reconnect(const struct shim_config *cfg, const struct real_api *real,
+				   struct conn *c, MYSQL *m, const my_bool *wanted)
 {
-	my_bool on = 0, off = 0;
+	my_bool on = 0;
 
-	if (!real->mysql_get_option || real->mysql_get_option(m, MYSQL_OPT_RECONNECT, &on) || !on)
+	if (cfg->mode != SHIM_MODE_ON || !real->mariadb_get_infov)
 		return;
-	real->mysql_options(m, MYSQL_OPT_RECONNECT, &off);
-	log_reconnect_replaced(cfg);
+	if (wanted)
+		on = *wanted;
+	else if (!real->mysql_get_option || real->mysql_get_option(m, MYSQL_OPT_RECONNECT, &on))
+		return;
+	c->program_reconnect = on != 0;
+	if (on)
+		log_program_reconnect(cfg);
 }
 
 static struct conn *track(const struct shim_config *cfg, const struct real_api *real, MYSQL *m,
@@ -89,10 +96,32 @@ static struct conn *track(const struct shim_config *cfg, const struct real_api *
 	c->server_is_mysql = !server_is_mariadb(real, m);
 	c->last_used_ms = clock_coarse_ms();
 	session_note_fresh(real, c, m);
-	if (cfg->mode == SHIM_MODE_ON)
-		take_over_reconnect(cfg, real, m);
+	note_program_reconnect(cfg, real, c, m, NULL);
 	settings_enable_tracking(cfg, real, c, m);
 	return c;
+}
+
+/* The library reconnected on its own, in a call the shim does not handle,
+ * because the program asked it to (MYSQL_OPT_RECONNECT): the program has a
+ * fresh session, as it would without the shim.  A transaction the shim
+ * saw lost stays lost. */
+void connect_note_library_reconnect(const struct shim_config *cfg, const struct real_api *real,
+				    struct conn *c, MYSQL *m)
+{
+	struct logline l;
+
+	guard_enter();
+	session_note_fresh(real, c, m);
+	c->flags &= ~CONN_DEAD;
+	c->fork_generation = conn_generation();
+	session_start_over(cfg, real, c, m);
+	guard_leave();
+	log_start(&l, LOG_NOTICE, "library_reconnected");
+	logline_str(&l, "host", c->host);
+	logline_str(&l, "reason", "the client library reconnected on its own (the program set "
+		    "MYSQL_OPT_RECONNECT) in a call the shim does not handle: the program goes on "
+		    "in a fresh session, as without the shim");
+	log_emit(cfg, &l);
 }
 
 /* A handle connected where the shim could not see it (a program that
@@ -170,14 +199,13 @@ int shim_options(MYSQL *m, enum mysql_option option, const void *arg)
 	const struct real_api *real = real_api();
 	struct conn *c;
 
+	int rc;
+
 	if (!real->mysql_options)
 		return 1;
-	if (!guard_active() && option == MYSQL_OPT_RECONNECT &&
-	    shim_config()->mode == SHIM_MODE_ON && (c = conn_find(m))) {
-		/* Connected already: keep the library's off, say so once. */
-		if (arg && *(const my_bool *)arg)
-			log_reconnect_replaced(shim_config());
-		return 0;
-	}
-	return real->mysql_options(m, option, arg);
+	rc = real->mysql_options(m, option, arg);
+	if (rc == 0 && arg && option == MYSQL_OPT_RECONNECT && !guard_active() &&
+	    (c = conn_find(m)))
+		note_program_reconnect(shim_config(), real, c, m, arg);
+	return rc;
 }

@@ -16,6 +16,10 @@ void shim_close(MYSQL *mysql);
 
 int shim_options(MYSQL *mysql, enum mysql_option option, const void *arg);
 
+/* The library reconnected the handle on its own: a fresh session. */
+void connect_note_library_reconnect(const struct shim_config *cfg, const struct real_api *real,
+				    struct conn *c, MYSQL *mysql);
+
 /* Starts tracking a connected handle the shim has not seen connect; NULL
  * when it cannot (not connected, or no mariadb_get_infov). */
 struct conn *connect_adopt(const struct shim_config *cfg, const struct real_api *real,

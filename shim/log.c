@@ -128,12 +128,17 @@ void log_atfork_child(void)
 	shim_mutex_reinit(&lock);
 }
 
+void log_start(struct logline *l, int severity, const char *event)
+{
+	logline_init(l, severity, event);
+	logline_str(l, "program", program_invocation_short_name);
+	logline_uint(l, "pid", (unsigned long long)getpid());
+}
+
 bool log_once(atomic_bool *done, struct logline *l, int severity, const char *event)
 {
 	if (atomic_exchange(done, true))
 		return false;
-	logline_init(l, severity, event);
-	logline_str(l, "program", program_invocation_short_name);
-	logline_uint(l, "pid", (unsigned long long)getpid());
+	log_start(l, severity, event);
 	return true;
 }

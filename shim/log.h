@@ -15,6 +15,9 @@
 
 void log_emit(const struct shim_config *cfg, struct logline *line);
 
+/* Starts a line outside an incident: event=, program= and pid=. */
+void log_start(struct logline *line, int severity, const char *event);
+
 /* A line logged once per process (done: its own flag): false when it was
  * logged already; else the line is started with program= and pid=. */
 bool log_once(atomic_bool *done, struct logline *line, int severity, const char *event);

@@ -42,7 +42,9 @@ STUB_API int stub_direct_command(const char *text);
 /* How often `text` (exact) was executed, in any session; sessions so far. */
 STUB_API int stub_executed(const char *text);
 STUB_API int stub_sessions(void);
-/* The library's MYSQL_OPT_RECONNECT as the shim left it. */
+/* The library's MYSQL_OPT_RECONNECT as the shim left it, and as it was
+ * while the last command ran. */
 STUB_API bool stub_library_reconnect(void);
+STUB_API bool stub_library_reconnect_in_command(void);
 
 #endif

@@ -29,6 +29,7 @@ static struct {
 	int fd[2];          /* [0] the library's socket, [1] the server's end */
 	unsigned status;
 	bool reconnect;     /* MYSQL_OPT_RECONNECT */
+	bool reconnect_in_command; /* ... while the last command ran */
 	unsigned err;
 	char message[128];
 	unsigned long long next_id, insert_id; /* insert_id: the last statement's */
@@ -133,6 +134,17 @@ bool stub_library_reconnect(void)
 	return st.reconnect;
 }
 
+bool stub_library_reconnect_in_command(void)
+{
+	return st.reconnect_in_command;
+}
+
+EXPORT unsigned long STDCALL mysql_thread_id(MYSQL *m)
+{
+	(void)m;
+	return (unsigned long)st.session;
+}
+
 static bool starts(const char *text, const char *word)
 {
 	while (*text == ' ')
@@ -200,6 +212,7 @@ static bool write_fails(void)
 /* Connector/C's mthd_my_send_cmd, reduced to what matters. */
 static int command(const char *text)
 {
+	st.reconnect_in_command = st.reconnect;
 	if (!st.connected && mariadb_reconnect(NULL))
 		return 1;
 	set_error(0, "");

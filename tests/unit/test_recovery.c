@@ -221,16 +221,58 @@ Test(recovery, a_final_connect_error_stops_at_once)
 	cr_expect_eq(q(m, "SELECT 1"), 0, "the next call tries again");
 }
 
-Test(recovery, the_library_reconnect_stays_off)
+/* The program's MYSQL_OPT_RECONNECT reads back as it set it, and is off
+ * only while the shim handles a call. */
+BOTH_TRANSPORTS(the_program_reconnect_stays_as_set)
 {
-	MYSQL *m = connected(STUB_TCP);
+	MYSQL *m = connected(*t);
+	my_bool on = 1, seen = 0;
+
+	mysql_options(m, MYSQL_OPT_RECONNECT, &on);
+	cr_expect(stub_library_reconnect());
+	cr_expect_eq(q(m, "SELECT 1"), 0);
+	cr_expect_not(stub_library_reconnect_in_command(), "off while the shim handles a call");
+	cr_expect_eq(mysql_get_option(m, MYSQL_OPT_RECONNECT, &seen), 0);
+	cr_expect(seen, "the program reads back what it set");
+	stub_kill();
+	cr_expect_eq(q(m, "SELECT 1"), 0);
+	cr_expect(stub_library_reconnect(), "still on after a recovery");
+}
+
+/* A call the shim does not handle (mysql_send_query, mysql_stmt_*) keeps
+ * the library's own reconnect, as the program asked; the shim follows the
+ * fresh session it made. */
+BOTH_TRANSPORTS(an_uncovered_call_keeps_the_library_reconnect)
+{
+	MYSQL *m = connected(*t);
 	my_bool on = 1;
 
 	mysql_options(m, MYSQL_OPT_RECONNECT, &on);
-	cr_expect_not(stub_library_reconnect());
 	stub_kill();
+	stub_direct_command("SELECT 7"); /* over TCP: 2013, then reconnects below */
+	cr_expect_eq(stub_direct_command("SELECT 8"), 0, "the library reconnected on its own");
+	cr_expect_eq(stub_sessions(), 2);
 	cr_expect_eq(q(m, "SELECT 1"), 0);
-	cr_expect_not(stub_library_reconnect());
+	cr_expect_eq(stub_sessions(), 2, "the shim follows the library's session");
+	cr_expect_eq(stub_executed("SELECT 1"), 1);
+}
+
+/* Without the shim the library would reconnect and run the next statement
+ * in autocommit; with it the lost transaction fails until ROLLBACK. */
+BOTH_TRANSPORTS(the_program_reconnect_never_continues_a_lost_transaction)
+{
+	MYSQL *m = connected(*t);
+	my_bool on = 1;
+
+	mysql_options(m, MYSQL_OPT_RECONNECT, &on);
+	cr_assert_eq(q(m, "BEGIN"), 0);
+	cr_assert_eq(q(m, "INSERT INTO t VALUES (1)"), 0);
+	stub_kill();
+	expect_lost(m, q(m, "INSERT INTO t VALUES (2)"), "INSERT in the lost transaction");
+	expect_lost(m, q(m, "INSERT INTO t VALUES (3)"), "the next INSERT");
+	cr_expect_eq(stub_executed("INSERT INTO t VALUES (3)"), 0);
+	cr_expect_eq(q(m, "ROLLBACK"), 0);
+	cr_expect(stub_library_reconnect());
 }
 
 /* Connected without the shim seeing it: adopted at its first call. */
