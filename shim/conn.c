@@ -127,10 +127,16 @@ static struct table *grow(struct table *old)
 	return t;
 }
 
-static void conn_reset(struct conn *c, MYSQL *m)
+static void free_heap(struct conn *c)
 {
 	free(c->vars);
 	free(c->statements);
+	free(c->sent.text);
+}
+
+static void conn_reset(struct conn *c, MYSQL *m)
+{
+	free_heap(c);
 	memset(c, 0, sizeof(*c));
 	c->mysql = m;
 	c->fork_generation = conn_generation();
@@ -205,11 +211,28 @@ void conn_forget(const MYSQL *m)
 		write_end();
 	}
 	shim_mutex_unlock(&writer);
-	if (c) {
-		free(c->vars);
-		free(c->statements);
-	}
+	if (c)
+		free_heap(c);
 	free(c);
+}
+
+void conn_keep_text(struct kept_text *k, const char *text, size_t len)
+{
+	k->known = false;
+	if (!text || len > CONN_KEPT_TEXT_MAX)
+		return;
+	if (len > k->cap) {
+		size_t cap = len < 256 ? 256 : len;
+		char *grown = realloc(k->text, cap);
+
+		if (!grown)
+			return;
+		k->text = grown;
+		k->cap = cap;
+	}
+	memcpy(k->text, text, len);
+	k->len = len;
+	k->known = true;
 }
 
 unsigned conn_generation(void)

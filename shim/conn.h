@@ -20,6 +20,14 @@
 
 #define CONN_NAME_MAX 256
 
+/* A copy of a statement the program sent, kept while its answer is due:
+ * the buffer only grows, so keeping one costs no allocation once warm. */
+struct kept_text {
+	char *text;  /* heap */
+	size_t len, cap;
+	bool known;  /* text holds the statement; false: none, or too long */
+};
+
 struct conn {
 	MYSQL *mysql;
 	unsigned flags;            /* CONN_* */
@@ -38,6 +46,7 @@ struct conn {
 	unsigned lost;             /* SESSION_* state lost with the last session */
 	struct strlist *vars;       /* system variables the program changed (heap) */
 	struct strlist *statements; /* ... or its SET/USE statements (settings.h) */
+	struct kept_text sent;     /* sent by mysql_send_query, answer not read yet */
 	uint64_t last_used_ms;     /* end of the last successful call */
 	uint64_t call_start_ms;    /* start of the current call */
 	bool found_closed;         /* the idle check found the peer gone */
@@ -54,6 +63,10 @@ struct conn *conn_find(const MYSQL *mysql);
 
 /* Starts (or restarts) tracking a freshly connected handle. NULL on ENOMEM. */
 struct conn *conn_track(MYSQL *mysql);
+
+/* Keeps a copy of text (at most CONN_KEPT_TEXT_MAX bytes, else unknown). */
+#define CONN_KEPT_TEXT_MAX (1024u * 1024u)
+void conn_keep_text(struct kept_text *k, const char *text, size_t len);
 
 /* Stops tracking (mysql_close). */
 void conn_forget(const MYSQL *mysql);

@@ -100,6 +100,20 @@ EXPORT int STDCALL mysql_reset_connection(MYSQL *mysql)
 	return shim_call(mysql, &r);
 }
 
+EXPORT int STDCALL mysql_send_query(MYSQL *mysql, const char *q, unsigned long length)
+{
+	struct request r = {.kind = REQ_SEND_QUERY, .text = q, .len = length};
+
+	return shim_call(mysql, &r);
+}
+
+EXPORT my_bool STDCALL mysql_read_query_result(MYSQL *mysql)
+{
+	struct request r = {.kind = REQ_READ_QUERY_RESULT};
+
+	return (my_bool)shim_call(mysql, &r);
+}
+
 EXPORT int STDCALL mysql_ping(MYSQL *mysql)
 {
 	struct request r = {.kind = REQ_PING};

@@ -435,7 +435,7 @@ static int resend(struct incident *inc, const struct request *r, const struct ca
 			return 1;
 		}
 		inc->conn->call_start_ms = clock_coarse_ms();
-		rc = request_run(inc->real, inc->mysql, r);
+		rc = request_run_again(inc->real, inc->mysql, r);
 		if (rc == 0) {
 			succeeded(inc, r);
 			emit_simple(inc, LOG_NOTICE, "statement_retried", "ok", NULL, NULL);
@@ -466,7 +466,7 @@ static int rollback_fresh(struct incident *inc, const struct request *r, int rc)
 		return rc;
 	}
 	inc->conn->flags &= ~CONN_TXN_LOST;
-	rc = request_run(inc->real, inc->mysql, r);
+	rc = request_run_again(inc->real, inc->mysql, r);
 	if (rc == 0)
 		succeeded(inc, r);
 	emit_simple(inc, LOG_NOTICE, "transaction_rolled_back", rc ? "failed" : "ok", NULL,
@@ -526,6 +526,8 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 
 	if (kind == LOST_NONE)
 		return rc;
+	if (request_sent_before(r))
+		kind = LOST_IN_FLIGHT; /* it may have run, whatever the library noticed */
 	if (kind == LOST_IN_FLIGHT && read_timed_out(real, c, m))
 		kind = LOST_READ_TIMEOUT;
 	incident_open(&inc, cfg, real, c, m);

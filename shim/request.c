@@ -26,14 +26,27 @@ int request_run(const struct real_api *real, MYSQL *m, const struct request *r)
 		return real->mysql_change_user
 			       ? real->mysql_change_user(m, r->text, r->password, r->db)
 			       : 1;
+	case REQ_SEND_QUERY:
+		return real->mysql_send_query ? real->mysql_send_query(m, r->text, r->len) : 1;
+	case REQ_READ_QUERY_RESULT:
+		return real->mysql_read_query_result ? real->mysql_read_query_result(m) : 1;
 	}
 	return 1;
+}
+
+int request_run_again(const struct real_api *real, MYSQL *m, const struct request *r)
+{
+	if (r->kind != REQ_READ_QUERY_RESULT)
+		return request_run(real, m, r);
+	return r->text ? real->mysql_real_query(m, r->text, r->len) : 1;
 }
 
 const char *request_statement(const struct request *r, size_t *len)
 {
 	switch (r->kind) {
 	case REQ_REAL_QUERY:
+	case REQ_SEND_QUERY:
+	case REQ_READ_QUERY_RESULT:
 		*len = r->text ? r->len : 0;
 		return r->text;
 	default:
@@ -73,6 +86,8 @@ void request_facts(const struct request *r, unsigned sql_flags, struct call_fact
 	facts->depends_on_session = false;
 	switch (r->kind) {
 	case REQ_REAL_QUERY:
+	case REQ_SEND_QUERY:
+	case REQ_READ_QUERY_RESULT:
 		statement_facts(r, sql_flags, facts, v);
 		return;
 	case REQ_COMMIT:
@@ -108,6 +123,7 @@ const char *request_name(const struct request *r)
 		[REQ_AUTOCOMMIT] = "autocommit", [REQ_SELECT_DB] = "select_db",
 		[REQ_SET_CHARSET] = "set_character_set", [REQ_PING] = "ping",
 		[REQ_CHANGE_USER] = "change_user", [REQ_RESET_CONNECTION] = "reset_connection",
+		[REQ_SEND_QUERY] = "send_query", [REQ_READ_QUERY_RESULT] = "read_query_result",
 	};
 
 	return names[r->kind];

@@ -19,6 +19,8 @@ enum request_kind {
 	REQ_PING,
 	REQ_CHANGE_USER,  /* text = user, password, db */
 	REQ_RESET_CONNECTION,
+	REQ_SEND_QUERY,        /* mysql_send_query(text, len): sends, reads nothing */
+	REQ_READ_QUERY_RESULT, /* text, len = what the last send_query sent (call.c) */
 };
 
 struct request {
@@ -33,6 +35,17 @@ struct request {
 /* Runs the real function: 0 on success, non-zero on failure (also when the
  * real function could not be found). */
 int request_run(const struct real_api *real, MYSQL *mysql, const struct request *r);
+
+/* Runs it once more after a reconnect: the answer mysql_read_query_result
+ * waited for is asked for again with mysql_real_query. */
+int request_run_again(const struct real_api *real, MYSQL *mysql, const struct request *r);
+
+/* Was its statement on its way to the server before the call began?  Then
+ * any loss happened in flight. */
+static inline bool request_sent_before(const struct request *r)
+{
+	return r->kind == REQ_READ_QUERY_RESULT;
+}
 
 /* What recovery needs to know; `verdict` is filled for statements.
  * Classifies only here, i.e. only after a failure. */

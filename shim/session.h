@@ -134,6 +134,11 @@ static inline void session_after_success(const struct shim_config *cfg,
 	bool changed;
 
 	c->last_used_ms = clock_coarse_ms();
+	if (r->kind == REQ_SEND_QUERY) {
+		/* Nothing is answered yet: the answer is noted when it is read. */
+		conn_keep_text(&c->sent, r->text, r->len);
+		return;
+	}
 	if (!real->mariadb_get_infov ||
 	    real->mariadb_get_infov(m, MARIADB_CONNECTION_SERVER_STATUS, &status))
 		return;

@@ -322,16 +322,31 @@ struct client *dlsymhost_start(enum shim_mode mode)
 	return c;
 }
 
-struct client *dbipipe_start(enum shim_mode mode, const char *driver)
+/* A client program in tests/clients/ run by an interpreter. */
+static struct client *script_start(enum shim_mode mode, const char *interpreter,
+				   const char *name, const char *const *extra)
 {
 	char script[4096];
-	const char *extra[] = {"--driver", driver, NULL};
 	struct client *c;
 
-	snprintf(script, sizeof(script), "%s/tests/clients/dbipipe.pl", need_env("MRT_ROOT"));
-	c = client_spawn(mode, NULL, connection_args(extra, "/usr/bin/perl", script));
-	c->name = "dbipipe";
+	snprintf(script, sizeof(script), "%s/tests/clients/%s", need_env("MRT_ROOT"), name);
+	c = client_spawn(mode, NULL, connection_args(extra, interpreter, script));
+	c->name = name;
 	return c;
+}
+
+struct client *dbipipe_start(enum shim_mode mode, const char *driver)
+{
+	const char *extra[] = {"--driver", driver, NULL};
+
+	return script_start(mode, "/usr/bin/perl", "dbipipe.pl", extra);
+}
+
+struct client *mysql2pipe_start(enum shim_mode mode, bool reconnect)
+{
+	const char *extra[] = {reconnect ? "--reconnect" : NULL, NULL};
+
+	return script_start(mode, "/usr/bin/ruby", "mysql2pipe.rb", extra);
 }
 
 struct client *threads_start(enum shim_mode mode, int nthreads)

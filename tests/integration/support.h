@@ -83,6 +83,9 @@ struct client *dlsymhost_start(enum shim_mode mode);
 /* tests/clients/dbipipe.pl under /usr/bin/perl: a DBI program with
  * RaiseError and AutoCommit off; driver "mysql" or "MariaDB". */
 struct client *dbipipe_start(enum shim_mode mode, const char *driver);
+/* tests/clients/mysql2pipe.rb under /usr/bin/ruby: Ruby mysql2, which sends
+ * with mysql_send_query; reconnect: its `reconnect: true`. */
+struct client *mysql2pipe_start(enum shim_mode mode, bool reconnect);
 /* The multi-threaded client; waits for its READY line. */
 struct client *threads_start(enum shim_mode mode, int nthreads);
 

@@ -210,7 +210,7 @@ static bool write_fails(void)
 }
 
 /* Connector/C's mthd_my_send_cmd, reduced to what matters. */
-static int command(const char *text)
+static int send_command(void)
 {
 	st.reconnect_in_command = st.reconnect;
 	if (!st.connected && mariadb_reconnect(NULL))
@@ -220,6 +220,16 @@ static int command(const char *text)
 		end_server();
 		if (mariadb_reconnect(NULL))
 			return 1;
+	}
+	return 0;
+}
+
+/* ... and reading the answer. */
+static int read_answer(const char *text)
+{
+	if (!st.connected) {
+		set_error(CR_SERVER_LOST, "Lost connection to server during query");
+		return 1;
 	}
 	if (st.killed) { /* TCP: the write went out, the read finds EOF */
 		end_server();
@@ -237,6 +247,26 @@ static int command(const char *text)
 	}
 	execute(text);
 	return 0;
+}
+
+static int command(const char *text)
+{
+	return send_command() || read_answer(text);
+}
+
+static char sent[512];
+
+EXPORT int STDCALL mysql_send_query(MYSQL *m, const char *q, unsigned long len)
+{
+	(void)m;
+	snprintf(sent, sizeof(sent), "%.*s", (int)len, q);
+	return send_command();
+}
+
+EXPORT my_bool STDCALL mysql_read_query_result(MYSQL *m)
+{
+	(void)m;
+	return (my_bool)read_answer(sent);
 }
 
 int stub_direct_command(const char *text)

@@ -10,6 +10,7 @@
  * and TCP, where it notices while reading. */
 #include <errmsg.h>
 #include <mysql.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,12 +30,17 @@ static void configure(const char *check_idle)
 	setenv("MYSQL_RECONNECT_CHECK_IDLE_MS", check_idle, 1);
 }
 
-static MYSQL *connected(enum stub_transport transport)
+static MYSQL *connected_checking_idle(enum stub_transport transport, const char *check_idle)
 {
-	configure("off");
+	configure(check_idle);
 	stub_reset(transport);
 	cr_assert(mysql_real_connect(&handle, "db.example", "app", "pw", "db", 0, NULL, 0));
 	return &handle;
+}
+
+static MYSQL *connected(enum stub_transport transport)
+{
+	return connected_checking_idle(transport, "off");
 }
 
 static int q(MYSQL *m, const char *sql)
@@ -498,4 +504,62 @@ Test(recovery, a_read_lost_in_flight_twice_is_not_sent_again)
 	cr_expect_eq(stub_executed("SELECT heavy"), 2);
 	stub_lose_in_flight_times("SELECT light", true, 1);
 	cr_expect_eq(q(m, "SELECT light"), 0, "lost in flight once, it goes again");
+}
+
+/* ---- mysql_send_query + mysql_read_query_result (Ruby mysql2) ---------- */
+
+static int send_read(MYSQL *m, const char *sql)
+{
+	char text[128];
+	int rc;
+
+	snprintf(text, sizeof(text), "%s", sql);
+	rc = mysql_send_query(m, text, (unsigned long)strlen(text));
+	memset(text, 'x', sizeof(text) - 1); /* the program may reuse its buffer */
+	return rc ? rc : mysql_read_query_result(m);
+}
+
+BOTH_TRANSPORTS(a_read_whose_answer_is_lost_is_asked_again)
+{
+	MYSQL *m = connected(*t);
+
+	stub_lose_in_flight("SELECT 1", true);
+	cr_expect_eq(send_read(m, "SELECT 1"), 0);
+	cr_expect_eq(stub_executed("SELECT 1"), 2);
+	cr_expect_eq(stub_sessions(), 2);
+}
+
+BOTH_TRANSPORTS(a_sent_write_whose_answer_is_lost_is_not_sent_again)
+{
+	MYSQL *m = connected(*t);
+
+	stub_lose_in_flight("INSERT", true);
+	expect_lost(m, send_read(m, "INSERT INTO t VALUES (1)"), "INSERT lost in flight");
+	cr_expect_eq(stub_executed("INSERT INTO t VALUES (1)"), 1);
+	cr_expect_eq(q(m, "SELECT 1"), 0, "the next call reconnects");
+}
+
+/* Found dead before the send (the idle check; over a Unix socket the write
+ * itself fails): nothing reached the server, the write is sent once. */
+BOTH_TRANSPORTS(a_write_sent_into_a_dead_connection_is_sent_once)
+{
+	MYSQL *m = connected_checking_idle(*t, "0");
+
+	stub_kill();
+	cr_expect_eq(send_read(m, "INSERT INTO t VALUES (1)"), 0);
+	cr_expect_eq(stub_executed("INSERT INTO t VALUES (1)"), 1);
+}
+
+BOTH_TRANSPORTS(a_sent_statement_in_a_lost_transaction_is_refused)
+{
+	MYSQL *m = connected(*t);
+
+	cr_assert_eq(q(m, "BEGIN"), 0);
+	cr_assert_eq(send_read(m, "INSERT INTO t VALUES (1)"), 0);
+	stub_kill();
+	expect_lost(m, send_read(m, "INSERT INTO t VALUES (2)"), "INSERT in the lost transaction");
+	expect_lost(m, mysql_send_query(m, "INSERT INTO t VALUES (3)", 24), "the next send");
+	cr_expect_eq(stub_executed("INSERT INTO t VALUES (3)"), 0);
+	cr_expect_eq(q(m, "ROLLBACK"), 0);
+	cr_expect_eq(send_read(m, "SELECT 1"), 0);
 }
