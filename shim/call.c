@@ -43,30 +43,34 @@ static int slow_path(const struct shim_config *cfg, const struct real_api *real,
 }
 
 /* mysql_read_query_result reads the answer to what the last
- * mysql_send_query sent: that statement, kept by the shim, describes the
- * call.  Nothing is checked before: the statement is on its way already.
- * With a reconnect pending, nothing was sent that could be answered (the
- * send failed): the library's own error is passed on. */
-static int read_query_result(const struct shim_config *cfg, const struct real_api *real,
-			     struct conn *c, MYSQL *m, const struct request *r)
+ * mysql_send_query sent, mysql_store_result the rows of the last
+ * statement: that statement, kept by the shim, describes the call.
+ * Nothing is checked before: the statement is on its way or has run.
+ * With a reconnect pending, nothing was sent that could be answered: the
+ * library's own error is passed on. */
+static int answer(const struct shim_config *cfg, const struct real_api *real, struct conn *c,
+		  MYSQL *m, const struct request *r)
 {
-	struct request answer = *r;
+	struct kept_text *kept = r->kind == REQ_STORE_RESULT ? &c->result_of : &c->sent;
+	struct request asked = *r;
 	int rc;
 
 	if (c->flags || c->fork_generation != conn_generation())
 		return run_guarded(real, m, r);
-	if (c->sent.known) {
-		answer.text = c->sent.text;
-		answer.len = c->sent.len;
+	if (kept->known) {
+		asked.text = kept->text;
+		asked.len = kept->len;
 	}
-	c->sent.known = false; /* answered, or recovered below */
-	session_note_before_call(real, c, m);
-	rc = run_guarded(real, m, &answer);
+	kept->known = false; /* answered, or recovered below */
+	if (r->kind == REQ_READ_QUERY_RESULT)
+		session_note_before_call(real, c, m);
+	rc = run_guarded(real, m, &asked);
 	if (likely(rc == 0)) {
-		session_after_success(cfg, real, c, m, &answer);
+		if (r->kind == REQ_READ_QUERY_RESULT)
+			session_after_success(cfg, real, c, m, &asked);
 		return 0;
 	}
-	return slow_path(cfg, real, c, m, &answer, rc, false);
+	return slow_path(cfg, real, c, m, &asked, rc, false);
 }
 
 static int call_tracked(const struct shim_config *cfg, const struct real_api *real,
@@ -74,8 +78,8 @@ static int call_tracked(const struct shim_config *cfg, const struct real_api *re
 {
 	int rc;
 
-	if (unlikely(r->kind == REQ_READ_QUERY_RESULT))
-		return read_query_result(cfg, real, c, m, r);
+	if (unlikely(request_sent_before(r)))
+		return answer(cfg, real, c, m, r);
 	if (unlikely(c->flags || c->fork_generation != conn_generation()))
 		return slow_path(cfg, real, c, m, r, 0, true);
 	session_check_idle(cfg, real, c, m);

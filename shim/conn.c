@@ -132,6 +132,7 @@ static void free_heap(struct conn *c)
 	free(c->vars);
 	free(c->statements);
 	free(c->sent.text);
+	free(c->result_of.text);
 }
 
 static void conn_reset(struct conn *c, MYSQL *m)

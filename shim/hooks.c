@@ -114,6 +114,14 @@ EXPORT my_bool STDCALL mysql_read_query_result(MYSQL *mysql)
 	return (my_bool)shim_call(mysql, &r);
 }
 
+EXPORT MYSQL_RES *STDCALL mysql_store_result(MYSQL *mysql)
+{
+	MYSQL_RES *result = NULL;
+	struct request r = {.kind = REQ_STORE_RESULT, .result = &result};
+
+	return shim_call(mysql, &r) ? NULL : result;
+}
+
 EXPORT int STDCALL mysql_ping(MYSQL *mysql)
 {
 	struct request r = {.kind = REQ_PING};

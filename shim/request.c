@@ -30,15 +30,23 @@ int request_run(const struct real_api *real, MYSQL *m, const struct request *r)
 		return real->mysql_send_query ? real->mysql_send_query(m, r->text, r->len) : 1;
 	case REQ_READ_QUERY_RESULT:
 		return real->mysql_read_query_result ? real->mysql_read_query_result(m) : 1;
+	case REQ_STORE_RESULT:
+		if (!real->mysql_store_result)
+			return 1;
+		*r->result = real->mysql_store_result(m);
+		/* NULL without an error: the statement returned no rows at all */
+		return !*r->result && real->mysql_errno(m) != 0;
 	}
 	return 1;
 }
 
 int request_run_again(const struct real_api *real, MYSQL *m, const struct request *r)
 {
-	if (r->kind != REQ_READ_QUERY_RESULT)
+	if (!request_sent_before(r))
 		return request_run(real, m, r);
-	return r->text ? real->mysql_real_query(m, r->text, r->len) : 1;
+	if (!r->text || real->mysql_real_query(m, r->text, r->len))
+		return 1;
+	return r->kind == REQ_STORE_RESULT ? request_run(real, m, r) : 0;
 }
 
 const char *request_statement(const struct request *r, size_t *len)
@@ -47,6 +55,7 @@ const char *request_statement(const struct request *r, size_t *len)
 	case REQ_REAL_QUERY:
 	case REQ_SEND_QUERY:
 	case REQ_READ_QUERY_RESULT:
+	case REQ_STORE_RESULT:
 		*len = r->text ? r->len : 0;
 		return r->text;
 	default:
@@ -88,6 +97,7 @@ void request_facts(const struct request *r, unsigned sql_flags, struct call_fact
 	case REQ_REAL_QUERY:
 	case REQ_SEND_QUERY:
 	case REQ_READ_QUERY_RESULT:
+	case REQ_STORE_RESULT:
 		statement_facts(r, sql_flags, facts, v);
 		return;
 	case REQ_COMMIT:
@@ -124,6 +134,7 @@ const char *request_name(const struct request *r)
 		[REQ_SET_CHARSET] = "set_character_set", [REQ_PING] = "ping",
 		[REQ_CHANGE_USER] = "change_user", [REQ_RESET_CONNECTION] = "reset_connection",
 		[REQ_SEND_QUERY] = "send_query", [REQ_READ_QUERY_RESULT] = "read_query_result",
+		[REQ_STORE_RESULT] = "store_result",
 	};
 
 	return names[r->kind];

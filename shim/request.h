@@ -21,6 +21,7 @@ enum request_kind {
 	REQ_RESET_CONNECTION,
 	REQ_SEND_QUERY,        /* mysql_send_query(text, len): sends, reads nothing */
 	REQ_READ_QUERY_RESULT, /* text, len = what the last send_query sent (call.c) */
+	REQ_STORE_RESULT,      /* *result; text, len = the statement it answers (call.c) */
 };
 
 struct request {
@@ -30,6 +31,7 @@ struct request {
 	const char *password;
 	const char *db;
 	my_bool flag;
+	MYSQL_RES **result;    /* REQ_STORE_RESULT: where the result goes */
 };
 
 /* Runs the real function: 0 on success, non-zero on failure (also when the
@@ -37,14 +39,15 @@ struct request {
 int request_run(const struct real_api *real, MYSQL *mysql, const struct request *r);
 
 /* Runs it once more after a reconnect: the answer mysql_read_query_result
- * waited for is asked for again with mysql_real_query. */
+ * or mysql_store_result waited for is asked for again with
+ * mysql_real_query (and stored). */
 int request_run_again(const struct real_api *real, MYSQL *mysql, const struct request *r);
 
 /* Was its statement on its way to the server before the call began?  Then
  * any loss happened in flight. */
 static inline bool request_sent_before(const struct request *r)
 {
-	return r->kind == REQ_READ_QUERY_RESULT;
+	return r->kind == REQ_READ_QUERY_RESULT || r->kind == REQ_STORE_RESULT;
 }
 
 /* What recovery needs to know; `verdict` is filled for statements.

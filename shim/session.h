@@ -120,6 +120,18 @@ static inline bool session_text_may_hold(const struct conn *c, const char *text,
 void session_start_over(const struct shim_config *cfg, const struct real_api *real,
 			struct conn *c, MYSQL *m);
 
+/* A statement that returned a result set: kept until the result is
+ * stored, so that a result lost while mysql_store_result reads it can be
+ * asked for again. */
+static inline void session_keep_result_of(const struct real_api *real, struct conn *c,
+					  MYSQL *m, const char *text, size_t len)
+{
+	if (text && real->mysql_field_count && real->mysql_field_count(m))
+		conn_keep_text(&c->result_of, text, len);
+	else
+		c->result_of.known = false;
+}
+
 /* After a call succeeded (on the success path and in recovery alike): the
  * status the server just sent is the record now (a later call the shim
  * does not see may still lose it), and what the call left in the session
@@ -154,6 +166,8 @@ static inline void session_after_success(const struct shim_config *cfg,
 	if (!c->insert_id_seen && real->mysql_insert_id && real->mysql_insert_id(m))
 		c->insert_id_seen = true;
 	text = request_statement(r, &len);
+	if (r->kind != REQ_STORE_RESULT)
+		session_keep_result_of(real, c, m, text, len);
 	changed = (status & SERVER_SESSION_STATE_CHANGED) != 0;
 	if (changed || (text && session_text_may_hold(c, text, len)))
 		session_note_statement(real, c, m, text, len, changed);

@@ -7,6 +7,8 @@
  *   \commit \rollback \ping \autocommit 0|1 \selectdb DB \charset CS   OK / ERR
  *   \send SQL           the same through mysql_send_query + mysql_read_query_result
  *                       (how Ruby mysql2 sends every query)
+ *   \hold SQL           mysql_real_query only: HELD / ERR (the result waits)
+ *   \store              stores and describes the held result, as for SQL text
  *   \reset              mysql_reset_connection
  *   \close \connect     mysql_close / a new mysql_init + mysql_real_connect
  *   \fork SQL           the child runs SQL on the inherited connection,
@@ -164,7 +166,7 @@ static int describe_result(MYSQL *m, char *buf, size_t size)
 	MYSQL_ROW row;
 
 	if (!res) {
-		if (mysql_field_count(m) != 0) {
+		if (mysql_field_count(m) != 0 || mysql_errno(m) != 0) {
 			format_error(m, buf, size);
 			return -1;
 		}
@@ -193,20 +195,11 @@ static int send_sql(const struct options *o, const char *sql, bool split)
 /* Run one statement text, consuming every result.  The line describes the
  * first result, unless a later statement of the text failed.  split: send
  * and read with two calls. */
-static void run_sql(const struct options *o, const char *sql, bool split, char *buf,
-		    size_t size)
+/* Describe every result of the statement that ran. */
+static void describe_results(char *buf, size_t size)
 {
-	int rc, more;
+	int more;
 
-	if (!conn) {
-		snprintf(buf, size, "ERR 2006 not connected (after \\close)");
-		return;
-	}
-	rc = send_sql(o, sql, split);
-	if (rc != 0) {
-		format_error(conn, buf, size);
-		return;
-	}
 	if (describe_result(conn, buf, size) != 0)
 		return;
 	while ((more = mysql_next_result(conn)) == 0) {
@@ -219,6 +212,20 @@ static void run_sql(const struct options *o, const char *sql, bool split, char *
 	}
 	if (more > 0)
 		format_error(conn, buf, size);
+}
+
+static void run_sql(const struct options *o, const char *sql, bool split, char *buf,
+		    size_t size)
+{
+	if (!conn) {
+		snprintf(buf, size, "ERR 2006 not connected (after \\close)");
+		return;
+	}
+	if (send_sql(o, sql, split) != 0) {
+		format_error(conn, buf, size);
+		return;
+	}
+	describe_results(buf, size);
 }
 
 static void reply_status(int failed)
@@ -328,6 +335,15 @@ static bool handle_line(const struct options *o, const char *line)
 		do_fork(o, line + 6);
 	} else if (strncmp(line, "\\send ", 6) == 0) {
 		run_sql(o, line + 6, true, buf, sizeof(buf));
+		reply("%s", buf);
+	} else if (strncmp(line, "\\hold ", 6) == 0) {
+		if (send_sql(o, line + 6, false) != 0)
+			format_error(conn, buf, sizeof(buf));
+		else
+			snprintf(buf, sizeof(buf), "HELD");
+		reply("%s", buf);
+	} else if (strcmp(line, "\\store") == 0) {
+		describe_results(buf, sizeof(buf));
 		reply("%s", buf);
 	} else if (line[0] == '\\') {
 		reply("ERR 0 unknown command %s", line);

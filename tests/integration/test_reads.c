@@ -170,3 +170,49 @@ Test(reads, read_timeout_shim)
 	cr_assert_str_eq(client_ask(c, "SELECT 2"), "OK rows=1 first=2");
 	cr_assert_eq(client_finish(c), 0);
 }
+
+/* ---- a result lost while it streams in ------------------------------------
+ *
+ * The program has run a read whose result (32 MiB) does not fit the socket
+ * buffers, and stores it only later: the server is blocked writing it when
+ * the connection is KILLed, so mysql_store_result meets the loss half-way.
+ * Without the shim the program gets 2013; with it, the complete result from
+ * a fresh connection, never part of one. */
+#define BIG_RESULT "SELECT seq, REPEAT('x', 1024) FROM seq_1_to_32768"
+
+static const char *store_after_kill(enum shim_mode mode, struct client **out)
+{
+	struct client *c = sqlpipe_start(mode, NULL, NULL);
+	unsigned long id = client_connection_id(c);
+
+	*out = c;
+	cr_assert_str_eq(client_ask(c, "\\hold " BIG_RESULT), "HELD");
+	/* the server thread is still sending: blocked on the full socket */
+	cr_assert_eq(admin_scalar("SELECT COUNT(*) FROM information_schema.PROCESSLIST"
+				  " WHERE ID = %lu AND COMMAND = 'Query'", id), 1,
+		     "the result should still be streaming");
+	kill_and_wait(id);
+	return client_ask(c, "\\store");
+}
+
+Test(reads, result_lost_while_stored_noshim)
+{
+	struct client *c;
+
+	assert_lost_error(store_after_kill(NO_SHIM, &c), "the KILL must reach the program");
+	client_finish(c);
+}
+
+Test(reads, result_lost_while_stored_shim)
+{
+	struct client *c;
+	char p[32];
+
+	cr_assert_str_eq(store_after_kill(WITH_SHIM, &c), "OK rows=32768 first=1",
+			 "the complete result");
+	pid_needle(p, sizeof(p), c->pid);
+	free(log_wait("event=connection_lost", "call=store_result", p, NULL));
+	free(log_wait("event=statement_retried", "outcome=ok", p, NULL));
+	cr_assert_str_eq(client_ask(c, "SELECT 2"), "OK rows=1 first=2");
+	cr_assert_eq(client_finish(c), 0);
+}

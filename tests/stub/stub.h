@@ -31,6 +31,10 @@ STUB_API void stub_lose_in_flight(const char *prefix, bool executed);
 /* The same for the next `times` such commands. */
 STUB_API void stub_lose_in_flight_times(const char *prefix, bool executed, int times);
 
+/* The next `times` mysql_store_result calls for a statement that starts
+ * with `prefix` lose the connection while the rows stream in: 2013. */
+STUB_API void stub_lose_rows(const char *prefix, int times);
+
 /* The next `count` connect attempts fail with `err`. */
 STUB_API void stub_refuse_connects(int count, unsigned err);
 

@@ -39,6 +39,9 @@ static struct {
 	char lose_prefix[64];
 	bool lose_executed;
 	int lose_times;
+	bool rows_due;      /* the last statement returned rows, not stored yet */
+	char lose_rows_prefix[64];
+	int lose_rows_times;
 	struct record records[MAX_RECORDS];
 	int nrecords;
 } st;
@@ -160,6 +163,7 @@ static void execute_one(const char *text)
 		st.records[st.nrecords++].session = st.session;
 	}
 	st.insert_id = starts(text, "INSERT") ? ++st.next_id : 0;
+	st.rows_due = starts(text, "SELECT");
 	if (starts(text, "BEGIN") || starts(text, "START TRANSACTION")) {
 		st.status |= SERVER_STATUS_IN_TRANS;
 	} else if (starts(text, "COMMIT") || starts(text, "ROLLBACK")) {
@@ -224,6 +228,8 @@ static int send_command(void)
 	return 0;
 }
 
+static char last_statement[512];
+
 /* ... and reading the answer. */
 static int read_answer(const char *text)
 {
@@ -245,8 +251,44 @@ static int read_answer(const char *text)
 		set_error(CR_SERVER_LOST, "Lost connection to server during query");
 		return 1;
 	}
+	snprintf(last_statement, sizeof(last_statement), "%s", text);
 	execute(text);
 	return 0;
+}
+
+/* The rows of the last statement, as mysql_store_result reads them. */
+EXPORT MYSQL_RES *STDCALL mysql_store_result(MYSQL *m)
+{
+	static char result[64]; /* opaque to the caller */
+
+	(void)m;
+	set_error(0, "");
+	if (!st.rows_due)
+		return NULL;
+	st.rows_due = false;
+	if (st.lose_rows_prefix[0] && starts(last_statement, st.lose_rows_prefix)) {
+		if (--st.lose_rows_times <= 0)
+			st.lose_rows_prefix[0] = '\0';
+		end_server();
+		set_error(CR_SERVER_LOST, "Lost connection to server during query");
+		return NULL;
+	}
+	return (MYSQL_RES *)result;
+}
+
+EXPORT unsigned int STDCALL mysql_field_count(MYSQL *m)
+{
+	(void)m;
+	return st.rows_due;
+}
+
+EXPORT void STDCALL mysql_free_result(MYSQL_RES *res) { (void)res; }
+EXPORT MYSQL_ROW STDCALL mysql_fetch_row(MYSQL_RES *res) { (void)res; return NULL; }
+
+void stub_lose_rows(const char *prefix, int times)
+{
+	snprintf(st.lose_rows_prefix, sizeof(st.lose_rows_prefix), "%s", prefix);
+	st.lose_rows_times = times;
 }
 
 static int command(const char *text)

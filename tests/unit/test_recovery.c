@@ -563,3 +563,71 @@ BOTH_TRANSPORTS(a_sent_statement_in_a_lost_transaction_is_refused)
 	cr_expect_eq(q(m, "ROLLBACK"), 0);
 	cr_expect_eq(send_read(m, "SELECT 1"), 0);
 }
+
+/* ---- a result lost while mysql_store_result reads it --------------------- */
+
+static int query_and_store(MYSQL *m, const char *sql, bool *got_rows)
+{
+	MYSQL_RES *res;
+
+	*got_rows = false;
+	if (q(m, sql))
+		return 1;
+	res = mysql_store_result(m);
+	if (!res)
+		return mysql_errno(m) != 0;
+	*got_rows = true;
+	mysql_free_result(res);
+	return 0;
+}
+
+BOTH_TRANSPORTS(a_read_whose_rows_are_lost_is_run_again)
+{
+	MYSQL *m = connected(*t);
+	bool rows;
+
+	stub_lose_rows("SELECT 1", 1);
+	cr_expect_eq(query_and_store(m, "SELECT 1", &rows), 0);
+	cr_expect(rows, "the complete result, from the fresh connection");
+	cr_expect_eq(stub_executed("SELECT 1"), 2);
+	cr_expect_eq(stub_sessions(), 2);
+}
+
+BOTH_TRANSPORTS(rows_lost_again_and_again_give_up)
+{
+	MYSQL *m = connected(*t);
+	bool rows;
+
+	stub_lose_rows("SELECT 1", 10);
+	expect_lost(m, query_and_store(m, "SELECT 1", &rows), "rows lost every time");
+	cr_expect_leq(stub_executed("SELECT 1"), 4, "bounded re-sends");
+	stub_lose_rows("", 0);
+	cr_expect_eq(query_and_store(m, "SELECT 2", &rows), 0, "the next call reconnects");
+	cr_expect(rows);
+}
+
+/* Inside a transaction the rows cannot simply be read again: the
+ * transaction is lost, and the program is told. */
+BOTH_TRANSPORTS(rows_lost_in_a_transaction_lose_it)
+{
+	MYSQL *m = connected(*t);
+	bool rows;
+
+	cr_assert_eq(q(m, "BEGIN"), 0);
+	stub_lose_rows("SELECT 1", 1);
+	expect_lost(m, query_and_store(m, "SELECT 1", &rows), "rows lost in a transaction");
+	cr_expect_eq(stub_executed("SELECT 1"), 1);
+	expect_lost(m, q(m, "INSERT INTO t VALUES (1)"), "the lost transaction goes on");
+	cr_expect_eq(q(m, "ROLLBACK"), 0);
+}
+
+/* A statement with no result set: NULL without an error, untouched. */
+BOTH_TRANSPORTS(no_result_set_is_not_an_error)
+{
+	MYSQL *m = connected(*t);
+
+	cr_assert_eq(q(m, "INSERT INTO t VALUES (1)"), 0);
+	cr_expect_null(mysql_store_result(m));
+	cr_expect_eq(mysql_errno(m), 0);
+	cr_expect_eq(stub_sessions(), 1);
+}
