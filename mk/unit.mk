@@ -5,7 +5,7 @@
 CRITERION_FLAGS := $(shell pkg-config --cflags --libs criterion 2>/dev/null || echo -lcriterion)
 UNIT_SRCS  := tests/unit/test_config.c tests/unit/test_logfmt.c tests/unit/test_policy.c \
               tests/unit/test_conn.c
-UNIT_SHIM  := shim/config.c shim/logfmt.c shim/classify.c shim/policy.c shim/conn.c
+UNIT_SHIM  := shim/config.c shim/logfmt.c shim/classify.c shim/policy.c shim/conn.c shim/registry.c
 UNIT_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Wno-missing-prototypes -O1 -g \
               -Ishim $(MARIADB_CFLAGS)
 
@@ -18,7 +18,7 @@ $(B)/tests/unit-asan: $(UNIT_SRCS) $(UNIT_SHIM) $(wildcard shim/*.h)
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -o $@ $(UNIT_SRCS) $(UNIT_SHIM) $(CRITERION_FLAGS) -lpthread
 
-STRESS_SRCS := tests/unit/stress_conn.c shim/conn.c
+STRESS_SRCS := tests/unit/stress_conn.c shim/conn.c shim/registry.c
 
 $(B)/tests/stress-conn: $(STRESS_SRCS) $(wildcard shim/*.h)
 	@mkdir -p $(dir $@)

@@ -1,10 +1,10 @@
 /* conn.h - what the shim knows about each of the program's connections.
  *
- * Looked up on every intercepted call, so the lookup is lock-free and
- * allocation-free; only connect and close (never a query) take the
- * registry's writer lock.  A MYSQL handle is used by one thread at a time
- * (the client library's own rule), so a conn is only touched by the thread
- * that currently uses its handle. */
+ * Looked up on every intercepted call, lock-free (registry.h); only
+ * connect and close (never a query) take the registry's writer lock.  A
+ * MYSQL handle is used by one thread at a time (the client library's own
+ * rule), so a conn is only touched by the thread that currently uses its
+ * handle. */
 #ifndef MYSQL_RECONNECT_CONN_H
 #define MYSQL_RECONNECT_CONN_H
 
