@@ -79,7 +79,7 @@ TSAN_RUNTIME = $(shell $(CC) -print-file-name=libtsan.so)
 test-integration-sanitizers: $(B)/asan/libmysqlreconnect.so $(B)/tsan/libmysqlreconnect.so integration-build
 	MRT_SHIM="$(ASAN_RUNTIME) $(abspath $(B)/asan/libmysqlreconnect.so)" \
 	ASAN_OPTIONS=detect_leaks=1 \
-	    tests/harness/run-integration --filter '@(reads|writes|transactions|session|fork|modes)/*'
+	    tests/harness/run-integration --filter '@(reads|writes|transactions|session|fork|modes|stmt)/*'
 	MRT_SHIM="$(TSAN_RUNTIME) $(abspath $(B)/tsan/libmysqlreconnect.so)" \
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
 	    tests/harness/run-integration --filter '@(threads|fork)/*'

@@ -51,17 +51,20 @@ static int slow_path(const struct shim_config *cfg, const struct real_api *real,
 static int answer(const struct shim_config *cfg, const struct real_api *real, struct conn *c,
 		  MYSQL *m, const struct request *r)
 {
-	struct kept_text *kept = r->kind == REQ_STORE_RESULT ? &c->result_of : &c->sent;
+	struct kept_text *kept = r->kind == REQ_STORE_RESULT	  ? &c->result_of
+				 : r->kind == REQ_READ_QUERY_RESULT ? &c->sent
+								    : NULL;
 	struct request asked = *r;
 	int rc;
 
 	if (c->flags || c->fork_generation != conn_generation())
 		return run_guarded(real, m, r);
-	if (kept->known) {
+	if (kept && kept->known) {
 		asked.text = kept->text;
 		asked.len = kept->len;
 	}
-	kept->known = false; /* answered, or recovered below */
+	if (kept)
+		kept->known = false; /* answered, or recovered below */
 	if (r->kind == REQ_READ_QUERY_RESULT)
 		session_note_before_call(real, c, m);
 	rc = run_guarded(real, m, &asked);

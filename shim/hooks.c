@@ -7,6 +7,7 @@
 #include "call.h"
 #include "connect.h"
 #include "request.h"
+#include "stmt.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -127,4 +128,45 @@ EXPORT int STDCALL mysql_ping(MYSQL *mysql)
 	struct request r = {.kind = REQ_PING};
 
 	return shim_call(mysql, &r);
+}
+
+EXPORT MYSQL_STMT *STDCALL mysql_stmt_init(MYSQL *mysql)
+{
+	return shim_stmt_init(mysql);
+}
+
+EXPORT int STDCALL mysql_stmt_prepare(MYSQL_STMT *stmt, const char *q, unsigned long length)
+{
+	return shim_stmt_prepare(stmt, q, length);
+}
+
+EXPORT my_bool STDCALL mysql_stmt_bind_param(MYSQL_STMT *stmt, MYSQL_BIND *binds)
+{
+	return shim_stmt_bind(stmt, binds, true);
+}
+
+EXPORT my_bool STDCALL mysql_stmt_bind_result(MYSQL_STMT *stmt, MYSQL_BIND *binds)
+{
+	return shim_stmt_bind(stmt, binds, false);
+}
+
+EXPORT my_bool STDCALL mysql_stmt_send_long_data(MYSQL_STMT *stmt, unsigned int param,
+						 const char *data, unsigned long length)
+{
+	return shim_stmt_send_long_data(stmt, param, data, length);
+}
+
+EXPORT int STDCALL mysql_stmt_execute(MYSQL_STMT *stmt)
+{
+	return shim_stmt_call(stmt, REQ_STMT_EXECUTE);
+}
+
+EXPORT int STDCALL mysql_stmt_store_result(MYSQL_STMT *stmt)
+{
+	return shim_stmt_call(stmt, REQ_STMT_STORE_RESULT);
+}
+
+EXPORT my_bool STDCALL mysql_stmt_close(MYSQL_STMT *stmt)
+{
+	return shim_stmt_close(stmt);
 }

@@ -19,6 +19,7 @@
 #include "policy.h"
 #include "session.h"
 #include "sock.h"
+#include "stmt.h"
 
 static __thread uint32_t random_state;
 
@@ -295,6 +296,20 @@ static const char *stop_reason(const struct incident *inc, unsigned *delay_ms)
 	return NULL;
 }
 
+/* A call the shim fails itself leaves a lost-connection error (2006) where
+ * the program reads it: on the MYSQL handle, and for a statement call on
+ * the statement, set by the library running it on a cut-off connection
+ * (which is then reconnected by the next call). */
+static void fail_call(struct incident *inc, const struct request *r)
+{
+	if (r->stmt) {
+		if (inc->real->mysql_get_socket(inc->mysql) != (my_socket)-1)
+			mark(inc, CONN_DEAD);
+		stmt_fail_lost(inc->real, r->stmt);
+	}
+	session_set_gone_error(inc->real, inc->conn, inc->mysql);
+}
+
 /* After giving up, the program must see a lost connection (2006), not the
  * error of the shim's last connect attempt or session restore. */
 static void rearm_lost_error(const struct incident *inc)
@@ -429,7 +444,7 @@ static int resend(struct incident *inc, const struct request *r, const struct ca
 		if (!reconnect(inc))
 			return rc;
 		if (!fits_server(inc, r)) {
-			session_set_gone_error(inc->real, inc->conn, inc->mysql);
+			fail_call(inc, r);
 			emit_simple(inc, LOG_ERR, "statement_not_retried", "error_returned",
 				    "packet_too_large", policy_remedy(ER_NET_PACKET_TOO_LARGE));
 			return 1;
@@ -576,13 +591,13 @@ static int in_lost_transaction(struct incident *inc, const struct request *r)
 		return rollback_fresh(inc, r, 1);
 	case LOST_TXN_END:
 		inc->conn->flags &= ~CONN_TXN_LOST;
-		session_set_gone_error(inc->real, inc->conn, inc->mysql);
+		fail_call(inc, r);
 		emit_simple(inc, LOG_ERR, "commit_failed", "error_returned", request_name(r),
 			    "the transaction was lost with its connection and is not committed; run it again");
 		return 1;
 	case LOST_TXN_REFUSE:
 	default:
-		session_set_gone_error(inc->real, inc->conn, inc->mysql);
+		fail_call(inc, r);
 		emit_simple(inc, LOG_ERR, "statement_refused", "error_returned", "transaction_lost",
 			    "the program must ROLLBACK; its statements fail until it ends the transaction");
 		return 1;
@@ -606,7 +621,7 @@ static int run_without_lost_state(struct incident *inc, const struct request *r)
 		char names[128];
 		struct logline l;
 
-		session_set_gone_error(inc->real, inc->conn, inc->mysql);
+		fail_call(inc, r);
 		incident_line(inc, &l, LOG_ERR, "statement_refused");
 		add_statement(inc, &l, r, &verdict);
 		logline_str(&l, "lost_state", session_state_names(reads, names, sizeof(names)));

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "stmt.h"
+
 int request_run(const struct real_api *real, MYSQL *m, const struct request *r)
 {
 	switch (r->kind) {
@@ -36,17 +38,37 @@ int request_run(const struct real_api *real, MYSQL *m, const struct request *r)
 		*r->result = real->mysql_store_result(m);
 		/* NULL without an error: the statement returned no rows at all */
 		return !*r->result && real->mysql_errno(m) != 0;
+	case REQ_STMT_PREPARE:
+		return real->mysql_stmt_prepare
+			       ? real->mysql_stmt_prepare(r->stmt_handle, r->text, r->len) : 1;
+	case REQ_STMT_EXECUTE:
+		if (r->stmt && stmt_ready(real, r->stmt))
+			return 1;
+		return real->mysql_stmt_execute ? real->mysql_stmt_execute(r->stmt_handle) : 1;
+	case REQ_STMT_STORE_RESULT:
+		return real->mysql_stmt_store_result ? real->mysql_stmt_store_result(r->stmt_handle)
+						     : 1;
 	}
 	return 1;
 }
 
 int request_run_again(const struct real_api *real, MYSQL *m, const struct request *r)
 {
-	if (!request_sent_before(r))
+	struct request execute = *r;
+
+	switch (r->kind) {
+	case REQ_READ_QUERY_RESULT:
+		return r->text ? real->mysql_real_query(m, r->text, r->len) : 1;
+	case REQ_STORE_RESULT:
+		if (!r->text || real->mysql_real_query(m, r->text, r->len))
+			return 1;
 		return request_run(real, m, r);
-	if (!r->text || real->mysql_real_query(m, r->text, r->len))
-		return 1;
-	return r->kind == REQ_STORE_RESULT ? request_run(real, m, r) : 0;
+	case REQ_STMT_STORE_RESULT:
+		execute.kind = REQ_STMT_EXECUTE;
+		return request_run(real, m, &execute) || request_run(real, m, r);
+	default:
+		return request_run(real, m, r);
+	}
 }
 
 const char *request_statement(const struct request *r, size_t *len)
@@ -56,6 +78,9 @@ const char *request_statement(const struct request *r, size_t *len)
 	case REQ_SEND_QUERY:
 	case REQ_READ_QUERY_RESULT:
 	case REQ_STORE_RESULT:
+	case REQ_STMT_PREPARE:
+	case REQ_STMT_EXECUTE:
+	case REQ_STMT_STORE_RESULT:
 		*len = r->text ? r->len : 0;
 		return r->text;
 	default:
@@ -98,8 +123,17 @@ void request_facts(const struct request *r, unsigned sql_flags, struct call_fact
 	case REQ_SEND_QUERY:
 	case REQ_READ_QUERY_RESULT:
 	case REQ_STORE_RESULT:
+	case REQ_STMT_STORE_RESULT:
 		statement_facts(r, sql_flags, facts, v);
 		return;
+	case REQ_STMT_EXECUTE:
+		statement_facts(r, sql_flags, facts, v);
+		/* data sent with send_long_data died with the session */
+		if (r->stmt && r->stmt->long_data)
+			facts->depends_on_session = true;
+		return;
+	case REQ_STMT_PREPARE: /* parses, runs nothing */
+		break;
 	case REQ_COMMIT:
 		v->reason = SQL_REASON_TRANSACTION;
 		facts->commits = true;
@@ -134,7 +168,8 @@ const char *request_name(const struct request *r)
 		[REQ_SET_CHARSET] = "set_character_set", [REQ_PING] = "ping",
 		[REQ_CHANGE_USER] = "change_user", [REQ_RESET_CONNECTION] = "reset_connection",
 		[REQ_SEND_QUERY] = "send_query", [REQ_READ_QUERY_RESULT] = "read_query_result",
-		[REQ_STORE_RESULT] = "store_result",
+		[REQ_STORE_RESULT] = "store_result", [REQ_STMT_PREPARE] = "stmt_prepare",
+		[REQ_STMT_EXECUTE] = "stmt_execute", [REQ_STMT_STORE_RESULT] = "stmt_store_result",
 	};
 
 	return names[r->kind];

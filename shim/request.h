@@ -22,7 +22,12 @@ enum request_kind {
 	REQ_SEND_QUERY,        /* mysql_send_query(text, len): sends, reads nothing */
 	REQ_READ_QUERY_RESULT, /* text, len = what the last send_query sent (call.c) */
 	REQ_STORE_RESULT,      /* *result; text, len = the statement it answers (call.c) */
+	REQ_STMT_PREPARE,      /* stmt_handle, text, len */
+	REQ_STMT_EXECUTE,      /* stmt_handle, stmt; text, len = what it prepared */
+	REQ_STMT_STORE_RESULT, /* the same */
 };
+
+struct stmt;
 
 struct request {
 	enum request_kind kind;
@@ -32,6 +37,8 @@ struct request {
 	const char *db;
 	my_bool flag;
 	MYSQL_RES **result;    /* REQ_STORE_RESULT: where the result goes */
+	MYSQL_STMT *stmt_handle;
+	struct stmt *stmt;     /* the shim's record of it (stmt.h), or NULL */
 };
 
 /* Runs the real function: 0 on success, non-zero on failure (also when the
@@ -47,7 +54,8 @@ int request_run_again(const struct real_api *real, MYSQL *mysql, const struct re
  * any loss happened in flight. */
 static inline bool request_sent_before(const struct request *r)
 {
-	return r->kind == REQ_READ_QUERY_RESULT || r->kind == REQ_STORE_RESULT;
+	return r->kind == REQ_READ_QUERY_RESULT || r->kind == REQ_STORE_RESULT ||
+	       r->kind == REQ_STMT_STORE_RESULT;
 }
 
 /* What recovery needs to know; `verdict` is filled for statements.

@@ -9,6 +9,10 @@
  *                       (how Ruby mysql2 sends every query)
  *   \hold SQL           mysql_real_query only: HELD / ERR (the result waits)
  *   \store              stores and describes the held result, as for SQL text
+ *   \prepare SQL        mysql_stmt_init + mysql_stmt_prepare, integer parameters
+ *                       and the first column bound once: OK params=<n> / ERR
+ *   \execute [N ...]    sets the parameters, mysql_stmt_execute (+ store_result
+ *                       and fetch): as for SQL text, errors from mysql_stmt_errno
  *   \reset              mysql_reset_connection
  *   \close \connect     mysql_close / a new mysql_init + mysql_real_connect
  *   \fork SQL           the child runs SQL on the inherited connection,
@@ -285,6 +289,104 @@ static bool not_connected(void)
 	return true;
 }
 
+/* ---- a prepared statement, bound once, executed many times ---- */
+
+#define STMT_PARAMS_MAX 8
+
+static struct {
+	MYSQL_STMT *handle;
+	MYSQL_BIND params[STMT_PARAMS_MAX], result[1];
+	long long values[STMT_PARAMS_MAX];
+	char first[256];
+	unsigned long first_len;
+	my_bool first_null;
+	unsigned long nparams;
+} ps;
+
+static void stmt_error(char *buf, size_t size)
+{
+	snprintf(buf, size, "ERR %u %s", mysql_stmt_errno(ps.handle), mysql_stmt_error(ps.handle));
+	one_line(buf);
+}
+
+static void stmt_bind(void)
+{
+	memset(ps.params, 0, sizeof(ps.params));
+	for (unsigned long i = 0; i < ps.nparams; i++) {
+		ps.params[i].buffer_type = MYSQL_TYPE_LONGLONG;
+		ps.params[i].buffer = &ps.values[i];
+	}
+	memset(ps.result, 0, sizeof(ps.result));
+	ps.result[0].buffer_type = MYSQL_TYPE_STRING;
+	ps.result[0].buffer = ps.first;
+	ps.result[0].buffer_length = sizeof(ps.first) - 1;
+	ps.result[0].length = &ps.first_len;
+	ps.result[0].is_null = &ps.first_null;
+}
+
+static void do_prepare(const char *sql, char *buf, size_t size)
+{
+	if (ps.handle)
+		mysql_stmt_close(ps.handle);
+	ps.handle = mysql_stmt_init(conn);
+	if (!ps.handle) {
+		format_error(conn, buf, size);
+		return;
+	}
+	if (mysql_stmt_prepare(ps.handle, sql, (unsigned long)strlen(sql))) {
+		stmt_error(buf, size);
+		return;
+	}
+	ps.nparams = mysql_stmt_param_count(ps.handle);
+	if (ps.nparams > STMT_PARAMS_MAX) {
+		snprintf(buf, size, "ERR 0 more than %d parameters", STMT_PARAMS_MAX);
+		return;
+	}
+	stmt_bind();
+	if ((ps.nparams && mysql_stmt_bind_param(ps.handle, ps.params)) ||
+	    (mysql_stmt_field_count(ps.handle) && mysql_stmt_bind_result(ps.handle, ps.result))) {
+		stmt_error(buf, size);
+		return;
+	}
+	snprintf(buf, size, "OK params=%lu", ps.nparams);
+}
+
+static void do_execute(const char *args, char *buf, size_t size)
+{
+	unsigned long long rows;
+	int fetched;
+
+	if (!ps.handle) {
+		snprintf(buf, size, "ERR 0 nothing prepared");
+		return;
+	}
+	for (unsigned long i = 0; i < ps.nparams; i++)
+		ps.values[i] = strtoll(args, (char **)&args, 10);
+	if (mysql_stmt_execute(ps.handle)) {
+		stmt_error(buf, size);
+		return;
+	}
+	if (!mysql_stmt_field_count(ps.handle)) {
+		snprintf(buf, size, "OK affected=%llu",
+			 (unsigned long long)mysql_stmt_affected_rows(ps.handle));
+		return;
+	}
+	if (mysql_stmt_store_result(ps.handle)) {
+		stmt_error(buf, size);
+		return;
+	}
+	rows = mysql_stmt_num_rows(ps.handle);
+	fetched = mysql_stmt_fetch(ps.handle);
+	if (fetched == 1) {
+		stmt_error(buf, size);
+	} else {
+		ps.first[ps.first_len < sizeof(ps.first) ? ps.first_len : sizeof(ps.first) - 1] = 0;
+		snprintf(buf, size, "OK rows=%llu first=%s", rows,
+			 fetched == MYSQL_NO_DATA ? "-" : ps.first_null ? "NULL" : ps.first);
+	}
+	mysql_stmt_free_result(ps.handle);
+}
+
 /* Backslash commands that map to one client library call. */
 static bool handle_api_command(const char *line)
 {
@@ -342,6 +444,12 @@ static bool handle_line(const struct options *o, const char *line)
 		else
 			snprintf(buf, sizeof(buf), "HELD");
 		reply("%s", buf);
+	} else if (strncmp(line, "\\prepare ", 9) == 0) {
+		do_prepare(line + 9, buf, sizeof(buf));
+		reply("%s", buf);
+	} else if (strncmp(line, "\\execute", 8) == 0) {
+		do_execute(line + 8, buf, sizeof(buf));
+		reply("%s", buf);
 	} else if (strcmp(line, "\\store") == 0) {
 		describe_results(buf, sizeof(buf));
 		reply("%s", buf);
@@ -387,6 +495,9 @@ int sqlpipe_main(int argc, char **argv)
 		return 2;
 	}
 	read_loop(&o);
+	if (ps.handle)
+		mysql_stmt_close(ps.handle);
+	ps.handle = NULL;
 	if (conn)
 		mysql_close(conn);
 	conn = NULL;
