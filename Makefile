@@ -54,13 +54,14 @@ $(B)/obj/shim/%.o: shim/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(SHIM_CFLAGS) -c -o $@ $<
 
-# Only the hooks are exported, unversioned, so that versioned references
-# (mysql_real_query@libmysqlclient_18) bind to them too; the rest is local.
+# Only the hooks (and dlsym, shim/dlsym.c) are exported, unversioned, so that
+# versioned references (mysql_real_query@libmysqlclient_18) bind to them too;
+# the rest is local.
 SHIM_MAP := $(B)/exports.map
-$(SHIM_MAP): shim/hooks.def
+$(SHIM_MAP): shim/hooks.def Makefile
 	@mkdir -p $(B)
 	{ printf '{\n  global:\n'; sed -n 's/^HOOK(\([a-z_]*\),.*/    \1;/p' $<; \
-	  printf '  local: *;\n};\n'; } > $@
+	  printf '    dlsym;\n  local: *;\n};\n'; } > $@
 
 $(SHIM_LIB): $(SHIM_OBJS) $(SHIM_MAP)
 	$(CC) -shared -o $@ $(SHIM_OBJS) -Wl,--version-script=$(SHIM_MAP) \

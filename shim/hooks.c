@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "call.h"
+#include "hooks.h"
 #include "connect.h"
 #include "request.h"
 #include "stmt.h"
@@ -169,4 +170,22 @@ EXPORT int STDCALL mysql_stmt_store_result(MYSQL_STMT *stmt)
 EXPORT my_bool STDCALL mysql_stmt_close(MYSQL_STMT *stmt)
 {
 	return shim_stmt_close(stmt);
+}
+
+struct hook_entry {
+	const char *name;
+	void *fn;
+};
+
+static const struct hook_entry hook_table[] = {
+#define HOOK(name, ret, params, required) {#name, (void *)&name},
+#include "hooks.def"
+};
+
+void *hook_named(const char *name)
+{
+	for (size_t i = 0; i < sizeof(hook_table) / sizeof(hook_table[0]); i++)
+		if (strcmp(hook_table[i].name, name) == 0)
+			return hook_table[i].fn;
+	return NULL;
 }

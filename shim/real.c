@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "dlsym.h"
+
 struct symbol {
 	const char *name;
 	size_t offset; /* in struct real_api */
@@ -63,7 +65,7 @@ static void *find_loaded_client_library(void)
 	dl_iterate_phdr(collect_object, &list);
 	for (unsigned i = 0; i < list.count; i++) {
 		void *handle = dlopen(list.name[i], RTLD_LAZY | RTLD_NOLOAD);
-		void *fn = handle ? dlsym(handle, "mysql_real_query") : NULL;
+		void *fn = handle ? dlsym_libc(handle, "mysql_real_query") : NULL;
 
 		if (fn && !is_shim(fn))
 			return handle; /* stays open: the library is in use anyway */
@@ -75,7 +77,7 @@ static void *find_loaded_client_library(void)
 
 static void *lookup(const char *name, void **library)
 {
-	void *fn = dlsym(RTLD_NEXT, name);
+	void *fn = dlsym_libc(RTLD_NEXT, name);
 
 	if (fn && is_shim(fn))
 		fn = NULL;
@@ -83,7 +85,7 @@ static void *lookup(const char *name, void **library)
 		return fn;
 	if (!*library)
 		*library = find_loaded_client_library();
-	fn = *library ? dlsym(*library, name) : NULL;
+	fn = *library ? dlsym_libc(*library, name) : NULL;
 	return fn && !is_shim(fn) ? fn : NULL;
 }
 
@@ -121,6 +123,21 @@ const struct real_api *real_api(void)
 		atomic_store_explicit(&bound, true, memory_order_release);
 	}
 	return &api;
+}
+
+void *real_bound(const char *name)
+{
+	const struct real_api *table = real_api();
+
+	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
+		if (strcmp(symbols[i].name, name) == 0) {
+			void *fn;
+
+			memcpy(&fn, (const char *)table + symbols[i].offset, sizeof(fn));
+			return fn;
+		}
+	}
+	return NULL;
 }
 
 const char *real_missing(void)

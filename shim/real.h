@@ -20,6 +20,9 @@ struct real_api {
 /* Bound on first use (pthread_once); entries may be NULL. */
 const struct real_api *real_api(void);
 
+/* The function bound for a name in the table, or NULL. */
+void *real_bound(const char *name);
+
 /* Comma-separated names of required symbols that could not be bound, or "". */
 const char *real_missing(void);
 

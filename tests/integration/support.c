@@ -342,6 +342,11 @@ struct client *dbipipe_start(enum shim_mode mode, const char *driver)
 	return script_start(mode, "/usr/bin/perl", "dbipipe.pl", extra);
 }
 
+struct client *tdbcpipe_start(enum shim_mode mode)
+{
+	return script_start(mode, "/usr/bin/tclsh8.6", "tdbcpipe.tcl", NULL);
+}
+
 struct client *mysql2pipe_start(enum shim_mode mode, bool reconnect)
 {
 	const char *extra[] = {reconnect ? "--reconnect" : NULL, NULL};
