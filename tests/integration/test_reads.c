@@ -216,3 +216,51 @@ Test(reads, result_lost_while_stored_shim)
 	cr_assert_str_eq(client_ask(c, "SELECT 2"), "OK rows=1 first=2");
 	cr_assert_eq(client_finish(c), 0);
 }
+
+/* ---- a program that set MYSQL_OPT_RECONNECT, on every path ----------------
+ *
+ * A read after a KILL through each way of talking to the server.  Without
+ * the shim the library's own reconnect saves some (over a Unix socket, the
+ * write fails and it reconnects) and not others (a read lost in flight).
+ * With the shim every one succeeds: never worse, wherever the library's
+ * reconnect would have worked. */
+static const char *const every_path[][2] = {
+	{"SELECT 11", "OK rows=1 first=11"},
+	{"\\send SELECT 12", "OK rows=1 first=12"},
+	{"\\execute 12", "OK rows=1 first=13"},
+	{"\\hold SELECT 14", "HELD"},
+};
+
+static void reconnect_every_path(enum shim_mode mode, bool ok[4])
+{
+	const char *const args[] = {"--reconnect", NULL};
+	struct client *c = sqlpipe_start(mode, NULL, args);
+
+	cr_assert_str_eq(client_ask(c, "\\prepare SELECT ? + 1"), "OK params=1");
+	for (int i = 0; i < 4; i++) {
+		const char *r;
+
+		kill_all_app_connections((unsigned long[16]){0}, 16);
+		r = client_ask(c, every_path[i][0]);
+		ok[i] = strcmp(r, every_path[i][1]) == 0;
+		if (i == 3 && ok[i]) /* the held result, stored after the KILL */
+			ok[i] = strcmp(client_ask(c, "\\store"), "OK rows=1 first=14") == 0;
+		if (!ok[i])
+			cr_assert(strncmp(r, "ERR", 3) == 0 || strcmp(r, "HELD") == 0, "%s", r);
+		client_ask(c, "SELECT 1"); /* the library reconnects here if it does */
+	}
+	client_finish(c);
+}
+
+Test(reads, reconnect_option_every_path)
+{
+	bool without[4], with[4];
+
+	reconnect_every_path(NO_SHIM, without);
+	reconnect_every_path(WITH_SHIM, with);
+	for (int i = 0; i < 4; i++)
+		cr_expect(with[i], "%s: the shim must hide the KILL (without it: %s)",
+			  every_path[i][0], without[i] ? "hidden" : "seen");
+	cr_assert(!without[0] || !without[1] || !without[2] || !without[3] || mrt_over_socket(),
+		  "over TCP the library's own reconnect cannot hide every KILL");
+}
