@@ -51,4 +51,7 @@ STUB_API int stub_sessions(void);
 STUB_API bool stub_library_reconnect(void);
 STUB_API bool stub_library_reconnect_in_command(void);
 
+/* How many executions of the prepared statement carried long data. */
+STUB_API int stub_executions_with_long_data(void);
+
 #endif

@@ -242,7 +242,7 @@ static int read_answer(const char *text)
 		set_error(CR_SERVER_LOST, "Lost connection to server during query");
 		return 1;
 	}
-	if (st.lose_prefix[0] && starts(text, st.lose_prefix)) {
+	if (text && st.lose_prefix[0] && starts(text, st.lose_prefix)) {
 		if (--st.lose_times <= 0)
 			st.lose_prefix[0] = '\0';
 		if (st.lose_executed)
@@ -251,17 +251,19 @@ static int read_answer(const char *text)
 		set_error(CR_SERVER_LOST, "Lost connection to server during query");
 		return 1;
 	}
+	if (!text) /* a prepare: nothing runs */
+		return 0;
 	snprintf(last_statement, sizeof(last_statement), "%s", text);
 	execute(text);
 	return 0;
 }
 
-/* The rows of the last statement, as mysql_store_result reads them. */
-EXPORT MYSQL_RES *STDCALL mysql_store_result(MYSQL *m)
+/* The rows of the last statement, as mysql_store_result reads them (not
+ * called through the PLT from here: the shim's hook would answer). */
+static MYSQL_RES *store_rows(void)
 {
 	static char result[64]; /* opaque to the caller */
 
-	(void)m;
 	set_error(0, "");
 	if (!st.rows_due)
 		return NULL;
@@ -274,6 +276,12 @@ EXPORT MYSQL_RES *STDCALL mysql_store_result(MYSQL *m)
 		return NULL;
 	}
 	return (MYSQL_RES *)result;
+}
+
+EXPORT MYSQL_RES *STDCALL mysql_store_result(MYSQL *m)
+{
+	(void)m;
+	return store_rows();
 }
 
 EXPORT unsigned int STDCALL mysql_field_count(MYSQL *m)
@@ -427,4 +435,109 @@ EXPORT my_bool mariadb_get_infov(MYSQL *m, enum mariadb_value value, void *arg, 
 	case MARIADB_CONNECTION_SERVER_TYPE: *(const char **)arg = "MariaDB"; return 0;
 	default: return 1;
 	}
+}
+
+/* ---- one prepared statement ------------------------------------------- */
+
+static struct {
+	char handle[64];   /* what the program holds: opaque */
+	char text[256];
+	int prepared_in;   /* session; 0: not prepared (Connector/C: INITTED) */
+	bool long_data;
+	unsigned err;
+	int executions_with_long_data;
+} ps;
+
+static void stmt_error(void)
+{
+	ps.err = st.err;
+}
+
+EXPORT MYSQL_STMT *STDCALL mysql_stmt_init(MYSQL *m)
+{
+	(void)m;
+	memset(&ps, 0, sizeof(ps));
+	return (MYSQL_STMT *)ps.handle;
+}
+
+static bool stmt_prepared(void)
+{
+	return ps.prepared_in && ps.prepared_in == st.session && st.connected;
+}
+
+EXPORT int STDCALL mysql_stmt_prepare(MYSQL_STMT *s, const char *q, unsigned long len)
+{
+	(void)s;
+	ps.prepared_in = 0;
+	ps.long_data = false;
+	if (send_command() || read_answer(NULL)) {
+		stmt_error();
+		return 1;
+	}
+	snprintf(ps.text, sizeof(ps.text), "%.*s", (int)len, q);
+	ps.prepared_in = st.session;
+	ps.err = 0;
+	return 0;
+}
+
+static my_bool stmt_bind(void)
+{
+	if (!stmt_prepared()) {
+		ps.err = CR_NO_PREPARE_STMT;
+		return 1;
+	}
+	return 0;
+}
+
+EXPORT my_bool STDCALL mysql_stmt_bind_param(MYSQL_STMT *s, MYSQL_BIND *b) { (void)s, (void)b; return stmt_bind(); }
+EXPORT my_bool STDCALL mysql_stmt_bind_result(MYSQL_STMT *s, MYSQL_BIND *b) { (void)s, (void)b; return stmt_bind(); }
+EXPORT unsigned long STDCALL mysql_stmt_param_count(MYSQL_STMT *s) { (void)s; return 1; }
+EXPORT unsigned int STDCALL mysql_stmt_field_count(MYSQL_STMT *s) { (void)s; return starts(ps.text, "SELECT"); }
+EXPORT unsigned int STDCALL mysql_stmt_errno(MYSQL_STMT *s) { (void)s; return ps.err; }
+
+EXPORT my_bool STDCALL mysql_stmt_send_long_data(MYSQL_STMT *s, unsigned int p, const char *d,
+						 unsigned long len)
+{
+	(void)s, (void)p, (void)d, (void)len;
+	ps.long_data = true;
+	return 0;
+}
+
+EXPORT int STDCALL mysql_stmt_execute(MYSQL_STMT *s)
+{
+	(void)s;
+	if (ps.prepared_in && ps.prepared_in != st.session) {
+		ps.err = CR_COMMANDS_OUT_OF_SYNC; /* reset by a reconnect */
+		return 1;
+	}
+	if (command(ps.text)) {
+		stmt_error();
+		return 1;
+	}
+	ps.executions_with_long_data += ps.long_data;
+	ps.long_data = false;
+	ps.err = 0;
+	return 0;
+}
+
+EXPORT int STDCALL mysql_stmt_store_result(MYSQL_STMT *s)
+{
+	(void)s;
+	if (!store_rows() && st.err) {
+		stmt_error();
+		return 1;
+	}
+	return 0;
+}
+
+EXPORT my_bool STDCALL mysql_stmt_close(MYSQL_STMT *s)
+{
+	(void)s;
+	memset(&ps, 0, sizeof(ps));
+	return 0;
+}
+
+int stub_executions_with_long_data(void)
+{
+	return ps.executions_with_long_data;
 }

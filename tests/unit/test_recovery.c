@@ -631,3 +631,103 @@ BOTH_TRANSPORTS(no_result_set_is_not_an_error)
 	cr_expect_eq(mysql_errno(m), 0);
 	cr_expect_eq(stub_sessions(), 1);
 }
+
+/* ---- prepared statements ------------------------------------------------ */
+
+static MYSQL_STMT *prepared(MYSQL *m, const char *sql)
+{
+	MYSQL_STMT *s = mysql_stmt_init(m);
+	MYSQL_BIND bind[1];
+
+	memset(bind, 0, sizeof(bind));
+	cr_assert(s);
+	cr_assert_eq(mysql_stmt_prepare(s, sql, (unsigned long)strlen(sql)), 0);
+	cr_assert_eq(mysql_stmt_bind_param(s, bind), 0);
+	return s;
+}
+
+static void expect_stmt_lost(MYSQL_STMT *s, int rc, const char *what)
+{
+	unsigned err = mysql_stmt_errno(s);
+
+	cr_expect_neq(rc, 0, "%s must fail", what);
+	cr_expect(err == CR_SERVER_GONE_ERROR || err == CR_SERVER_LOST,
+		  "%s: the statement's errno is %u, expected 2006 or 2013", what, err);
+}
+
+BOTH_TRANSPORTS(a_prepared_read_is_prepared_again_and_executed)
+{
+	MYSQL *m = connected(*t);
+	MYSQL_STMT *s = prepared(m, "SELECT ?");
+
+	stub_kill();
+	cr_expect_eq(mysql_stmt_execute(s), 0);
+	cr_expect_eq(mysql_stmt_store_result(s), 0);
+	cr_expect_eq(stub_executed("SELECT ?"), 1);
+	cr_expect_eq(stub_sessions(), 2);
+	cr_expect_eq(mysql_stmt_execute(s), 0, "and stays prepared");
+	mysql_stmt_close(s);
+}
+
+BOTH_TRANSPORTS(a_prepared_write_lost_in_flight_is_not_executed_again)
+{
+	MYSQL *m = connected(*t);
+	MYSQL_STMT *s = prepared(m, "INSERT INTO t VALUES (?)");
+
+	stub_lose_in_flight("INSERT", true);
+	expect_stmt_lost(s, mysql_stmt_execute(s), "INSERT lost in flight");
+	cr_expect_eq(stub_executed("INSERT INTO t VALUES (?)"), 1);
+	cr_expect_eq(mysql_stmt_execute(s), 0, "prepared again on the next execution");
+	cr_expect_eq(stub_executed("INSERT INTO t VALUES (?)"), 2);
+	mysql_stmt_close(s);
+}
+
+/* The data sent with send_long_data died with the session: an execution
+ * that needs it is never sent again without it. */
+BOTH_TRANSPORTS(long_data_is_never_sent_again_without_its_data)
+{
+	MYSQL *m = connected_checking_idle(*t, "0");
+	MYSQL_STMT *s = prepared(m, "SELECT ?");
+
+	cr_assert_eq(mysql_stmt_send_long_data(s, 0, "blob", 4), 0);
+	stub_kill();
+	expect_stmt_lost(s, mysql_stmt_execute(s), "execution after long data");
+	cr_expect_eq(stub_executed("SELECT ?"), 0);
+	cr_expect_eq(mysql_stmt_execute(s), 0, "without long data it runs");
+	cr_expect_eq(stub_executions_with_long_data(), 0);
+	mysql_stmt_close(s);
+}
+
+/* Refused inside the lost transaction: the error is on the statement too. */
+BOTH_TRANSPORTS(a_prepared_statement_in_a_lost_transaction_fails_with_its_error)
+{
+	MYSQL *m = connected(*t);
+	MYSQL_STMT *s = prepared(m, "INSERT INTO t VALUES (?)");
+
+	cr_assert_eq(q(m, "BEGIN"), 0);
+	cr_assert_eq(mysql_stmt_execute(s), 0);
+	stub_kill();
+	expect_stmt_lost(s, mysql_stmt_execute(s), "INSERT that meets the loss");
+	expect_stmt_lost(s, mysql_stmt_execute(s), "INSERT inside the lost transaction");
+	cr_expect_eq(stub_executed("INSERT INTO t VALUES (?)"), 1);
+	cr_expect_eq(q(m, "ROLLBACK"), 0);
+	cr_expect_eq(mysql_stmt_execute(s), 0);
+	mysql_stmt_close(s);
+}
+
+/* The program's own MYSQL_OPT_RECONNECT made a fresh session in a call the
+ * shim does not handle: the statement is prepared again all the same. */
+BOTH_TRANSPORTS(a_statement_is_prepared_again_after_the_library_reconnected)
+{
+	MYSQL *m = connected(*t);
+	MYSQL_STMT *s = prepared(m, "SELECT ?");
+	my_bool on = 1;
+
+	mysql_options(m, MYSQL_OPT_RECONNECT, &on);
+	stub_kill();
+	stub_direct_command("SELECT 7");
+	cr_assert_eq(stub_direct_command("SELECT 8"), 0, "the library reconnected");
+	cr_expect_eq(mysql_stmt_execute(s), 0);
+	cr_expect_eq(stub_executed("SELECT ?"), 1);
+	mysql_stmt_close(s);
+}
