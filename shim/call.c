@@ -95,6 +95,22 @@ static int call_tracked(const struct shim_config *cfg, const struct real_api *re
 	return slow_path(cfg, real, c, m, r, rc, false);
 }
 
+void call_suspend_library_reconnect(const struct real_api *real, const struct conn *c, MYSQL *m)
+{
+	my_bool off = 0;
+
+	if (c->program_reconnect)
+		real->mysql_options(m, MYSQL_OPT_RECONNECT, &off);
+}
+
+void call_resume_library_reconnect(const struct real_api *real, const struct conn *c, MYSQL *m)
+{
+	my_bool on = 1;
+
+	if (c->program_reconnect)
+		real->mysql_options(m, MYSQL_OPT_RECONNECT, &on);
+}
+
 /* The program asked for the library's own reconnect: it stays on for the
  * calls the shim does not handle, and is off while the shim handles one,
  * so that nothing is re-sent or continued against the shim's rules. */
@@ -102,15 +118,22 @@ static int call_with_library_reconnect_off(const struct shim_config *cfg,
 					   const struct real_api *real, struct conn *c, MYSQL *m,
 					   const struct request *r)
 {
-	my_bool off = 0, on = 1;
 	int rc;
 
-	real->mysql_options(m, MYSQL_OPT_RECONNECT, &off);
+	call_suspend_library_reconnect(real, c, m);
 	if (real->mysql_thread_id && real->mysql_thread_id(m) != c->thread_id)
 		connect_note_library_reconnect(cfg, real, c, m);
 	rc = call_tracked(cfg, real, c, m, r);
-	real->mysql_options(m, MYSQL_OPT_RECONNECT, &on);
+	call_resume_library_reconnect(real, c, m);
 	return rc;
+}
+
+void call_forget_result(MYSQL *m)
+{
+	struct conn *c;
+
+	if (!guard_active() && (c = conn_find(m)))
+		c->result_of.known = false;
 }
 
 int shim_call(MYSQL *m, const struct request *r)

@@ -9,8 +9,22 @@
 
 #include <mysql.h>
 
+#include "conn.h"
+#include "real.h"
 #include "request.h"
 
 int shim_call(MYSQL *mysql, const struct request *r);
+
+/* The program's MYSQL_OPT_RECONNECT, off around I/O the shim does itself
+ * outside shim_call (no-ops unless the program turned it on). */
+void call_suspend_library_reconnect(const struct real_api *real, const struct conn *c,
+				    MYSQL *mysql);
+void call_resume_library_reconnect(const struct real_api *real, const struct conn *c,
+				   MYSQL *mysql);
+
+/* Before a call that reads a result the shim did not see asked for
+ * (mysql_use_result, mysql_next_result, mysql_list_processes): the kept
+ * statement no longer describes what mysql_store_result reads. */
+void call_forget_result(MYSQL *mysql);
 
 #endif

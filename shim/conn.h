@@ -35,6 +35,7 @@ struct conn {
 	bool server_is_mysql;      /* for error 4031 */
 	bool program_reconnect;    /* the program's MYSQL_OPT_RECONNECT (call.c) */
 	unsigned long thread_id;   /* of the session the shim knows */
+	uint64_t session;          /* counts the sessions the shim has seen */
 	unsigned status;           /* transaction record: SERVER_STATUS_* before the
 				      current call (session.h) */
 	/* The session record (session.h). */

@@ -109,15 +109,19 @@ void connect_note_library_reconnect(const struct shim_config *cfg, const struct 
 				    struct conn *c, MYSQL *m)
 {
 	struct logline l;
+	bool lost_transaction = session_in_transaction(c);
 
 	guard_enter();
 	session_note_fresh(real, c, m);
 	c->flags &= ~CONN_DEAD;
+	if (lost_transaction) /* the library went on in autocommit: the shim does not */
+		c->flags |= CONN_TXN_LOST;
 	c->fork_generation = conn_generation();
 	session_start_over(cfg, real, c, m);
 	guard_leave();
 	log_start(&l, LOG_NOTICE, "library_reconnected");
 	logline_str(&l, "host", c->host);
+	logline_str(&l, "in_transaction", lost_transaction ? "yes" : "no");
 	logline_str(&l, "reason", "the client library reconnected on its own (the program set "
 		    "MYSQL_OPT_RECONNECT) in a call the shim does not handle: the program goes on "
 		    "in a fresh session, as without the shim");

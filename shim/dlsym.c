@@ -49,7 +49,8 @@ void *shim_dlsym_handle(void *handle, const char *name)
 	void *found = libc_dlsym(handle, name);
 	void *hook;
 
-	if (!found || !name || strncmp(name, "mysql_", 6) != 0 || guard_active())
+	if (!found || !name || (strncmp(name, "mysql_", 6) != 0 && strncmp(name, "mariadb_", 8) != 0) ||
+	    guard_active())
 		return found;
 	hook = hook_named(name);
 	if (!hook || hook == found || real_bound(name) != found)

@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "call.h"
-#include "hooks.h"
 #include "connect.h"
+#include "guard.h"
+#include "hooks.h"
+#include "real.h"
 #include "request.h"
 #include "stmt.h"
 
@@ -170,6 +172,51 @@ EXPORT int STDCALL mysql_stmt_store_result(MYSQL_STMT *stmt)
 EXPORT my_bool STDCALL mysql_stmt_close(MYSQL_STMT *stmt)
 {
 	return shim_stmt_close(stmt);
+}
+
+EXPORT int STDCALL mariadb_stmt_execute_direct(MYSQL_STMT *stmt, const char *q, size_t length)
+{
+	return shim_stmt_execute_direct(stmt, q, length);
+}
+
+/* Passed through under the guard (mysql_list_processes stores its result
+ * with the library's own mysql_store_result). */
+#define FORGET_RESULT_THEN(call)            \
+	do {                                \
+		call_forget_result(mysql);  \
+		guard_enter();              \
+		result = (call);            \
+		guard_leave();              \
+	} while (0)
+
+EXPORT MYSQL_RES *STDCALL mysql_use_result(MYSQL *mysql)
+{
+	const struct real_api *real = real_api();
+	MYSQL_RES *result = NULL;
+
+	if (real->mysql_use_result)
+		FORGET_RESULT_THEN(real->mysql_use_result(mysql));
+	return result;
+}
+
+EXPORT MYSQL_RES *STDCALL mysql_list_processes(MYSQL *mysql)
+{
+	const struct real_api *real = real_api();
+	MYSQL_RES *result = NULL;
+
+	if (real->mysql_list_processes)
+		FORGET_RESULT_THEN(real->mysql_list_processes(mysql));
+	return result;
+}
+
+EXPORT int STDCALL mysql_next_result(MYSQL *mysql)
+{
+	const struct real_api *real = real_api();
+	int result = -1;
+
+	if (real->mysql_next_result)
+		FORGET_RESULT_THEN(real->mysql_next_result(mysql));
+	return result;
 }
 
 struct hook_entry {

@@ -15,6 +15,7 @@
 #include "logfmt.h"
 #include "mutex.h"
 #include "real.h"
+#include "stmt.h"
 
 static struct shim_config config;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -29,16 +30,19 @@ static void atfork_prepare(void)
 {
 	log_atfork_prepare();
 	conn_atfork_prepare();
+	stmt_atfork_prepare();
 }
 
 static void atfork_parent(void)
 {
+	stmt_atfork_parent();
 	conn_atfork_parent();
 	log_atfork_parent();
 }
 
 static void atfork_child(void)
 {
+	stmt_atfork_child();
 	conn_atfork_child();
 	log_atfork_child();
 }

@@ -302,11 +302,9 @@ static const char *stop_reason(const struct incident *inc, unsigned *delay_ms)
  * (which is then reconnected by the next call). */
 static void fail_call(struct incident *inc, const struct request *r)
 {
-	if (r->stmt) {
-		if (inc->real->mysql_get_socket(inc->mysql) != (my_socket)-1)
-			mark(inc, CONN_DEAD);
-		stmt_fail_lost(inc->real, r->stmt);
-	}
+	/* Cutting a live connection ends its transaction: then that is lost. */
+	if (r->stmt && stmt_fail_lost(inc->real, r->stmt, r->kind, r->text, r->len))
+		mark(inc, CONN_DEAD | (session_in_transaction(inc->conn) ? CONN_TXN_LOST : 0));
 	session_set_gone_error(inc->real, inc->conn, inc->mysql);
 }
 

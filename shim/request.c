@@ -123,13 +123,14 @@ void request_facts(const struct request *r, unsigned sql_flags, struct call_fact
 	case REQ_SEND_QUERY:
 	case REQ_READ_QUERY_RESULT:
 	case REQ_STORE_RESULT:
-	case REQ_STMT_STORE_RESULT:
 		statement_facts(r, sql_flags, facts, v);
 		return;
 	case REQ_STMT_EXECUTE:
+	case REQ_STMT_STORE_RESULT:
 		statement_facts(r, sql_flags, facts, v);
 		/* data sent with send_long_data died with the session */
-		if (r->stmt && r->stmt->long_data)
+		if (r->stmt && (r->kind == REQ_STMT_EXECUTE ? r->stmt->long_data
+							    : r->stmt->executed_with_long_data))
 			facts->depends_on_session = true;
 		return;
 	case REQ_STMT_PREPARE: /* parses, runs nothing */

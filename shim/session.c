@@ -92,6 +92,7 @@ void session_note_fresh(const struct real_api *real, struct conn *c, MYSQL *m)
 	    real->mariadb_get_infov(m, MARIADB_CONNECTION_SERVER_STATUS, &now) == 0)
 		c->status = now;
 	c->thread_id = real->mysql_thread_id ? real->mysql_thread_id(m) : 0;
+	c->session++;
 }
 
 bool session_restore(const struct real_api *real, struct conn *c, MYSQL *m,

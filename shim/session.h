@@ -165,9 +165,16 @@ static inline void session_after_success(const struct shim_config *cfg,
 	}
 	if (!c->insert_id_seen && real->mysql_insert_id && real->mysql_insert_id(m))
 		c->insert_id_seen = true;
+	if (r->kind == REQ_STMT_PREPARE)
+		return; /* prepared, not run */
 	text = request_statement(r, &len);
 	if (r->kind == REQ_REAL_QUERY || r->kind == REQ_READ_QUERY_RESULT)
 		session_keep_result_of(real, c, m, text, len);
+	if (r->stmt && !c->tracking && text && session_text_may_hold(c, text, len)) {
+		/* a prepared SET has no value to replay: "SET x = ?" */
+		c->held |= SESSION_UNTRACKED;
+		return;
+	}
 	changed = (status & SERVER_SESSION_STATE_CHANGED) != 0;
 	if (changed || (text && session_text_may_hold(c, text, len)))
 		session_note_statement(real, c, m, text, len, changed);

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "call.h"
-#include "conn.h"
 #include "guard.h"
 #include "init.h"
 #include "registry.h"
@@ -19,28 +18,36 @@ struct stmt *stmt_find(const MYSQL_STMT *handle)
 	return registry_find(&stmts, handle);
 }
 
-static void stmt_free(struct stmt *s)
+static void forget_preparation(struct stmt *s)
 {
-	if (!s)
-		return;
 	free(s->text);
 	free(s->params);
 	free(s->results);
+	s->text = NULL;
+	s->params = s->results = NULL;
+	s->nparams = s->nresults = 0;
+	s->long_data = s->executed_with_long_data = false;
+}
+
+static void stmt_free(struct stmt *s)
+{
+	if (s)
+		forget_preparation(s);
 	free(s);
 }
 
-/* Not followed (mode off, or inside the shim's own calls): NULL. */
+/* Followed, with its connection still open (a closed one may be freed):
+ * else NULL, and the call is the library's alone. */
 static struct stmt *followed(MYSQL_STMT *handle)
 {
+	struct stmt *s;
+
 	if (!handle || guard_active() || shim_config()->mode == SHIM_MODE_OFF)
 		return NULL;
-	return stmt_find(handle);
-}
-
-/* Its connection closed (and perhaps freed): the library's own error. */
-static struct stmt *with_connection(struct stmt *s)
-{
-	return s && conn_find(s->mysql) ? s : NULL;
+	s = stmt_find(handle);
+	if (s)
+		s->conn = conn_find(s->mysql);
+	return s && s->conn ? s : NULL;
 }
 
 static unsigned long thread_of(const struct real_api *real, MYSQL *m)
@@ -96,10 +103,30 @@ static bool keep_text(struct stmt *s, const char *text, size_t len)
 	if (!copy)
 		return false;
 	memcpy(copy, text, len);
-	free(s->text);
 	s->text = copy;
 	s->len = len;
 	return true;
+}
+
+int shim_stmt_prepare(MYSQL_STMT *handle, const char *text, unsigned long len)
+{
+	const struct real_api *real = real_api();
+	struct stmt *s = followed(handle);
+	struct request r = {.kind = REQ_STMT_PREPARE, .stmt_handle = handle, .stmt = s,
+			    .text = text, .len = len};
+	int rc;
+
+	if (!s || !text)
+		return real->mysql_stmt_prepare ? real->mysql_stmt_prepare(handle, text, len) : 1;
+	if (len == (unsigned long)-1) /* Connector/C: the length of a C string */
+		r.len = len = (unsigned long)strlen(text);
+	forget_preparation(s); /* a prepare drops the binds in the library too */
+	rc = shim_call(s->mysql, &r);
+	if (rc == 0 && keep_text(s, text, len)) {
+		s->prepared_in = s->conn->session;
+		s->prepared_thread = thread_of(real, s->mysql);
+	}
+	return rc;
 }
 
 /* Binds are copied as the library copies them: the same buffers. */
@@ -113,35 +140,22 @@ static MYSQL_BIND *copy_binds(const MYSQL_BIND *binds, unsigned long count)
 	return copy;
 }
 
-static void forget_binds(struct stmt *s)
+static void keep_binds(const struct real_api *real, struct stmt *s, const MYSQL_BIND *binds,
+		       bool params)
 {
-	free(s->params);
-	free(s->results);
-	s->params = s->results = NULL;
-}
+	unsigned long count;
 
-int shim_stmt_prepare(MYSQL_STMT *handle, const char *text, unsigned long len)
-{
-	const struct real_api *real = real_api();
-	struct stmt *s = with_connection(followed(handle));
-	struct request r = {.kind = REQ_STMT_PREPARE, .stmt_handle = handle, .text = text,
-			    .len = len};
-	int rc;
-
-	if (!s || !text)
-		return real->mysql_stmt_prepare ? real->mysql_stmt_prepare(handle, text, len) : 1;
-	if (len == (unsigned long)-1) /* Connector/C: the length of a C string */
-		r.len = len = (unsigned long)strlen(text);
-	rc = shim_call(s->mysql, &r);
-	forget_binds(s); /* a prepare drops them in the library too */
-	s->long_data = false;
-	if (rc == 0 && keep_text(s, text, len))
-		s->prepared_in = thread_of(real, s->mysql);
-	else if (rc == 0) {
-		free(s->text); /* out of memory: not prepared again */
-		s->text = NULL;
+	if (params) {
+		count = real->mysql_stmt_param_count ? real->mysql_stmt_param_count(s->handle) : 0;
+		free(s->params);
+		s->params = copy_binds(binds, count);
+		s->nparams = s->params ? count : 0;
+	} else {
+		count = real->mysql_stmt_field_count ? real->mysql_stmt_field_count(s->handle) : 0;
+		free(s->results);
+		s->results = copy_binds(binds, count);
+		s->nresults = s->results ? count : 0;
 	}
-	return rc;
 }
 
 my_bool shim_stmt_bind(MYSQL_STMT *handle, MYSQL_BIND *binds, bool params)
@@ -150,7 +164,6 @@ my_bool shim_stmt_bind(MYSQL_STMT *handle, MYSQL_BIND *binds, bool params)
 	struct stmt *s = followed(handle);
 	my_bool (*bind)(MYSQL_STMT *, MYSQL_BIND *) =
 		params ? real->mysql_stmt_bind_param : real->mysql_stmt_bind_result;
-	unsigned long count;
 	my_bool failed;
 
 	if (!bind)
@@ -158,21 +171,14 @@ my_bool shim_stmt_bind(MYSQL_STMT *handle, MYSQL_BIND *binds, bool params)
 	if (!s)
 		return bind(handle, binds);
 	guard_enter();
+	call_suspend_library_reconnect(real, s->conn, s->mysql);
 	stmt_ready(real, s); /* binding needs a prepared statement */
+	call_resume_library_reconnect(real, s->conn, s->mysql);
 	failed = bind(handle, binds);
 	guard_leave();
-	if (failed)
-		return failed;
-	count = params ? (real->mysql_stmt_param_count ? real->mysql_stmt_param_count(handle) : 0)
-		       : (real->mysql_stmt_field_count ? real->mysql_stmt_field_count(handle) : 0);
-	if (params) {
-		free(s->params);
-		s->params = copy_binds(binds, count);
-	} else {
-		free(s->results);
-		s->results = copy_binds(binds, count);
-	}
-	return 0;
+	if (!failed)
+		keep_binds(real, s, binds, params);
+	return failed;
 }
 
 my_bool shim_stmt_send_long_data(MYSQL_STMT *handle, unsigned int param, const char *data,
@@ -190,7 +196,7 @@ my_bool shim_stmt_send_long_data(MYSQL_STMT *handle, unsigned int param, const c
 
 int shim_stmt_call(MYSQL_STMT *handle, int kind)
 {
-	struct stmt *s = with_connection(followed(handle));
+	struct stmt *s = followed(handle);
 	struct request r = {.kind = (enum request_kind)kind, .stmt_handle = handle, .stmt = s};
 	int rc;
 
@@ -199,20 +205,66 @@ int shim_stmt_call(MYSQL_STMT *handle, int kind)
 	r.text = s->text;
 	r.len = s->len;
 	rc = shim_call(s->mysql, &r);
-	if (kind == REQ_STMT_EXECUTE)
-		s->long_data = false; /* sent with this execution, or gone */
+	if (kind == REQ_STMT_EXECUTE) {
+		/* sent with this execution, or gone */
+		s->executed_with_long_data = s->long_data;
+		s->long_data = false;
+	}
 	return rc;
+}
+
+/* MariaDB's prepare-and-execute in one call prepares through the library's
+ * own channel: the shim forgets the statement (it is not prepared again)
+ * and stays out of the calls the library makes inside. */
+int shim_stmt_execute_direct(MYSQL_STMT *handle, const char *text, size_t len)
+{
+	const struct real_api *real = real_api();
+	struct stmt *s = followed(handle);
+	int rc;
+
+	if (!real->mariadb_stmt_execute_direct)
+		return 1;
+	if (s)
+		forget_preparation(s);
+	guard_enter();
+	rc = real->mariadb_stmt_execute_direct(handle, text, len);
+	guard_leave();
+	return rc;
+}
+
+/* What the library itself says of a statement whose session is gone and
+ * that was not prepared again: 2014, set without I/O. */
+static int out_of_sync(const struct real_api *real, struct stmt *s)
+{
+	forget_preparation(s); /* the program must prepare it again */
+	if (real->mysql_stmt_fetch)
+		real->mysql_stmt_fetch(s->handle);
+	return 1;
+}
+
+static bool session_gone(const struct real_api *real, const struct stmt *s)
+{
+	return s->conn->session != s->prepared_in ||
+	       thread_of(real, s->mysql) != s->prepared_thread;
 }
 
 int stmt_ready(const struct real_api *real, struct stmt *s)
 {
-	unsigned long now = thread_of(real, s->mysql);
+	unsigned long params, columns;
 
-	if (!s->text || now == s->prepared_in || !real->mysql_stmt_prepare)
+	if (!s->text || !s->conn || !session_gone(real, s) || !real->mysql_stmt_prepare)
 		return 0;
+	if (s->long_data) /* its data died with the session */
+		return out_of_sync(real, s);
 	if (real->mysql_stmt_prepare(s->handle, s->text, (unsigned long)s->len))
 		return 1;
-	s->prepared_in = now;
+	s->prepared_in = s->conn->session;
+	s->prepared_thread = thread_of(real, s->mysql);
+	params = real->mysql_stmt_param_count ? real->mysql_stmt_param_count(s->handle) : 0;
+	columns = real->mysql_stmt_field_count ? real->mysql_stmt_field_count(s->handle) : 0;
+	/* The table changed under it: the program's binds no longer fit. */
+	if ((s->params && params != s->nparams) || (s->results && columns != s->nresults))
+		return out_of_sync(real, s);
 	if (s->params && real->mysql_stmt_bind_param(s->handle, s->params))
 		return 1;
 	if (s->results && real->mysql_stmt_bind_result(s->handle, s->results))
@@ -220,15 +272,34 @@ int stmt_ready(const struct real_api *real, struct stmt *s)
 	return 0;
 }
 
-void stmt_fail_lost(const struct real_api *real, struct stmt *s)
+bool stmt_fail_lost(const struct real_api *real, struct stmt *s, int kind, const char *text,
+		    unsigned long len)
 {
 	int fd = real->mysql_get_socket ? (int)real->mysql_get_socket(s->mysql) : -1;
 
-	if (!real->mysql_stmt_execute)
-		return;
 	if (fd >= 0) {
-		stmt_ready(real, s); /* else the library would say "out of sync" */
+		if (kind != REQ_STMT_PREPARE)
+			stmt_ready(real, s); /* else the library would say "out of sync" */
 		sock_detach(fd);
 	}
-	real->mysql_stmt_execute(s->handle); /* nothing can reach the server */
+	if (kind == REQ_STMT_PREPARE && real->mysql_stmt_prepare)
+		real->mysql_stmt_prepare(s->handle, text, len);
+	else if (real->mysql_stmt_execute)
+		real->mysql_stmt_execute(s->handle); /* nothing can reach the server */
+	return fd >= 0;
+}
+
+void stmt_atfork_prepare(void)
+{
+	registry_atfork_prepare(&stmts);
+}
+
+void stmt_atfork_parent(void)
+{
+	registry_atfork_parent(&stmts);
+}
+
+void stmt_atfork_child(void)
+{
+	registry_atfork_child(&stmts);
 }

@@ -51,6 +51,9 @@ STUB_API int stub_sessions(void);
 STUB_API bool stub_library_reconnect(void);
 STUB_API bool stub_library_reconnect_in_command(void);
 
+/* Prepared statements take `n` parameters from their next prepare on. */
+STUB_API void stub_set_param_count(unsigned long n);
+
 /* How many executions of the prepared statement carried long data. */
 STUB_API int stub_executions_with_long_data(void);
 

@@ -491,7 +491,16 @@ static my_bool stmt_bind(void)
 
 EXPORT my_bool STDCALL mysql_stmt_bind_param(MYSQL_STMT *s, MYSQL_BIND *b) { (void)s, (void)b; return stmt_bind(); }
 EXPORT my_bool STDCALL mysql_stmt_bind_result(MYSQL_STMT *s, MYSQL_BIND *b) { (void)s, (void)b; return stmt_bind(); }
-EXPORT unsigned long STDCALL mysql_stmt_param_count(MYSQL_STMT *s) { (void)s; return 1; }
+static unsigned long param_count = 1;
+
+/* The statement takes `n` parameters from its next prepare on (a table
+ * changed under it). */
+void stub_set_param_count(unsigned long n)
+{
+	param_count = n;
+}
+
+EXPORT unsigned long STDCALL mysql_stmt_param_count(MYSQL_STMT *s) { (void)s; return param_count; }
 EXPORT unsigned int STDCALL mysql_stmt_field_count(MYSQL_STMT *s) { (void)s; return starts(ps.text, "SELECT"); }
 EXPORT unsigned int STDCALL mysql_stmt_errno(MYSQL_STMT *s) { (void)s; return ps.err; }
 
@@ -518,6 +527,14 @@ EXPORT int STDCALL mysql_stmt_execute(MYSQL_STMT *s)
 	ps.long_data = false;
 	ps.err = 0;
 	return 0;
+}
+
+/* Only what the shim uses: before an execution in this session, 2014. */
+EXPORT int STDCALL mysql_stmt_fetch(MYSQL_STMT *s)
+{
+	(void)s;
+	ps.err = CR_COMMANDS_OUT_OF_SYNC;
+	return 1;
 }
 
 EXPORT int STDCALL mysql_stmt_store_result(MYSQL_STMT *s)

@@ -10,7 +10,7 @@ DEF=$(dirname "$0")/../../shim/hooks.def
 fail=0
 
 exported=$(nm -D --defined-only "$LIB" | awk '$2 == "T" { print $3 }' | sort)
-listed=$(sed -n 's/^[[:space:]]*\(mysql_[a-z_]*\);.*/\1/p' "$MAP" | sort)
+listed=$(sed -n 's/^[[:space:]]*\(m[a-z_]*\);.*/\1/p' "$MAP" | sort)
 # dlsym is interposed on x86-64 only (shim/dlsym.c)
 exported=$(echo "$exported" | grep -v '^dlsym$')
 hooks=$(sed -n 's/^HOOK(\([a-z_]*\),.*/\1/p' "$DEF" | sort)

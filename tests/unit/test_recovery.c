@@ -731,3 +731,57 @@ BOTH_TRANSPORTS(a_statement_is_prepared_again_after_the_library_reconnected)
 	cr_expect_eq(stub_executed("SELECT ?"), 1);
 	mysql_stmt_close(s);
 }
+
+/* The statement's parameters changed under it (a table altered while the
+ * connection was down): the program's binds no longer fit, so it is not
+ * executed; the program gets 2014, as without the shim, and prepares again. */
+BOTH_TRANSPORTS(a_statement_whose_shape_changed_is_not_executed)
+{
+	MYSQL *m = connected(*t);
+	MYSQL_STMT *s = prepared(m, "SELECT ?");
+
+	stub_kill();
+	stub_set_param_count(2);
+	cr_expect_neq(mysql_stmt_execute(s), 0);
+	cr_expect_eq(mysql_stmt_errno(s), CR_COMMANDS_OUT_OF_SYNC);
+	cr_expect_eq(stub_executed("SELECT ?"), 0);
+	cr_expect_eq(q(m, "SELECT 1"), 0, "the connection itself is fine");
+	mysql_stmt_close(s);
+}
+
+/* Long data sent, then the session is replaced by another call: the
+ * execution would go out without its data; it fails with 2014 instead. */
+BOTH_TRANSPORTS(long_data_lost_with_an_earlier_reconnect_is_not_replaced)
+{
+	MYSQL *m = connected(*t);
+	MYSQL_STMT *s = prepared(m, "INSERT INTO t VALUES (?)");
+
+	cr_assert_eq(mysql_stmt_send_long_data(s, 0, "blob", 4), 0);
+	stub_kill();
+	cr_assert_eq(q(m, "SELECT 1"), 0, "another call reconnects");
+	cr_expect_neq(mysql_stmt_execute(s), 0);
+	cr_expect_eq(mysql_stmt_errno(s), CR_COMMANDS_OUT_OF_SYNC);
+	cr_expect_eq(stub_executed("INSERT INTO t VALUES (?)"), 0);
+	mysql_stmt_close(s);
+}
+
+/* A prepared statement refused for reading lost state, inside a new
+ * transaction: cutting the connection to set the statement's error ends
+ * that transaction, so it is lost too; nothing after it commits. */
+BOTH_TRANSPORTS(a_refused_statement_in_a_live_transaction_loses_it)
+{
+	MYSQL *m = connected(*t);
+	MYSQL_STMT *s = prepared(m, "INSERT INTO t VALUES (@v)");
+
+	cr_assert_eq(q(m, "SET @v = (SELECT 1)"), 0);
+	stub_kill();
+	expect_lost(m, q(m, "SELECT 1"), "the loss of a session holding @v");
+	cr_assert_eq(q(m, "SELECT 1"), 0, "reconnected; @v is lost");
+	cr_assert_eq(q(m, "BEGIN"), 0);
+	cr_assert_eq(q(m, "INSERT INTO t VALUES (1)"), 0);
+	expect_stmt_lost(s, mysql_stmt_execute(s), "reads the lost @v");
+	expect_lost(m, q(m, "INSERT INTO t VALUES (2)"), "the transaction the refusal ended");
+	expect_lost(m, q(m, "COMMIT"), "its COMMIT");
+	cr_expect_eq(stub_executed("INSERT INTO t VALUES (2)"), 0);
+	mysql_stmt_close(s);
+}
