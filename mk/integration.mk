@@ -11,7 +11,8 @@ IT_OBJ     := $(B)/obj
 IT_CFLAGS   = $(ALL_CFLAGS) $(MARIADB_CFLAGS)
 
 IT_CLIENTS := $(IT_DIR)/sqlpipe $(IT_DIR)/sqlpipe_module.so $(IT_DIR)/dlhost $(IT_DIR)/dlsymhost \
-              $(IT_DIR)/threads $(IT_DIR)/nomysql $(IT_DIR)/dllookup $(IT_DIR)/lookupmod.so
+              $(IT_DIR)/threads $(IT_DIR)/nomysql $(IT_DIR)/dllookup $(IT_DIR)/lookupmod.so \
+              $(IT_DIR)/nonblock
 IT_SRCS    := $(wildcard tests/integration/*.c)
 IT_OBJS    := $(IT_SRCS:%.c=$(IT_OBJ)/%.o)
 IT_BIN     := $(IT_DIR)/integration
@@ -58,6 +59,10 @@ $(IT_DIR)/lookupmod.so: tests/clients/lookupmod.c
 	@mkdir -p $(dir $@)
 	$(CC) $(IT_CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,--no-as-needed -o $@ $< \
 	    $(MARIADB_LIBS)
+
+$(IT_DIR)/nonblock: tests/clients/nonblock.c
+	@mkdir -p $(dir $@)
+	$(CC) $(IT_CFLAGS) -o $@ $< $(MARIADB_LIBS)
 
 $(IT_DIR)/threads: tests/clients/threads.c
 	@mkdir -p $(dir $@)

@@ -148,8 +148,12 @@ int shim_call(MYSQL *m, const struct request *r)
 	if (cfg->mode == SHIM_MODE_OFF)
 		return request_run(real, m, r);
 	c = conn_find(m);
-	if (!c && !(c = connect_adopt(cfg, real, m)))
+	if (!c && !(c = connect_adopt(cfg, real, m))) {
+		/* no guard inside a coroutine that may yield to the program */
+		if (m && connect_nonblocking(real, m))
+			return request_run(real, m, r);
 		return run_guarded(real, m, r);
+	}
 	if (unlikely(c->program_reconnect))
 		return call_with_library_reconnect_off(cfg, real, c, m, r);
 	return call_tracked(cfg, real, c, m, r);

@@ -128,6 +128,31 @@ void connect_note_library_reconnect(const struct shim_config *cfg, const struct 
 	log_emit(cfg, &l);
 }
 
+/* MariaDB's non-blocking API (MYSQL_OPT_NONBLOCK) runs the blocking
+ * functions, the hooks included, inside a coroutine that yields to the
+ * program whenever it would wait: the shim's recovery (reconnecting,
+ * waiting for the server) has no place there.  Such connections are passed
+ * through, untouched, as the library would run them. */
+bool connect_nonblocking(const struct real_api *real, MYSQL *m)
+{
+	my_bool on = 0;
+
+	return real->mysql_get_option && real->mysql_get_option(m, MYSQL_OPT_NONBLOCK, &on) == 0 &&
+	       on;
+}
+
+static void log_nonblocking_once(const struct shim_config *cfg)
+{
+	static atomic_bool logged;
+	struct logline l;
+
+	if (!log_once(&logged, &l, LOG_NOTICE, "nonblocking_passed_through"))
+		return;
+	logline_str(&l, "reason", "the program uses the non-blocking API (MYSQL_OPT_NONBLOCK): "
+		    "its connections are passed through, without recovery");
+	log_emit(cfg, &l);
+}
+
 /* A handle connected where the shim could not see it (a program that
  * calls a dlsym()ed mysql_real_connect), met at its first intercepted call
  * (say mysql_query's own call to mysql_real_query).  Its identity is read
@@ -140,7 +165,8 @@ struct conn *connect_adopt(const struct shim_config *cfg, const struct real_api 
 	unsigned port = 0;
 	struct conn *c;
 
-	if (!real->mariadb_get_infov || real->mysql_get_socket(m) == (my_socket)-1)
+	if (!real->mariadb_get_infov || real->mysql_get_socket(m) == (my_socket)-1 ||
+	    connect_nonblocking(real, m))
 		return NULL;
 	real->mariadb_get_infov(m, MARIADB_CONNECTION_HOST, &host);
 	real->mariadb_get_infov(m, MARIADB_CONNECTION_USER, &user);
@@ -164,6 +190,11 @@ MYSQL *shim_connect(MYSQL *m, const char *host, const char *user, const char *pa
 		return NULL;
 	if (guard_active() || (cfg = shim_config())->mode == SHIM_MODE_OFF)
 		return real->mysql_real_connect(m, host, user, password, db, port, sock, flags);
+	if (m && connect_nonblocking(real, m)) {
+		log_nonblocking_once(cfg);
+		conn_forget(m); /* a handle used blocking before, if any */
+		return real->mysql_real_connect(m, host, user, password, db, port, sock, flags);
+	}
 	guard_enter();
 	connected = real->mysql_real_connect(m, host, user, password, db, port, sock, flags);
 	if (connected) {

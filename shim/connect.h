@@ -2,6 +2,8 @@
 #ifndef MYSQL_RECONNECT_CONNECT_H
 #define MYSQL_RECONNECT_CONNECT_H
 
+#include <stdbool.h>
+
 #include <mysql.h>
 
 #include "config.h"
@@ -19,6 +21,9 @@ int shim_options(MYSQL *mysql, enum mysql_option option, const void *arg);
 /* The library reconnected the handle on its own: a fresh session. */
 void connect_note_library_reconnect(const struct shim_config *cfg, const struct real_api *real,
 				    struct conn *c, MYSQL *mysql);
+
+/* The handle uses MariaDB's non-blocking API: passed through. */
+bool connect_nonblocking(const struct real_api *real, MYSQL *mysql);
 
 /* Starts tracking a connected handle the shim has not seen connect; NULL
  * when it cannot (not connected, or no mariadb_get_infov). */

@@ -179,43 +179,38 @@ EXPORT int STDCALL mariadb_stmt_execute_direct(MYSQL_STMT *stmt, const char *q, 
 	return shim_stmt_execute_direct(stmt, q, length);
 }
 
-/* Passed through under the guard (mysql_list_processes stores its result
- * with the library's own mysql_store_result). */
-#define FORGET_RESULT_THEN(call)            \
-	do {                                \
-		call_forget_result(mysql);  \
-		guard_enter();              \
-		result = (call);            \
-		guard_leave();              \
-	} while (0)
-
+/* These only end the statement kept for mysql_store_result, and pass
+ * through (mysql_next_result also runs inside the non-blocking API's
+ * coroutines: no guard there). */
 EXPORT MYSQL_RES *STDCALL mysql_use_result(MYSQL *mysql)
 {
 	const struct real_api *real = real_api();
-	MYSQL_RES *result = NULL;
 
-	if (real->mysql_use_result)
-		FORGET_RESULT_THEN(real->mysql_use_result(mysql));
-	return result;
-}
-
-EXPORT MYSQL_RES *STDCALL mysql_list_processes(MYSQL *mysql)
-{
-	const struct real_api *real = real_api();
-	MYSQL_RES *result = NULL;
-
-	if (real->mysql_list_processes)
-		FORGET_RESULT_THEN(real->mysql_list_processes(mysql));
-	return result;
+	call_forget_result(mysql);
+	return real->mysql_use_result ? real->mysql_use_result(mysql) : NULL;
 }
 
 EXPORT int STDCALL mysql_next_result(MYSQL *mysql)
 {
 	const struct real_api *real = real_api();
-	int result = -1;
 
-	if (real->mysql_next_result)
-		FORGET_RESULT_THEN(real->mysql_next_result(mysql));
+	call_forget_result(mysql);
+	return real->mysql_next_result ? real->mysql_next_result(mysql) : -1;
+}
+
+/* Under the guard: it stores its result with the library's own
+ * mysql_store_result. */
+EXPORT MYSQL_RES *STDCALL mysql_list_processes(MYSQL *mysql)
+{
+	const struct real_api *real = real_api();
+	MYSQL_RES *result;
+
+	if (!real->mysql_list_processes)
+		return NULL;
+	call_forget_result(mysql);
+	guard_enter();
+	result = real->mysql_list_processes(mysql);
+	guard_leave();
 	return result;
 }
 

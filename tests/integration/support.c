@@ -354,6 +354,16 @@ struct client *mysql2pipe_start(enum shim_mode mode, bool reconnect)
 	return script_start(mode, "/usr/bin/ruby", "mysql2pipe.rb", extra);
 }
 
+struct client *nonblock_start(enum shim_mode mode)
+{
+	char *prog = bin_path("nonblock");
+	struct client *c = client_spawn(mode, NULL, connection_args(NULL, prog, NULL));
+
+	free(prog);
+	c->name = "nonblock";
+	return c;
+}
+
 struct client *threads_start(enum shim_mode mode, int nthreads)
 {
 	char *prog = bin_path("threads"), n[16];

@@ -89,6 +89,8 @@ struct client *mysql2pipe_start(enum shim_mode mode, bool reconnect);
 /* tests/clients/tdbcpipe.tcl under tclsh8.6: Tcl's tdbc::mysql, which
  * reaches the client library only through dlsym(). */
 struct client *tdbcpipe_start(enum shim_mode mode);
+/* A client of MariaDB's non-blocking API (mysql_*_start/_cont). */
+struct client *nonblock_start(enum shim_mode mode);
 /* The multi-threaded client; waits for its READY line. */
 struct client *threads_start(enum shim_mode mode, int nthreads);
 

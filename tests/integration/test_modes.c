@@ -146,3 +146,24 @@ Test(modes, ping_method_recovers_and_restores_option)
 	cr_assert_str_eq(client_ask(c, "SELECT 6"), "OK rows=1 first=6");
 	cr_assert_eq(client_finish(c), 0);
 }
+
+/* MariaDB's non-blocking API runs the hooks inside a coroutine that yields
+ * to the program: such connections are passed through untouched.  The
+ * program works as without the shim, and a KILL reaches it as it would. */
+static void nonblocking(enum shim_mode mode)
+{
+	struct client *c = nonblock_start(mode);
+	char p[32];
+
+	cr_assert_str_eq(client_ask(c, "SELECT 1"), "OK rows=1 first=1");
+	kill_all_app_connections((unsigned long[16]){0}, 16);
+	assert_lost_error(client_ask(c, "SELECT 2"), "passed through: the KILL reaches it");
+	if (mode == WITH_SHIM) {
+		pid_needle(p, sizeof(p), c->pid);
+		free(log_wait("event=nonblocking_passed_through", p, NULL));
+	}
+	cr_assert_eq(client_finish(c), 0);
+}
+
+Test(modes, nonblocking_noshim) { nonblocking(NO_SHIM); }
+Test(modes, nonblocking_shim) { nonblocking(WITH_SHIM); }
