@@ -342,6 +342,11 @@ struct client *dbipipe_start(enum shim_mode mode, const char *driver)
 	return script_start(mode, "/usr/bin/perl", "dbipipe.pl", extra);
 }
 
+struct client *mysqldbpipe_start(enum shim_mode mode)
+{
+	return script_start(mode, "/usr/bin/python3", "mysqldbpipe.py", NULL);
+}
+
 struct client *tdbcpipe_start(enum shim_mode mode)
 {
 	return script_start(mode, "/usr/bin/tclsh8.6", "tdbcpipe.tcl", NULL);

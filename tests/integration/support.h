@@ -86,6 +86,9 @@ struct client *dbipipe_start(enum shim_mode mode, const char *driver);
 /* tests/clients/mysql2pipe.rb under /usr/bin/ruby: Ruby mysql2, which sends
  * with mysql_send_query; reconnect: its `reconnect: true`. */
 struct client *mysql2pipe_start(enum shim_mode mode, bool reconnect);
+/* tests/clients/mysqldbpipe.py under /usr/bin/python3: Python MySQLdb,
+ * autocommit off as by default. */
+struct client *mysqldbpipe_start(enum shim_mode mode);
 /* tests/clients/tdbcpipe.tcl under tclsh8.6: Tcl's tdbc::mysql, which
  * reaches the client library only through dlsym(). */
 struct client *tdbcpipe_start(enum shim_mode mode);

@@ -11,7 +11,7 @@
 
 TestSuite(reads, .init = mrt_setup, .fini = mrt_teardown, .timeout = 120);
 
-enum kind { SQLPIPE, DLHOST, QUERY_API, DLSYMHOST };
+enum kind { SQLPIPE, DLHOST, QUERY_API, DLSYMHOST, MYSQL2, DBD_MYSQL, DBD_MARIADB, MYSQLDB, TDBC };
 enum fault { KILL, WAIT_TIMEOUT, RESTART, CRASH };
 
 static struct client *start_reader(enum kind kind, enum shim_mode mode)
@@ -22,6 +22,11 @@ static struct client *start_reader(enum kind kind, enum shim_mode mode)
 	case DLHOST: return dlhost_start(mode, NULL, NULL);
 	case QUERY_API: return sqlpipe_start(mode, NULL, query_api);
 	case DLSYMHOST: return dlsymhost_start(mode);
+	case MYSQL2: return mysql2pipe_start(mode, false);
+	case DBD_MYSQL: return dbipipe_start(mode, "mysql");
+	case DBD_MARIADB: return dbipipe_start(mode, "MariaDB");
+	case MYSQLDB: return mysqldbpipe_start(mode);
+	case TDBC: return tdbcpipe_start(mode);
 	case SQLPIPE: break;
 	}
 	return sqlpipe_start(mode, NULL, NULL);
@@ -264,3 +269,19 @@ Test(reads, reconnect_option_every_path)
 	cr_assert(!without[0] || !without[1] || !without[2] || !without[3] || mrt_over_socket(),
 		  "over TCP the library's own reconnect cannot hide every KILL");
 }
+
+/* ---- interpreted clients: Ruby mysql2, Perl DBI (DBD::mysql, DBD::MariaDB,
+ * AutoCommit off), Python MySQLdb (autocommit off), Tcl tdbc::mysql --------- */
+#define EVERY_FAULT(name, kind)                                                         \
+	Test(reads, name##_kill_noshim) { read_scenario(kind, KILL, NO_SHIM); }          \
+	Test(reads, name##_kill_shim) { read_scenario(kind, KILL, WITH_SHIM); }          \
+	Test(reads, name##_idle_noshim) { read_scenario(kind, WAIT_TIMEOUT, NO_SHIM); }  \
+	Test(reads, name##_idle_shim) { read_scenario(kind, WAIT_TIMEOUT, WITH_SHIM); }  \
+	Test(reads, name##_restart_noshim) { read_scenario(kind, RESTART, NO_SHIM); }    \
+	Test(reads, name##_restart_shim) { read_scenario(kind, RESTART, WITH_SHIM); }
+
+EVERY_FAULT(mysql2, MYSQL2)
+EVERY_FAULT(dbd_mysql, DBD_MYSQL)
+EVERY_FAULT(dbd_mariadb, DBD_MARIADB)
+EVERY_FAULT(mysqldb, MYSQLDB)
+EVERY_FAULT(tdbc, TDBC)
