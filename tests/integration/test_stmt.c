@@ -122,6 +122,24 @@ static void writes(enum shim_mode mode)
 Test(stmt, writes_kill_noshim) { writes(NO_SHIM); }
 Test(stmt, writes_kill_shim) { writes(WITH_SHIM); }
 
+/* The control: without the shim the KILL reaches the program, and the
+ * statement handle is dead for good. */
+Test(stmt, transaction_noshim)
+{
+	struct client *c;
+
+	create_seq_table("ps_txn_noshim");
+	c = sqlpipe_start(NO_SHIM, NULL, NULL);
+	cr_assert_str_eq(client_ask(c, "\\prepare INSERT INTO apptest.ps_txn_noshim (seq) VALUES (?)"),
+			 "OK params=1");
+	cr_assert_str_eq(client_ask(c, "BEGIN"), "OK affected=0");
+	cr_assert_str_eq(execute(c, 1), "OK affected=1");
+	kill_all();
+	assert_lost_error(execute(c, 2), "the KILL must reach the program");
+	cr_assert_eq(count_rows("ps_txn_noshim"), 0);
+	client_finish(c);
+}
+
 /* BEGIN; prepared INSERT; KILL; prepared INSERT (fails), again (fails:
  * refused inside the lost transaction, with the error on the statement);
  * ROLLBACK; nothing committed; the statement works afterwards. */

@@ -59,8 +59,9 @@ static void prepare_tables(void)
 	capture_free(&cap);
 }
 
-/* Runs sysbench while KILLing; its output (malloc'ed) and exit status. */
-static char *run_under_kills(enum shim_mode mode, int *status, int *kills)
+/* Runs sysbench while KILLing (or, restart: restarting the server once);
+ * its output (malloc'ed) and exit status. */
+static char *run_under_faults(enum shim_mode mode, bool restart, int *status, int *kills)
 {
 	struct client *c = client_spawn(mode, NULL, sysbench_args("run"));
 	size_t size = 1, used = 0;
@@ -85,7 +86,12 @@ static char *run_under_kills(enum shim_mode mode, int *status, int *kills)
 		}
 		if (mrt_now_ms() - start < KILL_EVERY_MS - 5)
 			break; /* end of its output: it exited */
-		*kills += kill_all_app_connections((unsigned long[16]){0}, 16) > 0;
+		if (!restart) {
+			*kills += kill_all_app_connections((unsigned long[16]){0}, 16) > 0;
+		} else if (!*kills) {
+			server_ctl("restart");
+			*kills = 1;
+		}
 	}
 	*status = client_finish(c);
 	return out;
@@ -97,7 +103,7 @@ Test(sysbench, point_select_kills_noshim)
 	char *out;
 
 	prepare_tables();
-	out = run_under_kills(NO_SHIM, &status, &kills);
+	out = run_under_faults(NO_SHIM, false, &status, &kills);
 	cr_assert_gt(kills, 0, "nothing was killed:\n%s", out);
 	cr_assert(strstr(out, "FATAL") && strstr(out, "2013"),
 		  "without the shim the KILLs must reach sysbench:\n%s", out);
@@ -110,10 +116,34 @@ Test(sysbench, point_select_kills_shim)
 	char *out;
 
 	prepare_tables();
-	out = run_under_kills(WITH_SHIM, &status, &kills);
+	out = run_under_faults(WITH_SHIM, false, &status, &kills);
 	cr_assert_geq(kills, 5, "too few KILLs:\n%s", out);
 	cr_assert_null(strstr(out, "FATAL"), "an error reached sysbench:\n%s", out);
 	cr_assert(strstr(out, "ignored errors:                      0"), "%s", out);
+	cr_assert_eq(status, 0, "sysbench exit status %d:\n%s", status, out);
+	free(out);
+}
+
+/* A server restart in the middle of the run. */
+Test(sysbench, point_select_restart_noshim)
+{
+	int status, kills;
+	char *out;
+
+	prepare_tables();
+	out = run_under_faults(NO_SHIM, true, &status, &kills);
+	cr_assert(strstr(out, "FATAL"), "without the shim the restart must reach sysbench:\n%s", out);
+	free(out);
+}
+
+Test(sysbench, point_select_restart_shim)
+{
+	int status, kills;
+	char *out;
+
+	prepare_tables();
+	out = run_under_faults(WITH_SHIM, true, &status, &kills);
+	cr_assert_null(strstr(out, "FATAL"), "an error reached sysbench:\n%s", out);
 	cr_assert_eq(status, 0, "sysbench exit status %d:\n%s", status, out);
 	free(out);
 }
