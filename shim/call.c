@@ -43,17 +43,17 @@ static int slow_path(const struct shim_config *cfg, const struct real_api *real,
 }
 
 /* mysql_read_query_result reads the answer to what the last
- * mysql_send_query sent, mysql_store_result the rows of the last
- * statement: that statement, kept by the shim, describes the call.
- * Nothing is checked before: the statement is on its way or has run.
- * With a reconnect pending, nothing was sent that could be answered: the
+ * mysql_send_query sent; mysql_store_result and mysql_next_result read the
+ * results of the last statement: that statement, kept by the shim (with
+ * which of its results the program is at), describes the call.  Nothing is
+ * checked before: the statement is on its way or has run.  With a
+ * reconnect pending, nothing was sent that could be answered: the
  * library's own error is passed on. */
 static int answer(const struct shim_config *cfg, const struct real_api *real, struct conn *c,
 		  MYSQL *m, const struct request *r)
 {
-	struct kept_text *kept = r->kind == REQ_STORE_RESULT	  ? &c->result_of
-				 : r->kind == REQ_READ_QUERY_RESULT ? &c->sent
-								    : NULL;
+	bool sent = r->kind == REQ_READ_QUERY_RESULT;
+	struct kept_text *kept = sent ? &c->sent : r->stmt_handle ? NULL : &c->result_of;
 	struct request asked = *r;
 	int rc;
 
@@ -62,18 +62,24 @@ static int answer(const struct shim_config *cfg, const struct real_api *real, st
 	if (kept && kept->known) {
 		asked.text = kept->text;
 		asked.len = kept->len;
+		asked.result_index = c->result_index;
 	}
-	if (kept)
+	if (sent) {
 		kept->known = false; /* answered, or recovered below */
-	if (r->kind == REQ_READ_QUERY_RESULT)
 		session_note_before_call(real, c, m);
-	rc = run_guarded(real, m, &asked);
-	if (likely(rc == 0)) {
-		if (r->kind == REQ_READ_QUERY_RESULT)
-			session_after_success(cfg, real, c, m, &asked);
-		return 0;
 	}
-	return slow_path(cfg, real, c, m, &asked, rc, false);
+	rc = run_guarded(real, m, &asked);
+	if (unlikely(rc != 0))
+		rc = slow_path(cfg, real, c, m, &asked, rc, false);
+	else if (sent)
+		session_after_success(cfg, real, c, m, &asked);
+	if (rc == 0 && r->kind == REQ_NEXT_RESULT && c->result_of.known) {
+		if (*r->more == 0)
+			c->result_index++;
+		else
+			c->result_of.known = false; /* all read */
+	}
+	return rc;
 }
 
 static int call_tracked(const struct shim_config *cfg, const struct real_api *real,

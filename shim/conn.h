@@ -48,7 +48,8 @@ struct conn {
 	struct strlist *vars;       /* system variables the program changed (heap) */
 	struct strlist *statements; /* ... or its SET/USE statements (settings.h) */
 	struct kept_text sent;     /* sent by mysql_send_query, answer not read yet */
-	struct kept_text result_of; /* ran, its result set not stored yet */
+	struct kept_text result_of; /* ran and returned results, not all read yet */
+	unsigned result_index;     /* which of them the program is at (0: the first) */
 	uint64_t last_used_ms;     /* end of the last successful call */
 	uint64_t call_start_ms;    /* start of the current call */
 	bool found_closed;         /* the idle check found the peer gone */

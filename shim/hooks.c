@@ -126,6 +126,14 @@ EXPORT MYSQL_RES *STDCALL mysql_store_result(MYSQL *mysql)
 	return shim_call(mysql, &r) ? NULL : result;
 }
 
+EXPORT int STDCALL mysql_next_result(MYSQL *mysql)
+{
+	int more = 1;
+	struct request r = {.kind = REQ_NEXT_RESULT, .more = &more};
+
+	return shim_call(mysql, &r) ? (more > 0 ? more : 1) : more;
+}
+
 EXPORT int STDCALL mysql_ping(MYSQL *mysql)
 {
 	struct request r = {.kind = REQ_PING};
@@ -179,9 +187,8 @@ EXPORT int STDCALL mariadb_stmt_execute_direct(MYSQL_STMT *stmt, const char *q, 
 	return shim_stmt_execute_direct(stmt, q, length);
 }
 
-/* These only end the statement kept for mysql_store_result, and pass
- * through (mysql_next_result also runs inside the non-blocking API's
- * coroutines: no guard there). */
+/* This one only ends the statement kept for mysql_store_result, and passes
+ * through. */
 EXPORT MYSQL_RES *STDCALL mysql_use_result(MYSQL *mysql)
 {
 	const struct real_api *real = real_api();
@@ -190,13 +197,6 @@ EXPORT MYSQL_RES *STDCALL mysql_use_result(MYSQL *mysql)
 	return real->mysql_use_result ? real->mysql_use_result(mysql) : NULL;
 }
 
-EXPORT int STDCALL mysql_next_result(MYSQL *mysql)
-{
-	const struct real_api *real = real_api();
-
-	call_forget_result(mysql);
-	return real->mysql_next_result ? real->mysql_next_result(mysql) : -1;
-}
 
 /* Under the guard: it stores its result with the library's own
  * mysql_store_result. */

@@ -456,7 +456,10 @@ static int resend(struct incident *inc, const struct request *r, const struct ca
 		}
 		kind = policy_lost_kind(last_errno(inc), inc->conn->server_is_mysql);
 		if (kind == LOST_NONE) {
-			/* The statement's own error, on a healthy connection. */
+			/* The statement's own error, on a healthy connection (or
+			 * none: it could not be run again at all). */
+			if (!request_left_error(inc->real, inc->mysql, r))
+				fail_call(inc, r);
 			emit_with_error(inc, LOG_NOTICE, "statement_retried", "failed", NULL, 0);
 			return rc;
 		}

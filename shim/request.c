@@ -38,6 +38,11 @@ int request_run(const struct real_api *real, MYSQL *m, const struct request *r)
 		*r->result = real->mysql_store_result(m);
 		/* NULL without an error: the statement returned no rows at all */
 		return !*r->result && real->mysql_errno(m) != 0;
+	case REQ_NEXT_RESULT:
+		if (!real->mysql_next_result)
+			return 1;
+		*r->more = real->mysql_next_result(m); /* 0 more, -1 no more, >0 error */
+		return *r->more > 0;
 	case REQ_STMT_PREPARE:
 		return real->mysql_stmt_prepare
 			       ? real->mysql_stmt_prepare(r->stmt_handle, r->text, r->len) : 1;
@@ -52,6 +57,27 @@ int request_run(const struct real_api *real, MYSQL *m, const struct request *r)
 	return 1;
 }
 
+/* The results before the one at `index` of a statement run again, read
+ * and dropped: the program has them already. */
+static int skip_results(const struct real_api *real, MYSQL *m, unsigned index)
+{
+	for (unsigned i = 0; i < index; i++) {
+		MYSQL_RES *res;
+
+		if (!real->mysql_free_result || !real->mysql_next_result)
+			return 1;
+		res = real->mysql_store_result(m);
+
+		if (res)
+			real->mysql_free_result(res);
+		else if (real->mysql_errno(m))
+			return 1;
+		if (real->mysql_next_result(m) != 0)
+			return 1;
+	}
+	return 0;
+}
+
 int request_run_again(const struct real_api *real, MYSQL *m, const struct request *r)
 {
 	struct request execute = *r;
@@ -60,8 +86,16 @@ int request_run_again(const struct real_api *real, MYSQL *m, const struct reques
 	case REQ_READ_QUERY_RESULT:
 		return r->text ? real->mysql_real_query(m, r->text, r->len) : 1;
 	case REQ_STORE_RESULT:
-		if (!r->text || real->mysql_real_query(m, r->text, r->len))
+	case REQ_NEXT_RESULT:
+		if (!r->text || !real->mysql_store_result || real->mysql_real_query(m, r->text, r->len))
 			return 1;
+		/* mysql_next_result moves past the result the program is at */
+		if (skip_results(real, m, r->result_index + (r->kind == REQ_NEXT_RESULT)))
+			return 1;
+		if (r->kind == REQ_NEXT_RESULT) {
+			*r->more = 0;
+			return 0;
+		}
 		return request_run(real, m, r);
 	case REQ_STMT_STORE_RESULT:
 		execute.kind = REQ_STMT_EXECUTE;
@@ -71,6 +105,13 @@ int request_run_again(const struct real_api *real, MYSQL *m, const struct reques
 	}
 }
 
+bool request_left_error(const struct real_api *real, MYSQL *m, const struct request *r)
+{
+	if (real->mysql_errno(m))
+		return true;
+	return r->stmt_handle && real->mysql_stmt_errno && real->mysql_stmt_errno(r->stmt_handle);
+}
+
 const char *request_statement(const struct request *r, size_t *len)
 {
 	switch (r->kind) {
@@ -78,6 +119,7 @@ const char *request_statement(const struct request *r, size_t *len)
 	case REQ_SEND_QUERY:
 	case REQ_READ_QUERY_RESULT:
 	case REQ_STORE_RESULT:
+	case REQ_NEXT_RESULT:
 	case REQ_STMT_PREPARE:
 	case REQ_STMT_EXECUTE:
 	case REQ_STMT_STORE_RESULT:
@@ -123,6 +165,7 @@ void request_facts(const struct request *r, unsigned sql_flags, struct call_fact
 	case REQ_SEND_QUERY:
 	case REQ_READ_QUERY_RESULT:
 	case REQ_STORE_RESULT:
+	case REQ_NEXT_RESULT:
 		statement_facts(r, sql_flags, facts, v);
 		return;
 	case REQ_STMT_EXECUTE:
@@ -169,7 +212,8 @@ const char *request_name(const struct request *r)
 		[REQ_SET_CHARSET] = "set_character_set", [REQ_PING] = "ping",
 		[REQ_CHANGE_USER] = "change_user", [REQ_RESET_CONNECTION] = "reset_connection",
 		[REQ_SEND_QUERY] = "send_query", [REQ_READ_QUERY_RESULT] = "read_query_result",
-		[REQ_STORE_RESULT] = "store_result", [REQ_STMT_PREPARE] = "stmt_prepare",
+		[REQ_STORE_RESULT] = "store_result", [REQ_NEXT_RESULT] = "next_result",
+		[REQ_STMT_PREPARE] = "stmt_prepare",
 		[REQ_STMT_EXECUTE] = "stmt_execute", [REQ_STMT_STORE_RESULT] = "stmt_store_result",
 	};
 

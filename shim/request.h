@@ -3,6 +3,8 @@
 #ifndef MYSQL_RECONNECT_REQUEST_H
 #define MYSQL_RECONNECT_REQUEST_H
 
+#include <stdbool.h>
+
 #include <mysql.h>
 
 #include "classify.h"
@@ -21,7 +23,9 @@ enum request_kind {
 	REQ_RESET_CONNECTION,
 	REQ_SEND_QUERY,        /* mysql_send_query(text, len): sends, reads nothing */
 	REQ_READ_QUERY_RESULT, /* text, len = what the last send_query sent (call.c) */
-	REQ_STORE_RESULT,      /* *result; text, len = the statement it answers (call.c) */
+	REQ_STORE_RESULT,      /* *result; text, len = the statement it answers, and
+				  result_index: which of its results (call.c) */
+	REQ_NEXT_RESULT,       /* *more; the same */
 	REQ_STMT_PREPARE,      /* stmt_handle, text, len */
 	REQ_STMT_EXECUTE,      /* stmt_handle, stmt; text, len = what it prepared */
 	REQ_STMT_STORE_RESULT, /* the same */
@@ -37,6 +41,8 @@ struct request {
 	const char *db;
 	my_bool flag;
 	MYSQL_RES **result;    /* REQ_STORE_RESULT: where the result goes */
+	int *more;             /* REQ_NEXT_RESULT: what mysql_next_result returned */
+	unsigned result_index;
 	MYSQL_STMT *stmt_handle;
 	struct stmt *stmt;     /* the shim's record of it (stmt.h), or NULL */
 };
@@ -50,12 +56,16 @@ int request_run(const struct real_api *real, MYSQL *mysql, const struct request 
  * mysql_real_query (and stored). */
 int request_run_again(const struct real_api *real, MYSQL *mysql, const struct request *r);
 
+/* Did the failed call leave an error where the program reads it (the
+ * MYSQL handle, or the statement)? */
+bool request_left_error(const struct real_api *real, MYSQL *mysql, const struct request *r);
+
 /* Was its statement on its way to the server before the call began?  Then
  * any loss happened in flight. */
 static inline bool request_sent_before(const struct request *r)
 {
 	return r->kind == REQ_READ_QUERY_RESULT || r->kind == REQ_STORE_RESULT ||
-	       r->kind == REQ_STMT_STORE_RESULT;
+	       r->kind == REQ_NEXT_RESULT || r->kind == REQ_STMT_STORE_RESULT;
 }
 
 /* What recovery needs to know; `verdict` is filled for statements.

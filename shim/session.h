@@ -120,13 +120,15 @@ static inline bool session_text_may_hold(const struct conn *c, const char *text,
 void session_start_over(const struct shim_config *cfg, const struct real_api *real,
 			struct conn *c, MYSQL *m);
 
-/* A statement that returned a result set: kept until the result is
- * stored, so that a result lost while mysql_store_result reads it can be
- * asked for again. */
+/* A statement that returned a result set, or more than one result: kept
+ * until they are read, so that a result lost while mysql_store_result or
+ * mysql_next_result reads it can be asked for again. */
 static inline void session_keep_result_of(const struct real_api *real, struct conn *c,
-					  MYSQL *m, const char *text, size_t len)
+					  MYSQL *m, const char *text, size_t len, unsigned status)
 {
-	if (text && real->mysql_field_count && real->mysql_field_count(m))
+	c->result_index = 0;
+	if (text && ((status & SERVER_MORE_RESULTS_EXIST) ||
+		     (real->mysql_field_count && real->mysql_field_count(m))))
 		conn_keep_text(&c->result_of, text, len);
 	else
 		c->result_of.known = false;
@@ -146,6 +148,8 @@ static inline void session_after_success(const struct shim_config *cfg,
 	bool changed;
 
 	c->last_used_ms = clock_coarse_ms();
+	if (!request_sent_before(r))
+		c->result_of.known = false; /* kept again below for a statement */
 	if (r->kind == REQ_SEND_QUERY) {
 		/* Nothing is answered yet: the answer is noted when it is read. */
 		conn_keep_text(&c->sent, r->text, r->len);
@@ -169,7 +173,7 @@ static inline void session_after_success(const struct shim_config *cfg,
 		return; /* prepared, not run */
 	text = request_statement(r, &len);
 	if (r->kind == REQ_REAL_QUERY || r->kind == REQ_READ_QUERY_RESULT)
-		session_keep_result_of(real, c, m, text, len);
+		session_keep_result_of(real, c, m, text, len, status);
 	if (r->stmt && !c->tracking && text && session_text_may_hold(c, text, len)) {
 		/* a prepared SET has no value to replay: "SET x = ?" */
 		c->held |= SESSION_UNTRACKED;

@@ -9,6 +9,7 @@
  *                       (how Ruby mysql2 sends every query)
  *   \hold SQL           mysql_real_query only: HELD / ERR (the result waits)
  *   \store              stores and describes the held result, as for SQL text
+ *   \storeall           the same for every result, joined with " | "
  *   \prepare SQL        mysql_stmt_init + mysql_stmt_prepare, integer parameters
  *                       and the first column bound once: OK params=<n> / ERR
  *   \execute [N ...]    sets the parameters, mysql_stmt_execute (+ store_result
@@ -214,6 +215,27 @@ static void describe_results(char *buf, size_t size)
 			return;
 		}
 	}
+	if (more > 0)
+		format_error(conn, buf, size);
+}
+
+/* Describe every result, each in turn. */
+static void describe_each(char *buf, size_t size)
+{
+	size_t used = 0;
+	int more = 0;
+
+	buf[0] = '\0';
+	do {
+		char one[512];
+
+		if (describe_result(conn, one, sizeof(one)) != 0) {
+			snprintf(buf, size, "%s", one);
+			return;
+		}
+		used += (size_t)snprintf(buf + used, used < size ? size - used : 0, "%s%s",
+					 used ? " | " : "", one);
+	} while ((more = mysql_next_result(conn)) == 0);
 	if (more > 0)
 		format_error(conn, buf, size);
 }
@@ -449,6 +471,9 @@ static bool handle_line(const struct options *o, const char *line)
 		reply("%s", buf);
 	} else if (strncmp(line, "\\execute", 8) == 0) {
 		do_execute(line + 8, buf, sizeof(buf));
+		reply("%s", buf);
+	} else if (strcmp(line, "\\storeall") == 0) {
+		describe_each(buf, sizeof(buf));
 		reply("%s", buf);
 	} else if (strcmp(line, "\\store") == 0) {
 		describe_results(buf, sizeof(buf));

@@ -289,3 +289,52 @@ EVERY_FAULT(dbd_mysql, DBD_MYSQL)
 EVERY_FAULT(dbd_mariadb, DBD_MARIADB)
 EVERY_FAULT(mysqldb, MYSQLDB)
 EVERY_FAULT(tdbc, TDBC)
+
+/* The same for a later result of a multi-statement text: the first result
+ * is read, then the second (the large one) is lost while mysql_next_result
+ * or mysql_store_result reads it.  With the shim the text runs again, the
+ * result the program has already read is skipped, and the second comes
+ * back whole. */
+#define SMALL_THEN_BIG "SELECT 1; " BIG_RESULT
+
+static const char *later_result_after_kill(enum shim_mode mode, struct client **out)
+{
+	struct client *c = sqlpipe_start(mode, NULL, NULL);
+	unsigned long id = client_connection_id(c);
+
+	*out = c;
+	cr_assert_str_eq(client_ask(c, "\\hold " SMALL_THEN_BIG), "HELD");
+	cr_assert_eq(admin_scalar("SELECT COUNT(*) FROM information_schema.PROCESSLIST"
+				  " WHERE ID = %lu AND COMMAND = 'Query'", id), 1,
+		     "the second result should still be streaming");
+	kill_and_wait(id);
+	return client_ask(c, "\\storeall");
+}
+
+Test(reads, later_result_lost_noshim)
+{
+	struct client *c;
+
+	assert_lost_error(later_result_after_kill(NO_SHIM, &c), "the KILL must reach the program");
+	client_finish(c);
+}
+
+Test(reads, later_result_lost_shim)
+{
+	struct client *c;
+
+	char p[32], *line, *call;
+
+	cr_assert_str_eq(later_result_after_kill(WITH_SHIM, &c),
+			 "OK rows=1 first=1 | OK rows=32768 first=1", "every result, complete");
+	pid_needle(p, sizeof(p), c->pid);
+	line = log_wait("event=connection_lost", p, NULL);
+	call = log_field(line, "call");
+	cr_assert(call && (strcmp(call, "next_result") == 0 || strcmp(call, "store_result") == 0),
+		  "lost while a later result was read: %s", line);
+	free(call);
+	free(line);
+	free(log_wait("event=statement_retried", "outcome=ok", p, NULL));
+	cr_assert_str_eq(client_ask(c, "SELECT 2"), "OK rows=1 first=2");
+	cr_assert_eq(client_finish(c), 0);
+}
