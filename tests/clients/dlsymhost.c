@@ -8,12 +8,13 @@
  *
  * Options: --host --port --socket --user --password --database. */
 #include <dlfcn.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <mysql.h>
+
+#include "connopts.h"
 
 static struct {
 	MYSQL *(*init)(MYSQL *);
@@ -80,37 +81,20 @@ static void answer(MYSQL *m, const char *sql)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"host", required_argument, NULL, 'h'},   {"port", required_argument, NULL, 'P'},
-		{"socket", required_argument, NULL, 'S'}, {"user", required_argument, NULL, 'u'},
-		{"password", required_argument, NULL, 'p'},
-		{"database", required_argument, NULL, 'D'}, {NULL, 0, NULL, 0},
-	};
-	const char *host = NULL, *sock = NULL, *user = NULL, *password = NULL, *db = NULL;
-	unsigned port = 0;
+	struct connopts o = {0};
 	char *line = NULL;
 	size_t cap = 0;
 	MYSQL *m;
-	int c;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h': host = optarg; break;
-		case 'P': port = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'S': sock = optarg; break;
-		case 'u': user = optarg; break;
-		case 'p': password = optarg; break;
-		case 'D': db = optarg; break;
-		default: return 64;
-		}
-	}
+	if (connopts_parse(argc, argv, &o))
+		return 64;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (bind_api() != 0) {
 		printf("CONNECT_ERR 0 %s\n", dlerror());
 		return 2;
 	}
 	m = api.init(NULL);
-	if (!api.real_connect(m, host, user, password, db, port, sock, 0)) {
+	if (!api.real_connect(m, o.host, o.user, o.password, o.database, o.port, o.socket, 0)) {
 		printf("CONNECT_ERR %u %s\n", api.err(m), api.error(m));
 		return 2;
 	}

@@ -6,13 +6,14 @@
  *   SQL   OK rows=<n> first=<v|NULL|->  /  OK affected=<n>  /  ERR <errno> <msg>
  *
  * Options: --host --port --socket --user --password --database. */
-#include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <mysql.h>
+
+#include "connopts.h"
 
 /* Waits for what the library asked for; the status to continue with. */
 static int wait_for(MYSQL *m, int status)
@@ -67,34 +68,19 @@ static void answer(MYSQL *m, const char *sql)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"host", required_argument, NULL, 'h'},   {"port", required_argument, NULL, 'P'},
-		{"socket", required_argument, NULL, 'S'}, {"user", required_argument, NULL, 'u'},
-		{"password", required_argument, NULL, 'p'},
-		{"database", required_argument, NULL, 'D'}, {NULL, 0, NULL, 0},
-	};
-	const char *host = NULL, *sock = NULL, *user = NULL, *password = NULL, *db = NULL;
-	unsigned port = 0;
+	struct connopts o = {0};
 	char *line = NULL;
 	size_t cap = 0;
 	MYSQL *m, *ret;
-	int c, status;
+	int status;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h': host = optarg; break;
-		case 'P': port = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'S': sock = optarg; break;
-		case 'u': user = optarg; break;
-		case 'p': password = optarg; break;
-		case 'D': db = optarg; break;
-		default: return 64;
-		}
-	}
+	if (connopts_parse(argc, argv, &o))
+		return 64;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	m = mysql_init(NULL);
 	mysql_options(m, MYSQL_OPT_NONBLOCK, 0);
-	status = mysql_real_connect_start(&ret, m, host, user, password, db, port, sock, 0);
+	status = mysql_real_connect_start(&ret, m, o.host, o.user, o.password, o.database, o.port,
+					  o.socket, 0);
 	while (status)
 		status = mysql_real_connect_cont(&ret, m, wait_for(m, status));
 	if (!ret) {

@@ -185,19 +185,30 @@ Test(reads, read_timeout_shim)
  * a fresh connection, never part of one. */
 #define BIG_RESULT "SELECT seq, REPEAT('x', 1024) FROM seq_1_to_32768"
 
-static const char *store_after_kill(enum shim_mode mode, struct client **out)
+/* Runs `sql` but leaves its results unread until the server is blocked
+ * sending them, KILLs the connection, then has the program read them with
+ * `read` (\store or \storeall); its answer. */
+static const char *read_after_kill(enum shim_mode mode, const char *sql, const char *read,
+				   struct client **out)
 {
 	struct client *c = sqlpipe_start(mode, NULL, NULL);
 	unsigned long id = client_connection_id(c);
+	char hold[256];
 
 	*out = c;
-	cr_assert_str_eq(client_ask(c, "\\hold " BIG_RESULT), "HELD");
+	snprintf(hold, sizeof(hold), "\\hold %s", sql);
+	cr_assert_str_eq(client_ask(c, hold), "HELD");
 	/* the server thread is still sending: blocked on the full socket */
 	cr_assert_eq(admin_scalar("SELECT COUNT(*) FROM information_schema.PROCESSLIST"
 				  " WHERE ID = %lu AND COMMAND = 'Query'", id), 1,
 		     "the result should still be streaming");
 	kill_and_wait(id);
-	return client_ask(c, "\\store");
+	return client_ask(c, read);
+}
+
+static const char *store_after_kill(enum shim_mode mode, struct client **out)
+{
+	return read_after_kill(mode, BIG_RESULT, "\\store", out);
 }
 
 Test(reads, result_lost_while_stored_noshim)
@@ -299,16 +310,7 @@ EVERY_FAULT(tdbc, TDBC)
 
 static const char *later_result_after_kill(enum shim_mode mode, struct client **out)
 {
-	struct client *c = sqlpipe_start(mode, NULL, NULL);
-	unsigned long id = client_connection_id(c);
-
-	*out = c;
-	cr_assert_str_eq(client_ask(c, "\\hold " SMALL_THEN_BIG), "HELD");
-	cr_assert_eq(admin_scalar("SELECT COUNT(*) FROM information_schema.PROCESSLIST"
-				  " WHERE ID = %lu AND COMMAND = 'Query'", id), 1,
-		     "the second result should still be streaming");
-	kill_and_wait(id);
-	return client_ask(c, "\\storeall");
+	return read_after_kill(mode, SMALL_THEN_BIG, "\\storeall", out);
 }
 
 Test(reads, later_result_lost_noshim)
