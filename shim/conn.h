@@ -54,6 +54,13 @@ struct conn {
 	uint64_t call_start_ms;    /* start of the current call */
 	bool found_closed;         /* the idle check found the peer gone */
 	char lost_incident[32];    /* incident that left the flags set */
+	/* Evidence of the last loss, for its diagnosis (diagnose.h). */
+	unsigned lost_errno;
+	unsigned long lost_thread_id;
+	uint64_t lost_idle_ms;
+	bool lost_in_fork;
+	bool lost_read_timeout;
+	bool interactive;          /* connected with CLIENT_INTERACTIVE */
 	/* Identity, for the log.  Never the password. */
 	char host[CONN_NAME_MAX];
 	char user[CONN_NAME_MAX];

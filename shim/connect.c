@@ -81,7 +81,8 @@ static void note_program_reconnect(const struct shim_config *cfg, const struct r
 }
 
 static struct conn *track(const struct shim_config *cfg, const struct real_api *real, MYSQL *m,
-			  const char *host, const char *user, unsigned port, const char *sock)
+			  const char *host, const char *user, unsigned port, const char *sock,
+			  unsigned long flags)
 {
 	struct conn *c = conn_track(m);
 	bool local = !host || strcmp(host, "localhost") == 0;
@@ -93,6 +94,7 @@ static struct conn *track(const struct shim_config *cfg, const struct real_api *
 	copy_name(c->socket_path, sizeof(c->socket_path), local ? sock : NULL,
 		  local ? "default" : "");
 	c->port = local ? 0 : port;
+	c->interactive = (flags & CLIENT_INTERACTIVE) != 0;
 	c->server_is_mysql = !server_is_mariadb(real, m);
 	c->last_used_ms = clock_coarse_ms();
 	session_note_fresh(real, c, m);
@@ -174,7 +176,7 @@ struct conn *connect_adopt(const struct shim_config *cfg, const struct real_api 
 	real->mariadb_get_infov(m, MARIADB_CONNECTION_UNIX_SOCKET, &sock);
 	log_adopted_once(cfg);
 	guard_enter(); /* the shim's own calls on the handle pass straight through */
-	c = track(cfg, real, m, host, user, port, sock);
+	c = track(cfg, real, m, host, user, port, sock, 0);
 	guard_leave();
 	return c;
 }
@@ -200,7 +202,7 @@ MYSQL *shim_connect(MYSQL *m, const char *host, const char *user, const char *pa
 	if (connected) {
 		int saved_errno = errno;
 
-		track(cfg, real, connected, host, user, port, sock);
+		track(cfg, real, connected, host, user, port, sock, flags);
 		errno = saved_errno;
 	}
 	guard_leave();

@@ -136,37 +136,3 @@ enum lost_txn_action policy_in_lost_transaction(const struct call_facts *call)
 		return LOST_TXN_END;
 	return LOST_TXN_REFUSE;
 }
-
-const char *policy_cause(unsigned err)
-{
-	switch (err) {
-	case ER_CONNECTION_KILLED:
-		return "killed";
-	case ER_SERVER_SHUTDOWN:
-		return "server_shutdown";
-	case MYSQL_CLIENT_INTERACTION_TIMEOUT:
-		return "idle_timeout";
-	case ER_NET_PACKET_TOO_LARGE:
-		return "packet_too_large";
-	case CR_SERVER_GONE_ERROR:
-		return "server_gone";
-	default:
-		return "lost_during_query";
-	}
-}
-
-const char *policy_remedy(unsigned err)
-{
-	switch (err) {
-	case ER_CONNECTION_KILLED:
-		return "find who runs KILL (a DBA, pt-kill, a proxy) in the server's logs";
-	case ER_SERVER_SHUTDOWN:
-		return "the server was shutting down; check its restart or maintenance schedule";
-	case MYSQL_CLIENT_INTERACTION_TIMEOUT:
-		return "raise wait_timeout or make the program use its connection more often";
-	case ER_NET_PACKET_TOO_LARGE:
-		return "raise max_allowed_packet on the server and the client";
-	default:
-		return "compare idle_ms with wait_timeout; check the server error log and the network at this time";
-	}
-}

@@ -77,8 +77,4 @@ enum lost_txn_action {
 /* A call while the program's transaction is lost. */
 enum lost_txn_action policy_in_lost_transaction(const struct call_facts *call);
 
-/* Short cause and remedy for the operator, from the error and idle time. */
-const char *policy_cause(unsigned err);
-const char *policy_remedy(unsigned err);
-
 #endif

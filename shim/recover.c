@@ -15,6 +15,7 @@
 #include <mysqld_error.h>
 
 #include "clock.h"
+#include "diagnose.h"
 #include "incident.h"
 #include "policy.h"
 #include "session.h"
@@ -131,6 +132,97 @@ static void add_statement(const struct incident *inc, struct logline *l,
 	}
 }
 
+/* ---- diagnosis ---------------------------------------------------- */
+
+/* The evidence of a loss is kept with the connection: the reconnect that
+ * brings the rest may come with the program's next call. */
+static void note_loss(struct incident *inc, unsigned err, uint64_t idle_ms)
+{
+	inc->conn->lost_errno = err;
+	inc->conn->lost_thread_id = inc->conn->thread_id;
+	inc->conn->lost_idle_ms = idle_ms;
+	inc->conn->lost_read_timeout = inc->read_timeout;
+}
+
+static void gather(const struct incident *inc, struct evidence *e, bool reconnected)
+{
+	const struct conn *c = inc->conn;
+
+	*e = (struct evidence){
+		.lost_errno = c->lost_errno,
+		.reconnect_errno = reconnected ? 0 : last_errno(inc),
+		.reconnected = reconnected,
+		.fork = c->lost_in_fork,
+		.read_timeout = inc->read_timeout || c->lost_read_timeout,
+		.idle_ms = c->lost_idle_ms,
+		.since_success_ms = c->last_used_ms ? clock_coarse_ms() - c->last_used_ms : 0,
+		.timeout_s = -1,
+		.uptime_s = -1,
+		.lost_thread_id = c->lost_thread_id,
+		.new_thread_id = reconnected ? c->thread_id : 0,
+	};
+}
+
+/* The lost session's idle timeout and the server's uptime, read on the
+ * fresh session once the program's settings are back: one query per
+ * incident. */
+static void read_server_evidence(const struct incident *inc, struct evidence *e)
+{
+	static const char sql[] =
+		"SELECT @@wait_timeout, @@interactive_timeout, (SELECT VARIABLE_VALUE FROM "
+		"information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPTIME')";
+	const struct real_api *real = inc->real;
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	if (!real->mysql_store_result || !real->mysql_fetch_row || !real->mysql_free_result ||
+	    real->mysql_real_query(inc->mysql, sql, sizeof(sql) - 1) ||
+	    !(res = real->mysql_store_result(inc->mysql)))
+		return;
+	row = real->mysql_fetch_row(res);
+	if (row && row[0] && row[1])
+		e->timeout_s = strtoll(row[inc->conn->interactive ? 1 : 0], NULL, 10);
+	if (row && row[2])
+		e->uptime_s = strtoll(row[2], NULL, 10);
+	real->mysql_free_result(res);
+}
+
+static void add_cause(struct logline *l, enum cause cause)
+{
+	logline_str(l, "cause", cause_name(cause));
+	logline_str(l, "remedy", cause_remedy(cause));
+}
+
+/* On connection_lost, the causes the error alone shows. */
+static void add_early_cause(const struct incident *inc, struct logline *l)
+{
+	struct evidence e;
+	enum cause cause;
+
+	gather(inc, &e, false);
+	cause = diagnose_early(&e);
+	if (cause != CAUSE_UNKNOWN)
+		add_cause(l, cause);
+}
+
+/* On the line that ends the reconnecting (reconnected, gave_up): the
+ * cause and its evidence. */
+static void add_diagnosis(const struct incident *inc, struct logline *l, bool reconnected)
+{
+	struct evidence e;
+
+	gather(inc, &e, reconnected);
+	if (reconnected)
+		read_server_evidence(inc, &e);
+	logline_uint(l, "idle_ms", e.idle_ms);
+	if (e.timeout_s >= 0)
+		logline_uint(l, "timeout_s", (unsigned long long)e.timeout_s);
+	if (e.uptime_s >= 0)
+		logline_uint(l, "uptime_s", (unsigned long long)e.uptime_s);
+	logline_uint(l, "outage_ms", e.since_success_ms);
+	add_cause(l, diagnose(&e));
+}
+
 static void emit_lost(struct incident *inc, const struct request *r,
 		      const struct sql_verdict *v, const char *plan)
 {
@@ -154,15 +246,26 @@ static void emit_lost(struct incident *inc, const struct request *r,
 		logline_str(&l, "session_state",
 			    session_state_names(inc->conn->held, names, sizeof(names)));
 	}
-	logline_str(&l, "cause", inc->read_timeout ? "read_timeout" : policy_cause(err));
 	logline_str(&l, "mode", inc->cfg->mode == SHIM_MODE_OBSERVE ? "observe" : "on");
 	logline_str(&l, "plan", plan);
-	logline_str(&l, "remedy", inc->read_timeout
-					  ? "the statement ran longer than the program's own "
-					    "MYSQL_OPT_READ_TIMEOUT and may still be running on the "
-					    "server: find out why it is slow, or raise the timeout"
-					  : policy_remedy(err));
+	note_loss(inc, err, last ? clock_coarse_ms() - last : 0);
+	add_early_cause(inc, &l);
 	incident_emit(inc, &l);
+}
+
+static void start_with_error(struct incident *inc, struct logline *l, int severity,
+			     const char *event, const char *outcome, const char *reason,
+			     unsigned delay_ms)
+{
+	incident_line(inc, l, severity, event);
+	logline_uint(l, "attempt", inc->attempt);
+	incident_add_error(inc, l);
+	if (reason)
+		logline_str(l, "reason", reason);
+	logline_uint(l, "elapsed_ms", incident_elapsed_ms(inc));
+	if (delay_ms)
+		logline_uint(l, "next_delay_ms", delay_ms);
+	logline_str(l, "outcome", outcome);
 }
 
 static void emit_with_error(struct incident *inc, int severity, const char *event,
@@ -170,15 +273,17 @@ static void emit_with_error(struct incident *inc, int severity, const char *even
 {
 	struct logline l;
 
-	incident_line(inc, &l, severity, event);
-	logline_uint(&l, "attempt", inc->attempt);
-	incident_add_error(inc, &l);
-	if (reason)
-		logline_str(&l, "reason", reason);
-	logline_uint(&l, "elapsed_ms", incident_elapsed_ms(inc));
-	if (delay_ms)
-		logline_uint(&l, "next_delay_ms", delay_ms);
-	logline_str(&l, "outcome", outcome);
+	start_with_error(inc, &l, severity, event, outcome, reason, delay_ms);
+	incident_emit(inc, &l);
+}
+
+/* The reconnecting ended without a connection: why, from its errors. */
+static void emit_gave_up(struct incident *inc, const char *stop)
+{
+	struct logline l;
+
+	start_with_error(inc, &l, LOG_ERR, "gave_up", "error_returned", stop, 0);
+	add_diagnosis(inc, &l, false);
 	incident_emit(inc, &l);
 }
 
@@ -193,6 +298,7 @@ static void emit_reconnected(struct incident *inc)
 	logline_str(&l, "charset", charset);
 	logline_str(&l, "autocommit",
 		    inc->status_known && !(inc->status & SERVER_STATUS_AUTOCOMMIT) ? "off" : "on");
+	add_diagnosis(inc, &l, true);
 	incident_emit(inc, &l);
 }
 
@@ -331,6 +437,7 @@ static bool reconnect(struct incident *inc)
 			inc->conn->flags &= ~CONN_DEAD;
 			inc->conn->fork_generation = conn_generation();
 			emit_reconnected(inc);
+			inc->conn->lost_in_fork = inc->conn->lost_read_timeout = false;
 			return true;
 		}
 		/* A fresh session that refused the program's settings would
@@ -338,7 +445,7 @@ static bool reconnect(struct incident *inc)
 		stop = connected && !lost_error(inc) ? "session_not_restored"
 						     : stop_reason(inc, &delay_ms);
 		if (stop) {
-			emit_with_error(inc, LOG_ERR, "gave_up", "error_returned", stop, 0);
+			emit_gave_up(inc, stop);
 			rearm_lost_error(inc);
 			mark(inc, CONN_DEAD);
 			return false;
@@ -444,7 +551,8 @@ static int resend(struct incident *inc, const struct request *r, const struct ca
 		if (!fits_server(inc, r)) {
 			fail_call(inc, r);
 			emit_simple(inc, LOG_ERR, "statement_not_retried", "error_returned",
-				    "packet_too_large", policy_remedy(ER_NET_PACKET_TOO_LARGE));
+				    cause_name(CAUSE_PACKET_TOO_LARGE),
+				    cause_remedy(CAUSE_PACKET_TOO_LARGE));
 			return 1;
 		}
 		inc->conn->call_start_ms = clock_coarse_ms();
@@ -654,6 +762,8 @@ static void on_fork(const struct shim_config *cfg, const struct real_api *real,
 	bool in_transaction, detached;
 
 	c->fork_generation = conn_generation();
+	c->lost_in_fork = true;
+	c->lost_idle_ms = 0;
 	session_note_before_call(real, c, m); /* the parent's status, as inherited */
 	incident_open(&inc, cfg, real, c, m);
 	in_transaction = inc.status & SERVER_STATUS_IN_TRANS;

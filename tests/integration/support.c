@@ -1169,6 +1169,16 @@ void assert_recovery_logged(pid_t pid)
 	free(retried);
 }
 
+void assert_cause_logged(pid_t pid, const char *cause)
+{
+	char p[32], needle[64], *line;
+
+	snprintf(needle, sizeof(needle), "cause=%s", cause);
+	line = log_wait("event=reconnected", needle, pid_needle(p, sizeof(p), pid), NULL);
+	cr_assert(strstr(line, "remedy=") != NULL, "no remedy: %s", line);
+	free(line);
+}
+
 /* ------------------------------------------------------------------------ */
 /* per-test setup and teardown                                              */
 /* ------------------------------------------------------------------------ */

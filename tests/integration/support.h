@@ -185,6 +185,9 @@ char *log_field(const char *line, const char *key);
  * statement_retried outcome=ok, all with one incident=<pid>.<n>. */
 void assert_recovery_logged(pid_t pid);
 
+/* Its incident's reconnected line names this cause (cause=...). */
+void assert_cause_logged(pid_t pid, const char *cause);
+
 /* The control run: sqlpipe without the shim, its connection KILLed between
  * two SELECTs, must see the lost connection itself. */
 void assert_kill_reaches_program(const char *context);

@@ -64,9 +64,9 @@ static const char *inject(struct client *c, enum fault fault, bool shim)
 		kill_and_wait(client_connection_id(c));
 		break;
 	case WAIT_TIMEOUT:
-		/* The session took wait_timeout=2 at connect; new ones get the default. */
+		/* The session took wait_timeout=2 at connect (teardown restores
+		 * the default; the fresh session has 2 too, as it would). */
 		id = client_connection_id(c);
-		restore_global_wait_timeout();
 		wait_connection_gone(id);
 		break;
 	case RESTART:
@@ -99,6 +99,9 @@ static void read_scenario(enum kind kind, enum fault fault, enum shim_mode mode)
 		  "with the shim the fault must be invisible, got \"%s\"", r);
 	cr_assert_str_eq(client_ok(c, "SELECT 3"), "OK rows=1 first=3");
 	assert_recovery_logged(c->pid);
+	assert_cause_logged(c->pid, fault == KILL ? "killed"
+					 : fault == WAIT_TIMEOUT ? "wait_timeout"
+								 : "server_restarted");
 	cr_assert_eq(client_finish(c), 0, "client exit status");
 }
 

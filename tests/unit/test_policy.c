@@ -123,18 +123,6 @@ Test(policy, lost_transaction_rules)
 	cr_expect_eq(policy_in_lost_transaction(&rollback), LOST_TXN_ROLLBACK);
 }
 
-Test(policy, causes_and_remedies_are_named)
-{
-	static const unsigned errs[] = {1927, 1053, 4031, 1153, 2006, 2013, 2055};
-
-	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
-		cr_expect_neq(policy_cause(errs[i]), NULL);
-		cr_expect_neq(policy_remedy(errs[i]), NULL);
-		cr_expect_eq(strchr(policy_cause(errs[i]), ' '), NULL, "cause is one token");
-	}
-	cr_expect_str_eq(policy_cause(1927), "killed");
-}
-
 Test(policy, sending_once_more)
 {
 	const struct call_facts read = {.safe = true};

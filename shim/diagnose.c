@@ -1,0 +1,129 @@
+/* diagnose.c - the cause of an incident (diagnose.h). */
+#include "diagnose.h"
+
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+/* MySQL 8.0.24+: the server closed an idle connection, saying so. */
+#define ER_CLIENT_INTERACTION_TIMEOUT 4031
+
+enum cause diagnose_early(const struct evidence *e)
+{
+	if (e->fork)
+		return CAUSE_FORK;
+	if (e->read_timeout)
+		return CAUSE_READ_TIMEOUT;
+	if (e->packet_too_large || e->lost_errno == ER_NET_PACKET_TOO_LARGE ||
+	    e->lost_errno == CR_NET_PACKET_TOO_LARGE)
+		return CAUSE_PACKET_TOO_LARGE;
+	if (e->lost_errno == ER_SERVER_SHUTDOWN)
+		return CAUSE_SERVER_SHUTDOWN;
+	if (e->lost_errno == ER_CLIENT_INTERACTION_TIMEOUT)
+		return CAUSE_WAIT_TIMEOUT;
+	return CAUSE_UNKNOWN;
+}
+
+/* The server turned every reconnect away: why, from its last answer. */
+static enum cause refused(unsigned err)
+{
+	switch (err) {
+	case CR_UNKNOWN_HOST:
+		return CAUSE_DNS;
+	case ER_ACCESS_DENIED_ERROR:
+	case ER_DBACCESS_DENIED_ERROR:
+		return CAUSE_ACCESS_DENIED;
+	case ER_HOST_NOT_PRIVILEGED:
+		return CAUSE_HOST_NOT_ALLOWED;
+	case ER_BAD_DB_ERROR:
+		return CAUSE_UNKNOWN_DATABASE;
+	case ER_CON_COUNT_ERROR:
+	case ER_TOO_MANY_USER_CONNECTIONS:
+		return CAUSE_TOO_MANY_CONNECTIONS;
+	case ER_HOST_IS_BLOCKED:
+		return CAUSE_HOST_BLOCKED;
+	case CR_CONNECTION_ERROR:
+	case CR_CONN_HOST_ERROR:
+		return CAUSE_SERVER_DOWN;
+	case CR_SERVER_LOST:
+	case CR_SERVER_GONE_ERROR:
+		return CAUSE_NETWORK; /* it answered, then dropped the handshake */
+	default:
+		return CAUSE_UNKNOWN;
+	}
+}
+
+enum cause diagnose(const struct evidence *e)
+{
+	enum cause early = diagnose_early(e);
+
+	if (early != CAUSE_UNKNOWN)
+		return early;
+	if (!e->reconnected)
+		return e->reconnect_errno ? refused(e->reconnect_errno) : CAUSE_UNKNOWN;
+	/* A server hands out connection ids in increasing order from its
+	 * start; its uptime has a resolution of a second. */
+	if ((e->new_thread_id && e->new_thread_id < e->lost_thread_id) ||
+	    (e->uptime_s >= 0 && (uint64_t)e->uptime_s * 1000 + 1000 <= e->since_success_ms))
+		return CAUSE_SERVER_RESTARTED;
+	if (e->lost_errno == ER_CONNECTION_KILLED)
+		return CAUSE_KILLED;
+	/* wait_timeout has a resolution of a second */
+	if (e->timeout_s > 0 && e->idle_ms + 1000 >= (uint64_t)e->timeout_s * 1000)
+		return CAUSE_WAIT_TIMEOUT;
+	if (e->uptime_s >= 0 && e->timeout_s > 0)
+		return CAUSE_KILLED; /* closed while the server stayed up, before its timeout */
+	return CAUSE_UNKNOWN;
+}
+
+static const struct {
+	const char *name;
+	const char *remedy;
+} causes[] = {
+	[CAUSE_UNKNOWN] = {"unknown", "check the server's error log and the network at this time"},
+	[CAUSE_WAIT_TIMEOUT] = {"wait_timeout", "the connection sat idle past the server's "
+				"wait_timeout: raise it for this user, or have the program use or "
+				"ping its connection more often"},
+	[CAUSE_KILLED] = {"killed", "the server closed the connection before its timeout while "
+			  "it stayed up: find who runs KILL (a DBA, pt-kill, a proxy) in the "
+			  "server's logs"},
+	[CAUSE_SERVER_RESTARTED] = {"server_restarted", "the server restarted (uptime shorter "
+				    "than the outage): check its error log for a crash, perhaps "
+				    "caused by the statement itself"},
+	[CAUSE_SERVER_SHUTDOWN] = {"server_shutdown", "the server was shut down: check its "
+				   "restart or maintenance schedule"},
+	[CAUSE_SERVER_DOWN] = {"server_down", "the server refused every connection: is it "
+			       "running, listening (skip_networking, bind_address) and not "
+			       "behind a firewall?"},
+	[CAUSE_NETWORK] = {"network", "the server is up but the connection was reset: check the "
+			   "network and any proxy between"},
+	[CAUSE_PACKET_TOO_LARGE] = {"packet_too_large", "the statement is longer than "
+				    "max_allowed_packet: raise it on the server and the client, "
+				    "or send less at once"},
+	[CAUSE_READ_TIMEOUT] = {"read_timeout", "the statement ran longer than the program's "
+				"own MYSQL_OPT_READ_TIMEOUT and may still be running on the "
+				"server: find out why it is slow, or raise the timeout"},
+	[CAUSE_ACCESS_DENIED] = {"access_denied", "the server no longer accepts this user's "
+				 "credentials (password changed, user dropped or locked)"},
+	[CAUSE_HOST_NOT_ALLOWED] = {"host_not_allowed", "this host may not connect as this "
+				    "user any more: check the user's host part"},
+	[CAUSE_UNKNOWN_DATABASE] = {"unknown_database", "the program's database no longer "
+				    "exists on the server"},
+	[CAUSE_DNS] = {"dns", "the server's host name could not be resolved: check DNS"},
+	[CAUSE_TOO_MANY_CONNECTIONS] = {"too_many_connections", "the server is at "
+					"max_connections (or the user's limit): raise it or find "
+					"who holds the connections"},
+	[CAUSE_HOST_BLOCKED] = {"host_blocked", "the server blocked this host after "
+				"max_connect_errors failed connects: run FLUSH HOSTS, and find "
+				"what failed"},
+	[CAUSE_FORK] = {"fork", "a forked child used its parent's connection: it gets its own"},
+};
+
+const char *cause_name(enum cause cause)
+{
+	return causes[cause].name;
+}
+
+const char *cause_remedy(enum cause cause)
+{
+	return causes[cause].remedy;
+}
