@@ -15,6 +15,7 @@
 #include "logfmt.h"
 #include "mutex.h"
 #include "real.h"
+#include "server.h"
 #include "stmt.h"
 
 static struct shim_config config;
@@ -31,10 +32,12 @@ static void atfork_prepare(void)
 	log_atfork_prepare();
 	conn_atfork_prepare();
 	stmt_atfork_prepare();
+	server_atfork_prepare();
 }
 
 static void atfork_parent(void)
 {
+	server_atfork_parent();
 	stmt_atfork_parent();
 	conn_atfork_parent();
 	log_atfork_parent();
@@ -42,6 +45,7 @@ static void atfork_parent(void)
 
 static void atfork_child(void)
 {
+	server_atfork_child();
 	stmt_atfork_child();
 	conn_atfork_child();
 	log_atfork_child();

@@ -18,6 +18,7 @@
 #include "diagnose.h"
 #include "incident.h"
 #include "policy.h"
+#include "server.h"
 #include "session.h"
 #include "sock.h"
 #include "stmt.h"
@@ -422,15 +423,55 @@ static void rearm_lost_error(const struct incident *inc)
 		session_set_gone_error(inc->real, inc->conn, inc->mysql);
 }
 
+/* One line per change of a server's state, whichever handle saw it. */
+static void emit_server_state(struct incident *inc, bool back, uint64_t outage_ms)
+{
+	struct logline l;
+
+	incident_line(inc, &l, back ? LOG_NOTICE : LOG_WARNING,
+		      back ? "server_back" : "server_unreachable");
+	if (back)
+		logline_uint(&l, "outage_ms", outage_ms);
+	else
+		incident_add_error(inc, &l);
+	logline_str(&l, "reason", back ? "it accepts connections again"
+					    : "it refuses connections; one handle of this process "
+					      "probes it, the others wait for it");
+	incident_emit(inc, &l);
+}
+
+/* A failed attempt is logged unless it only repeats that the server
+ * refuses connections, which the process already said once. */
+static void note_failed_attempt(struct incident *inc, struct server *srv, unsigned delay_ms)
+{
+	unsigned err = last_errno(inc);
+
+	if (err != CR_CONNECTION_ERROR && err != CR_CONN_HOST_ERROR) {
+		emit_with_error(inc, LOG_WARNING, "reconnect_failed", "retrying", NULL, delay_ms);
+		return;
+	}
+	if (server_refused(srv))
+		emit_server_state(inc, false, 0);
+}
+
 static bool reconnect(struct incident *inc)
 {
+	struct server *srv = server_of(inc->conn);
+
 	for (;;) {
 		unsigned delay_ms = 0;
+		uint64_t outage_ms;
 		const char *stop;
 		bool connected;
 
+		/* Another handle probes the server: wait for it, then arrive
+		 * a little apart from the others. */
+		if (server_await(srv, inc->start_ms + inc->cfg->budget_ms))
+			sleep_ms(next_random() % 20);
 		inc->attempt++;
 		connected = reconnect_once(inc);
+		if (connected && server_back(srv, &outage_ms))
+			emit_server_state(inc, true, outage_ms);
 		if (connected && restore_session(inc)) {
 			session_note_fresh(inc->real, inc->conn, inc->mysql);
 			mark(inc, 0); /* what the lost state refuses later belongs here */
@@ -445,12 +486,13 @@ static bool reconnect(struct incident *inc)
 		stop = connected && !lost_error(inc) ? "session_not_restored"
 						     : stop_reason(inc, &delay_ms);
 		if (stop) {
+			server_release(srv);
 			emit_gave_up(inc, stop);
 			rearm_lost_error(inc);
 			mark(inc, CONN_DEAD);
 			return false;
 		}
-		emit_with_error(inc, LOG_WARNING, "reconnect_failed", "retrying", NULL, delay_ms);
+		note_failed_attempt(inc, srv, delay_ms);
 		wait_for_server(inc, delay_ms);
 	}
 }

@@ -145,7 +145,7 @@ Test(zz_security, passwords_never_logged)
 	client_ok(c, "SELECT 2");
 	server_ctl("stop");
 	client_send(c, "SELECT 3");
-	free(log_wait("event=reconnect_failed", pid_needle(p, sizeof(p), c->pid), NULL));
+	free(log_wait("event=server_unreachable", pid_needle(p, sizeof(p), c->pid), NULL));
 	server_ctl("start");
 	cr_assert(client_read(c, MRT_REPLY_TIMEOUT_MS) != NULL, "no response after restart");
 	cr_assert_eq(client_finish(c), 0);

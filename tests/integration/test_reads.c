@@ -33,7 +33,7 @@ static struct client *start_reader(enum kind kind, enum shim_mode mode)
 }
 
 /* Server down while the statement is pending: with the shim, the statement
- * waits (reconnect_failed is logged) until the server is back. */
+ * waits (server_unreachable is logged) until the server is back. */
 static const char *restart_under(struct client *c, bool shim)
 {
 	char p[32];
@@ -47,7 +47,7 @@ static const char *restart_under(struct client *c, bool shim)
 		cr_assert(r != NULL, "no response while the server was down");
 		return r;
 	}
-	free(log_wait("event=reconnect_failed", pid_needle(p, sizeof(p), c->pid), NULL));
+	free(log_wait("event=server_unreachable", pid_needle(p, sizeof(p), c->pid), NULL));
 	server_ctl("start");
 	r = client_read(c, MRT_REPLY_TIMEOUT_MS);
 	cr_assert(r != NULL, "no response after the server came back");

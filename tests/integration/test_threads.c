@@ -112,3 +112,32 @@ Test(threads, kill_all_noshim)
 	stop_threads(c, &ok, &err);
 	cr_assert_gt(err, 0, "without the shim the threads must see errors");
 }
+
+/* A server restart under NTHREADS threads: one handle probes while the
+ * others wait, so the log has one line per change of the server's state
+ * (not one per attempt per thread) and the threads see no error. */
+Test(threads, restart_is_quiet_shim)
+{
+	struct client *c = threads_start(WITH_SHIM, NTHREADS);
+	unsigned long ok, err, gone[64];
+	char p[32];
+	int n;
+
+	pid_needle(p, sizeof(p), c->pid);
+	n = app_connection_ids(gone, 64);
+	cr_assert_geq(n, NTHREADS);
+	server_ctl("stop");
+	free(log_wait("event=server_unreachable", p, NULL));
+	server_ctl("start");
+	free(log_wait("event=server_back", p, NULL));
+	wait_all_back(gone, n);
+	stop_threads(c, &ok, &err);
+	cr_assert_eq(err, 0, "threads saw %lu errors with the shim", err);
+	log_barrier();
+	cr_assert_eq(log_count("event=server_unreachable", p, NULL), 1);
+	cr_assert_eq(log_count("event=server_back", p, NULL), 1);
+	cr_assert_eq(log_count("event=reconnect_failed", p, NULL), 0,
+		     "refused attempts are not logged one by one");
+	cr_assert_eq(log_count("event=reconnected", p, NULL), log_count("event=connection_lost", p, NULL),
+		     "every lost connection came back");
+}

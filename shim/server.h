@@ -1,0 +1,45 @@
+/* server.h - what the process knows of each server it talks to: whether it
+ * is refusing connections, and which handle is finding out when it is back.
+ *
+ * When many handles lose one server (a restart seen by 64 threads), one of
+ * them probes it; the others wait, each within its own budget, and
+ * reconnect with a little jitter once it is back.  The server sees probes
+ * from one handle and one handshake per handle after it returns, and the
+ * log carries one line per change of the server's state instead of one per
+ * attempt per handle.  Only touched during incidents. */
+#ifndef MYSQL_RECONNECT_SERVER_H
+#define MYSQL_RECONNECT_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "conn.h"
+
+struct server;
+
+/* The server a connection talks to (same host, port and socket); NULL
+ * when out of memory (then every handle fends for itself). */
+struct server *server_of(const struct conn *c);
+
+/* Before a reconnect attempt: while another handle probes a server that
+ * refuses connections, wait until it is back or `until_ms` (clock_ms).
+ * True when this handle waited and the server is back. */
+bool server_await(struct server *s, uint64_t until_ms);
+
+/* An attempt was refused (the server is down): true when that is news,
+ * and this handle now probes it. */
+bool server_refused(struct server *s);
+
+/* An attempt succeeded: true when the server was known down (it is back;
+ * the waiting handles are woken), with how long it was away. */
+bool server_back(struct server *s, uint64_t *outage_ms);
+
+/* This handle stops probing (its budget is spent): another takes over. */
+void server_release(struct server *s);
+
+void server_atfork_prepare(void);
+void server_atfork_parent(void);
+void server_atfork_child(void);
+
+#endif
