@@ -34,7 +34,8 @@ SHIM_CFLAGS = $(ALL_CFLAGS) -fPIC -fvisibility=hidden -ftls-model=initial-exec $
 SHIM_LIB  := $(B)/libmysqlreconnect.so
 
 # Pure modules that tests and tools may link directly (no client library).
-PURE_OBJS = $(B)/obj/shim/classify.o $(B)/obj/shim/config.o $(B)/obj/shim/logfmt.o
+PURE_OBJS = $(B)/obj/shim/classify.o $(B)/obj/shim/sql_lex.o $(B)/obj/shim/sql_mask.o \
+            $(B)/obj/shim/config.o $(B)/obj/shim/logfmt.o
 
 TOOLS        := $(B)/mysql-reconnect $(B)/mysql-reconnect-report
 TEST_TARGETS :=

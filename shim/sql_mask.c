@@ -1,0 +1,64 @@
+/* sql_mask.c - statement text for the log, with every literal masked by
+ * the server-faithful lexer (classify.h: sql_mask). */
+#include "classify.h"
+#include "sql_lex.h"
+
+#include <string.h>
+
+static size_t put_bytes(char *out, size_t n, size_t cap, const char *s, size_t k)
+{
+	if (k > cap - n)
+		k = cap - n;
+	memcpy(out + n, s, k);
+	return n + k;
+}
+
+/* The masked form of one token that starts at raw. */
+static size_t put_token(char *out, size_t n, size_t cap, const struct tok *t,
+			const char *raw, const char *raw_end)
+{
+	char quoted[3] = {'\'', '?', '\''};
+
+	switch (t->type) {
+	case T_NUM:
+		return put_bytes(out, n, cap, "?", 1);
+	case T_STRING:
+		if (*raw != '\'' && *raw != '"')
+			return put_bytes(out, n, cap, "?", 1); /* X'..', B'..' */
+		quoted[0] = quoted[2] = *raw;
+		return put_bytes(out, n, cap, quoted, 3);
+	default:
+		return put_bytes(out, n, cap, raw, (size_t)(raw_end - raw));
+	}
+}
+
+size_t sql_mask(const char *text, size_t len, unsigned flags, char *out, size_t cap)
+{
+	struct lexer lx;
+	const char *prev_end;
+	size_t n = 0;
+
+	memset(&lx, 0, sizeof lx);
+	if (!text)
+		len = 0;
+	lx.p = prev_end = text;
+	lx.end = text + len;
+	lx.esc = !(flags & SQL_NO_BACKSLASH_ESCAPES);
+	while (n < cap) {
+		const char *err = sql_lex_skip_space(&lx), *raw = lx.p;
+		struct tok t;
+
+		if (!err && raw == lx.end && !lx.in_exec)
+			break;
+		if (raw > prev_end && n > 0) /* white space or comments: one space */
+			n = put_bytes(out, n, cap, " ", 1);
+		if (err)
+			return put_bytes(out, n, cap, "?", 1);
+		sql_lex(&lx, &t);
+		if (t.type == T_ERROR)
+			return put_bytes(out, n, cap, "?", 1);
+		n = put_token(out, n, cap, &t, raw, lx.p);
+		prev_end = lx.p;
+	}
+	return n;
+}
