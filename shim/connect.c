@@ -42,7 +42,7 @@ static void log_adopted_once(const struct shim_config *cfg)
 
 	if (!log_once(&logged, &l, LOG_NOTICE, "connection_adopted"))
 		return;
-	logline_str(&l, "reason", "the program connected without the shim seeing it (dlsym); "
+	logline_str(&l, "note", "the program connected without the shim seeing it (dlsym); "
 		    "its connections are followed from their first intercepted call");
 	log_emit(cfg, &l);
 }
@@ -54,7 +54,7 @@ static void log_program_reconnect(const struct shim_config *cfg)
 
 	if (!log_once(&logged, &l, LOG_NOTICE, "library_reconnect_kept"))
 		return;
-	logline_str(&l, "reason",
+	logline_str(&l, "note",
 		    "the program enabled MYSQL_OPT_RECONNECT: the calls the shim handles are "
 		    "recovered by its rules (no write re-sent, no lost transaction continued); "
 		    "every other call keeps the library's own reconnect");
@@ -124,7 +124,7 @@ void connect_note_library_reconnect(const struct shim_config *cfg, const struct 
 	log_start(&l, LOG_NOTICE, "library_reconnected");
 	logline_str(&l, "host", c->host);
 	logline_str(&l, "in_transaction", lost_transaction ? "yes" : "no");
-	logline_str(&l, "reason", "the client library reconnected on its own (the program set "
+	logline_str(&l, "note", "the client library reconnected on its own (the program set "
 		    "MYSQL_OPT_RECONNECT) in a call the shim does not handle: the program goes on "
 		    "in a fresh session, as without the shim");
 	log_emit(cfg, &l);
@@ -150,7 +150,7 @@ static void log_nonblocking_once(const struct shim_config *cfg)
 
 	if (!log_once(&logged, &l, LOG_NOTICE, "nonblocking_passed_through"))
 		return;
-	logline_str(&l, "reason", "the program uses the non-blocking API (MYSQL_OPT_NONBLOCK): "
+	logline_str(&l, "note", "the program uses the non-blocking API (MYSQL_OPT_NONBLOCK): "
 		    "its connections are passed through, without recovery");
 	log_emit(cfg, &l);
 }

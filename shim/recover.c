@@ -15,7 +15,7 @@
 #include <mysqld_error.h>
 
 #include "clock.h"
-#include "diagnose.h"
+#include "events.h"
 #include "incident.h"
 #include "policy.h"
 #include "server.h"
@@ -93,214 +93,6 @@ static void mark(struct incident *inc, unsigned flags)
 {
 	inc->conn->flags |= flags;
 	memcpy(inc->conn->lost_incident, inc->id, sizeof(inc->conn->lost_incident));
-}
-
-/* ---- log lines ---------------------------------------------------- */
-
-static void emit_simple(struct incident *inc, int severity, const char *event,
-			const char *outcome, const char *reason, const char *remedy)
-{
-	struct logline l;
-
-	incident_line(inc, &l, severity, event);
-	if (reason)
-		logline_str(&l, "reason", reason);
-	logline_uint(&l, "attempts", inc->attempt);
-	logline_uint(&l, "elapsed_ms", incident_elapsed_ms(inc));
-	logline_str(&l, "outcome", outcome);
-	if (remedy)
-		logline_str(&l, "remedy", remedy);
-	incident_emit(inc, &l);
-}
-
-static void add_statement(const struct incident *inc, struct logline *l,
-			  const struct request *r, const struct sql_verdict *v)
-{
-	char reason[96];
-	size_t len;
-	const char *text = request_statement(r, &len);
-
-	snprintf(reason, sizeof(reason), "%s: %s", sql_reason_name(v->reason),
-		 v->what ? v->what : "-");
-	logline_str(l, "call", request_name(r));
-	logline_str(l, "class", v->safe ? "safe" : "unsafe");
-	logline_str(l, "reason", reason);
-	if (text && inc->cfg->log_statements) {
-		logline_statement(l, "statement", text, len, CONFIG_STATEMENT_LOG_MAX,
-				  inc->status & SERVER_STATUS_NO_BACKSLASH_ESCAPES
-					  ? SQL_NO_BACKSLASH_ESCAPES : 0);
-		logline_uint(l, "statement_bytes", len);
-	}
-}
-
-/* ---- diagnosis ---------------------------------------------------- */
-
-/* The evidence of a loss is kept with the connection: the reconnect that
- * brings the rest may come with the program's next call. */
-static void note_loss(struct incident *inc, unsigned err, uint64_t idle_ms)
-{
-	inc->conn->lost_errno = err;
-	inc->conn->lost_thread_id = inc->conn->thread_id;
-	inc->conn->lost_idle_ms = idle_ms;
-	inc->conn->lost_read_timeout = inc->read_timeout;
-}
-
-static void gather(const struct incident *inc, struct evidence *e, bool reconnected)
-{
-	const struct conn *c = inc->conn;
-
-	*e = (struct evidence){
-		.lost_errno = c->lost_errno,
-		.reconnect_errno = reconnected ? 0 : last_errno(inc),
-		.reconnected = reconnected,
-		.fork = c->lost_in_fork,
-		.read_timeout = inc->read_timeout || c->lost_read_timeout,
-		.idle_ms = c->lost_idle_ms,
-		.since_success_ms = c->last_used_ms ? clock_coarse_ms() - c->last_used_ms : 0,
-		.timeout_s = -1,
-		.uptime_s = -1,
-		.lost_thread_id = c->lost_thread_id,
-		.new_thread_id = reconnected ? c->thread_id : 0,
-	};
-}
-
-/* The lost session's idle timeout and the server's uptime, read on the
- * fresh session once the program's settings are back: one query per
- * incident. */
-static void read_server_evidence(const struct incident *inc, struct evidence *e)
-{
-	static const char sql[] =
-		"SELECT @@wait_timeout, @@interactive_timeout, (SELECT VARIABLE_VALUE FROM "
-		"information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPTIME')";
-	const struct real_api *real = inc->real;
-	MYSQL_RES *res;
-	MYSQL_ROW row;
-
-	if (!real->mysql_store_result || !real->mysql_fetch_row || !real->mysql_free_result ||
-	    real->mysql_real_query(inc->mysql, sql, sizeof(sql) - 1) ||
-	    !(res = real->mysql_store_result(inc->mysql)))
-		return;
-	row = real->mysql_fetch_row(res);
-	if (row && row[0] && row[1])
-		e->timeout_s = strtoll(row[inc->conn->interactive ? 1 : 0], NULL, 10);
-	if (row && row[2])
-		e->uptime_s = strtoll(row[2], NULL, 10);
-	real->mysql_free_result(res);
-}
-
-static void add_cause(struct logline *l, enum cause cause)
-{
-	logline_str(l, "cause", cause_name(cause));
-	logline_str(l, "remedy", cause_remedy(cause));
-}
-
-/* On connection_lost, the causes the error alone shows. */
-static void add_early_cause(const struct incident *inc, struct logline *l)
-{
-	struct evidence e;
-	enum cause cause;
-
-	gather(inc, &e, false);
-	cause = diagnose_early(&e);
-	if (cause != CAUSE_UNKNOWN)
-		add_cause(l, cause);
-}
-
-/* On the line that ends the reconnecting (reconnected, gave_up): the
- * cause and its evidence. */
-static void add_diagnosis(const struct incident *inc, struct logline *l, bool reconnected)
-{
-	struct evidence e;
-
-	gather(inc, &e, reconnected);
-	if (reconnected)
-		read_server_evidence(inc, &e);
-	logline_uint(l, "idle_ms", e.idle_ms);
-	if (e.timeout_s >= 0)
-		logline_uint(l, "timeout_s", (unsigned long long)e.timeout_s);
-	if (e.uptime_s >= 0)
-		logline_uint(l, "uptime_s", (unsigned long long)e.uptime_s);
-	logline_uint(l, "outage_ms", e.since_success_ms);
-	add_cause(l, diagnose(&e));
-}
-
-static void emit_lost(struct incident *inc, const struct request *r,
-		      const struct sql_verdict *v, const char *plan)
-{
-	struct logline l;
-	unsigned err = last_errno(inc);
-	uint64_t last = inc->conn->last_used_ms;
-
-	incident_line(inc, &l, LOG_WARNING, "connection_lost");
-	incident_add_error(inc, &l);
-	logline_uint(&l, "idle_ms", last ? clock_coarse_ms() - last : 0);
-	if (inc->conn->found_closed)
-		logline_str(&l, "noticed", "idle_check");
-	inc->conn->found_closed = false;
-	logline_str(&l, "in_transaction",
-		    !inc->status_known ? "unknown"
-		    : inc->status & SERVER_STATUS_IN_TRANS ? "yes" : "no");
-	add_statement(inc, &l, r, v);
-	if (inc->conn->held & SESSION_UNRESTORABLE) {
-		char names[128];
-
-		logline_str(&l, "session_state",
-			    session_state_names(inc->conn->held, names, sizeof(names)));
-	}
-	logline_str(&l, "mode", inc->cfg->mode == SHIM_MODE_OBSERVE ? "observe" : "on");
-	logline_str(&l, "plan", plan);
-	note_loss(inc, err, last ? clock_coarse_ms() - last : 0);
-	add_early_cause(inc, &l);
-	incident_emit(inc, &l);
-}
-
-static void start_with_error(struct incident *inc, struct logline *l, int severity,
-			     const char *event, const char *outcome, const char *reason,
-			     unsigned delay_ms)
-{
-	incident_line(inc, l, severity, event);
-	logline_uint(l, "attempt", inc->attempt);
-	incident_add_error(inc, l);
-	if (reason)
-		logline_str(l, "reason", reason);
-	logline_uint(l, "elapsed_ms", incident_elapsed_ms(inc));
-	if (delay_ms)
-		logline_uint(l, "next_delay_ms", delay_ms);
-	logline_str(l, "outcome", outcome);
-}
-
-static void emit_with_error(struct incident *inc, int severity, const char *event,
-			    const char *outcome, const char *reason, unsigned delay_ms)
-{
-	struct logline l;
-
-	start_with_error(inc, &l, severity, event, outcome, reason, delay_ms);
-	incident_emit(inc, &l);
-}
-
-/* The reconnecting ended without a connection: why, from its errors. */
-static void emit_gave_up(struct incident *inc, const char *stop)
-{
-	struct logline l;
-
-	start_with_error(inc, &l, LOG_ERR, "gave_up", "error_returned", stop, 0);
-	add_diagnosis(inc, &l, false);
-	incident_emit(inc, &l);
-}
-
-static void emit_reconnected(struct incident *inc)
-{
-	struct logline l;
-	const char *charset = inc->real->mysql_character_set_name(inc->mysql);
-
-	incident_line(inc, &l, LOG_NOTICE, "reconnected");
-	logline_uint(&l, "attempt", inc->attempt);
-	logline_uint(&l, "elapsed_ms", incident_elapsed_ms(inc));
-	logline_str(&l, "charset", charset);
-	logline_str(&l, "autocommit",
-		    inc->status_known && !(inc->status & SERVER_STATUS_AUTOCOMMIT) ? "off" : "on");
-	add_diagnosis(inc, &l, true);
-	incident_emit(inc, &l);
 }
 
 /* ---- reconnecting ------------------------------------------------- */
@@ -423,23 +215,6 @@ static void rearm_lost_error(const struct incident *inc)
 		session_set_gone_error(inc->real, inc->conn, inc->mysql);
 }
 
-/* One line per change of a server's state, whichever handle saw it. */
-static void emit_server_state(struct incident *inc, bool back, uint64_t outage_ms)
-{
-	struct logline l;
-
-	incident_line(inc, &l, back ? LOG_NOTICE : LOG_WARNING,
-		      back ? "server_back" : "server_unreachable");
-	if (back)
-		logline_uint(&l, "outage_ms", outage_ms);
-	else
-		incident_add_error(inc, &l);
-	logline_str(&l, "reason", back ? "it accepts connections again"
-					    : "it refuses connections; one handle of this process "
-					      "probes it, the others wait for it");
-	incident_emit(inc, &l);
-}
-
 /* A failed attempt is logged unless it only repeats that the server
  * refuses connections, which the process already said once. */
 static void note_failed_attempt(struct incident *inc, struct server *srv, unsigned delay_ms)
@@ -447,11 +222,11 @@ static void note_failed_attempt(struct incident *inc, struct server *srv, unsign
 	unsigned err = last_errno(inc);
 
 	if (err != CR_CONNECTION_ERROR && err != CR_CONN_HOST_ERROR) {
-		emit_with_error(inc, LOG_WARNING, "reconnect_failed", "retrying", NULL, delay_ms);
+		event_with_error(inc, LOG_WARNING, "reconnect_failed", "retrying", NULL, delay_ms);
 		return;
 	}
 	if (server_refused(srv))
-		emit_server_state(inc, false, 0);
+		event_server_state(inc, false, 0);
 }
 
 static bool reconnect(struct incident *inc)
@@ -471,13 +246,13 @@ static bool reconnect(struct incident *inc)
 		inc->attempt++;
 		connected = reconnect_once(inc);
 		if (connected && server_back(srv, &outage_ms))
-			emit_server_state(inc, true, outage_ms);
+			event_server_state(inc, true, outage_ms);
 		if (connected && restore_session(inc)) {
 			session_note_fresh(inc->real, inc->conn, inc->mysql);
 			mark(inc, 0); /* what the lost state refuses later belongs here */
 			inc->conn->flags &= ~CONN_DEAD;
 			inc->conn->fork_generation = conn_generation();
-			emit_reconnected(inc);
+			event_reconnected(inc);
 			inc->conn->lost_in_fork = inc->conn->lost_read_timeout = false;
 			return true;
 		}
@@ -487,7 +262,7 @@ static bool reconnect(struct incident *inc)
 						     : stop_reason(inc, &delay_ms);
 		if (stop) {
 			server_release(srv);
-			emit_gave_up(inc, stop);
+			event_gave_up(inc, stop);
 			rearm_lost_error(inc);
 			mark(inc, CONN_DEAD);
 			return false;
@@ -592,16 +367,14 @@ static int resend(struct incident *inc, const struct request *r, const struct ca
 			return rc;
 		if (!fits_server(inc, r)) {
 			fail_call(inc, r);
-			emit_simple(inc, LOG_ERR, "statement_not_retried", "error_returned",
-				    cause_name(CAUSE_PACKET_TOO_LARGE),
-				    cause_remedy(CAUSE_PACKET_TOO_LARGE));
+			event_too_large(inc);
 			return 1;
 		}
 		inc->conn->call_start_ms = clock_coarse_ms();
 		rc = request_run_again(inc->real, inc->mysql, r);
 		if (rc == 0) {
 			succeeded(inc, r);
-			emit_simple(inc, LOG_NOTICE, "statement_retried", "ok", NULL, NULL);
+			event_incident(inc, LOG_NOTICE, "statement_retried", "ok", NULL, NULL);
 			return 0;
 		}
 		kind = policy_lost_kind(last_errno(inc), inc->conn->server_is_mysql);
@@ -610,18 +383,18 @@ static int resend(struct incident *inc, const struct request *r, const struct ca
 			 * none: it could not be run again at all). */
 			if (!request_left_error(inc->real, inc->mysql, r))
 				fail_call(inc, r);
-			emit_with_error(inc, LOG_NOTICE, "statement_retried", "failed", NULL, 0);
+			event_with_error(inc, LOG_NOTICE, "statement_retried", "failed", NULL, 0);
 			return rc;
 		}
 		if (kind == LOST_IN_FLIGHT && read_timed_out(inc->real, inc->conn, inc->mysql))
 			kind = LOST_READ_TIMEOUT;
 		inc->in_flight += kind == LOST_IN_FLIGHT || kind == LOST_READ_TIMEOUT;
 		if (!policy_may_send_once_more(kind, inc->in_flight, sends, facts, &why)) {
-			emit_with_error(inc, LOG_ERR, "gave_up", "error_returned", why, 0);
+			event_with_error(inc, LOG_ERR, "gave_up", "error_returned", why, 0);
 			mark(inc, CONN_DEAD);
 			return rc;
 		}
-		emit_with_error(inc, LOG_WARNING, "statement_retried", "lost_again", why, 0);
+		event_with_error(inc, LOG_WARNING, "statement_retried", "lost_again", why, 0);
 	}
 }
 
@@ -635,7 +408,7 @@ static int rollback_fresh(struct incident *inc, const struct request *r, int rc)
 	rc = request_run_again(inc->real, inc->mysql, r);
 	if (rc == 0)
 		succeeded(inc, r);
-	emit_simple(inc, LOG_NOTICE, "transaction_rolled_back", rc ? "failed" : "ok", NULL,
+	event_incident(inc, LOG_NOTICE, "transaction_rolled_back", rc ? "failed" : "ok", NULL,
 		    "the lost transaction's work is gone; the program rolled back and goes on");
 	return rc;
 }
@@ -665,13 +438,13 @@ static int act_on_loss(struct incident *inc, enum loss_action action, const char
 		return rollback_fresh(inc, r, rc);
 	case ACTION_TRANSACTION_LOST:
 		mark(inc, CONN_DEAD | CONN_TXN_LOST);
-		emit_simple(inc, LOG_ERR, "transaction_lost", "error_returned", why,
+		event_incident(inc, LOG_ERR, "transaction_lost", "error_returned", why,
 			    "the program must ROLLBACK; its statements fail until it ends the transaction");
 		return rc;
 	case ACTION_RETURN_ERROR:
 	default:
 		mark(inc, CONN_DEAD);
-		emit_simple(inc, LOG_ERR, "statement_not_retried", "error_returned", why,
+		event_incident(inc, LOG_ERR, "statement_not_retried", "error_returned", why,
 			    strcmp(why, "depends_on_lost_session") == 0
 				    ? "it never ran, but it reads state of the lost session: the program decides"
 				    : "it may have reached the server: the program decides whether to run it again");
@@ -702,7 +475,7 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 	if (cfg->mode == SHIM_MODE_OBSERVE || !inc.status_known) {
 		/* Without the server status the shim cannot tell a
 		 * transaction from autocommit: pass through. */
-		emit_lost(&inc, r, &verdict, inc.status_known ? "observe_only" : "pass_through_status_unknown");
+		event_connection_lost(&inc, r, &verdict, inc.status_known ? "observe_only" : "pass_through_status_unknown");
 		return rc;
 	}
 	in_transaction = session_in_transaction(c);
@@ -710,7 +483,7 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 	session_note_loss(real, c, m);
 	action = policy_on_loss(kind, in_transaction, c->held & SESSION_UNRESTORABLE, &facts,
 				&why);
-	emit_lost(&inc, r, &verdict, plan_name(action));
+	event_connection_lost(&inc, r, &verdict, plan_name(action));
 	return act_on_loss(&inc, action, why, r, &facts, rc);
 }
 
@@ -743,13 +516,13 @@ static int in_lost_transaction(struct incident *inc, const struct request *r)
 	case LOST_TXN_END:
 		inc->conn->flags &= ~CONN_TXN_LOST;
 		fail_call(inc, r);
-		emit_simple(inc, LOG_ERR, "commit_failed", "error_returned", request_name(r),
+		event_incident(inc, LOG_ERR, "commit_failed", "error_returned", request_name(r),
 			    "the transaction was lost with its connection and is not committed; run it again");
 		return 1;
 	case LOST_TXN_REFUSE:
 	default:
 		fail_call(inc, r);
-		emit_simple(inc, LOG_ERR, "statement_refused", "error_returned", "transaction_lost",
+		event_incident(inc, LOG_ERR, "statement_refused", "error_returned", "transaction_lost",
 			    "the program must ROLLBACK; its statements fail until it ends the transaction");
 		return 1;
 	}
@@ -774,7 +547,7 @@ static int run_without_lost_state(struct incident *inc, const struct request *r)
 
 		fail_call(inc, r);
 		incident_line(inc, &l, LOG_ERR, "statement_refused");
-		add_statement(inc, &l, r, &verdict);
+		event_add_statement(inc, &l, r, &verdict);
 		logline_str(&l, "lost_state", session_state_names(reads, names, sizeof(names)));
 		logline_str(&l, "outcome", "error_returned");
 		logline_str(&l, "remedy", "it reads session state lost with the connection; it fails "
@@ -816,7 +589,7 @@ static void on_fork(const struct shim_config *cfg, const struct real_api *real,
 		real->mysql_ping(m);
 		mark(&inc, CONN_DEAD | (in_transaction ? CONN_TXN_LOST : 0));
 	}
-	emit_simple(&inc, LOG_NOTICE, "fork_detected",
+	event_incident(&inc, LOG_NOTICE, "fork_detected",
 		    detached ? "reconnect_before_next_call" : "passed_through",
 		    in_transaction ? "inherited_transaction" : "inherited_connection",
 		    "a forked child used its parent's connection; it gets its own");

@@ -378,7 +378,7 @@ static void log_statement_mode(const struct shim_config *cfg, const struct real_
 		logline_uint(&l, "errno", real->mysql_errno(m));
 		logline_str(&l, "error", real->mysql_error(m));
 	} else {
-		logline_str(&l, "reason", "MYSQL_RECONNECT_SESSION_TRACKING=off");
+		logline_str(&l, "note", "MYSQL_RECONNECT_SESSION_TRACKING=off");
 	}
 	logline_str(&l, "mode", "statements");
 	logline_str(&l, "remedy", "the program's own SET and USE statements are sent again after "

@@ -114,7 +114,7 @@ Test(modes, budget_decides_by_default)
 	r = client_ask(c, "SELECT 2");
 	cr_assert(strncmp(r, "ERR 2006 ", 9) == 0, "after the budget the program gets 2006: %s", r);
 	cr_assert_geq(mrt_now_ms() - asked, 600, "it gave up before spending its budget");
-	line = log_wait("event=gave_up", "reason=budget_exhausted", pid_needle(p, sizeof(p), c->pid),
+	line = log_wait("event=gave_up", "why=budget_exhausted", pid_needle(p, sizeof(p), c->pid),
 			NULL);
 	elapsed = log_field(line, "elapsed_ms");
 	cr_assert(elapsed && atoll(elapsed) <= 1200, "over the budget: %s", line);

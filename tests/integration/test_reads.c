@@ -174,7 +174,7 @@ Test(reads, read_timeout_shim)
 	cr_assert_leq(sleeping_copies(), 1, "the slow read was sent again");
 	pid_needle(p, sizeof(p), c->pid);
 	free(log_wait("event=connection_lost", "cause=read_timeout", p, NULL));
-	free(log_wait("event=statement_not_retried", "reason=read_timeout", p, NULL));
+	free(log_wait("event=statement_not_retried", "why=read_timeout", p, NULL));
 	cr_assert_str_eq(client_ask(c, "SELECT 2"), "OK rows=1 first=2");
 	cr_assert_eq(client_finish(c), 0);
 }

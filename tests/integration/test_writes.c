@@ -205,7 +205,7 @@ static int idle_writer(enum shim_mode mode, const char *table)
 Test(writes, idle_writer_shim)
 {
 	cr_assert_eq(idle_writer(WITH_SHIM, "w_idle_writer"), 0, "an idle writer saw errors");
-	free(log_wait("event=connection_lost", "noticed=idle_check", "reason=\"write: INSERT\"",
+	free(log_wait("event=connection_lost", "noticed=idle_check", "statement_kind=\"write: INSERT\"",
 		      NULL));
 }
 

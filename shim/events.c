@@ -1,0 +1,259 @@
+/* events.c - every line an incident writes, with one vocabulary (README.md,
+ * "The log"): identity and incident first (incident.h), then the keys of
+ * each event.  Keys: attempts (reconnect attempts so far in the incident),
+ * elapsed_ms, errno/error, why (a code: why the shim did what it did),
+ * statement_kind ("read: SELECT"), outcome, cause/remedy and the evidence
+ * of the diagnosis (idle_ms, timeout_s, uptime_s, outage_ms). */
+#include "events.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <syslog.h>
+
+#include "clock.h"
+#include "diagnose.h"
+#include "session.h"
+
+static unsigned last_errno(const struct incident *inc)
+{
+	return inc->real->mysql_errno(inc->mysql);
+}
+
+
+void event_incident(struct incident *inc, int severity, const char *event,
+		    const char *outcome, const char *why, const char *remedy)
+{
+	struct logline l;
+
+	incident_line(inc, &l, severity, event);
+	if (why)
+		logline_str(&l, "why", why);
+	logline_uint(&l, "attempts", inc->attempt);
+	logline_uint(&l, "elapsed_ms", incident_elapsed_ms(inc));
+	logline_str(&l, "outcome", outcome);
+	if (remedy)
+		logline_str(&l, "remedy", remedy);
+	incident_emit(inc, &l);
+}
+
+void event_add_statement(const struct incident *inc, struct logline *l,
+			  const struct request *r, const struct sql_verdict *v)
+{
+	char kind[96];
+	size_t len;
+	const char *text = request_statement(r, &len);
+
+	snprintf(kind, sizeof(kind), "%s: %s", sql_reason_name(v->reason),
+		 v->what ? v->what : "-");
+	logline_str(l, "call", request_name(r));
+	logline_str(l, "class", v->safe ? "safe" : "unsafe");
+	logline_str(l, "statement_kind", kind);
+	if (text && inc->cfg->log_statements) {
+		logline_statement(l, "statement", text, len, CONFIG_STATEMENT_LOG_MAX,
+				  inc->status & SERVER_STATUS_NO_BACKSLASH_ESCAPES
+					  ? SQL_NO_BACKSLASH_ESCAPES : 0);
+		logline_uint(l, "statement_bytes", len);
+	}
+}
+
+/* ---- diagnosis ---------------------------------------------------- */
+
+/* The evidence of a loss is kept with the connection: the reconnect that
+ * brings the rest may come with the program's next call. */
+static void note_loss(struct incident *inc, unsigned err, uint64_t idle_ms)
+{
+	inc->conn->lost_errno = err;
+	inc->conn->lost_thread_id = inc->conn->thread_id;
+	inc->conn->lost_idle_ms = idle_ms;
+	inc->conn->lost_read_timeout = inc->read_timeout;
+}
+
+static void gather(const struct incident *inc, struct evidence *e, bool reconnected)
+{
+	const struct conn *c = inc->conn;
+
+	*e = (struct evidence){
+		.lost_errno = c->lost_errno,
+		.reconnect_errno = reconnected ? 0 : last_errno(inc),
+		.reconnected = reconnected,
+		.fork = c->lost_in_fork,
+		.read_timeout = inc->read_timeout || c->lost_read_timeout,
+		.idle_ms = c->lost_idle_ms,
+		.since_success_ms = c->last_used_ms ? clock_coarse_ms() - c->last_used_ms : 0,
+		.timeout_s = -1,
+		.uptime_s = -1,
+		.lost_thread_id = c->lost_thread_id,
+		.new_thread_id = reconnected ? c->thread_id : 0,
+	};
+}
+
+/* The lost session's idle timeout and the server's uptime, read on the
+ * fresh session once the program's settings are back: one query per
+ * incident. */
+static void read_server_evidence(const struct incident *inc, struct evidence *e)
+{
+	static const char sql[] =
+		"SELECT @@wait_timeout, @@interactive_timeout, (SELECT VARIABLE_VALUE FROM "
+		"information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPTIME')";
+	const struct real_api *real = inc->real;
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	if (!real->mysql_store_result || !real->mysql_fetch_row || !real->mysql_free_result ||
+	    real->mysql_real_query(inc->mysql, sql, sizeof(sql) - 1) ||
+	    !(res = real->mysql_store_result(inc->mysql)))
+		return;
+	row = real->mysql_fetch_row(res);
+	if (row && row[0] && row[1])
+		e->timeout_s = strtoll(row[inc->conn->interactive ? 1 : 0], NULL, 10);
+	if (row && row[2])
+		e->uptime_s = strtoll(row[2], NULL, 10);
+	real->mysql_free_result(res);
+}
+
+static void add_cause(struct logline *l, enum cause cause)
+{
+	logline_str(l, "cause", cause_name(cause));
+	logline_str(l, "remedy", cause_remedy(cause));
+}
+
+/* On connection_lost, the causes the error alone shows. */
+static void add_early_cause(const struct incident *inc, struct logline *l)
+{
+	struct evidence e;
+	enum cause cause;
+
+	gather(inc, &e, false);
+	cause = diagnose_early(&e);
+	if (cause != CAUSE_UNKNOWN)
+		add_cause(l, cause);
+}
+
+/* On the line that ends the reconnecting (reconnected, gave_up): the
+ * cause and its evidence. */
+static void add_diagnosis(const struct incident *inc, struct logline *l, bool reconnected)
+{
+	struct evidence e;
+
+	gather(inc, &e, reconnected);
+	if (reconnected)
+		read_server_evidence(inc, &e);
+	logline_uint(l, "idle_ms", e.idle_ms);
+	if (e.timeout_s >= 0)
+		logline_uint(l, "timeout_s", (unsigned long long)e.timeout_s);
+	if (e.uptime_s >= 0)
+		logline_uint(l, "uptime_s", (unsigned long long)e.uptime_s);
+	logline_uint(l, "outage_ms", e.since_success_ms);
+	add_cause(l, diagnose(&e));
+}
+
+void event_connection_lost(struct incident *inc, const struct request *r,
+		      const struct sql_verdict *v, const char *plan)
+{
+	struct logline l;
+	unsigned err = last_errno(inc);
+	uint64_t last = inc->conn->last_used_ms;
+
+	incident_line(inc, &l, LOG_WARNING, "connection_lost");
+	incident_add_error(inc, &l);
+	logline_uint(&l, "idle_ms", last ? clock_coarse_ms() - last : 0);
+	if (inc->conn->found_closed)
+		logline_str(&l, "noticed", "idle_check");
+	inc->conn->found_closed = false;
+	logline_str(&l, "in_transaction",
+		    !inc->status_known ? "unknown"
+		    : inc->status & SERVER_STATUS_IN_TRANS ? "yes" : "no");
+	event_add_statement(inc, &l, r, v);
+	if (inc->conn->held & SESSION_UNRESTORABLE) {
+		char names[128];
+
+		logline_str(&l, "session_state",
+			    session_state_names(inc->conn->held, names, sizeof(names)));
+	}
+	logline_str(&l, "mode", inc->cfg->mode == SHIM_MODE_OBSERVE ? "observe" : "on");
+	logline_str(&l, "plan", plan);
+	note_loss(inc, err, last ? clock_coarse_ms() - last : 0);
+	add_early_cause(inc, &l);
+	incident_emit(inc, &l);
+}
+
+static void start_with_error(struct incident *inc, struct logline *l, int severity,
+			     const char *event, const char *outcome, const char *why,
+			     unsigned delay_ms)
+{
+	incident_line(inc, l, severity, event);
+	logline_uint(l, "attempts", inc->attempt);
+	incident_add_error(inc, l);
+	if (why)
+		logline_str(l, "why", why);
+	logline_uint(l, "elapsed_ms", incident_elapsed_ms(inc));
+	if (delay_ms)
+		logline_uint(l, "next_delay_ms", delay_ms);
+	logline_str(l, "outcome", outcome);
+}
+
+void event_with_error(struct incident *inc, int severity, const char *event,
+		      const char *outcome, const char *why, unsigned delay_ms)
+{
+	struct logline l;
+
+	start_with_error(inc, &l, severity, event, outcome, why, delay_ms);
+	incident_emit(inc, &l);
+}
+
+/* The reconnecting ended without a connection: why, from its errors. */
+void event_gave_up(struct incident *inc, const char *why)
+{
+	struct logline l;
+
+	start_with_error(inc, &l, LOG_ERR, "gave_up", "error_returned", why, 0);
+	add_diagnosis(inc, &l, false);
+	incident_emit(inc, &l);
+}
+
+void event_reconnected(struct incident *inc)
+{
+	struct logline l;
+	const char *charset = inc->real->mysql_character_set_name(inc->mysql);
+
+	incident_line(inc, &l, LOG_NOTICE, "reconnected");
+	logline_uint(&l, "attempts", inc->attempt);
+	logline_uint(&l, "elapsed_ms", incident_elapsed_ms(inc));
+	logline_str(&l, "charset", charset);
+	logline_str(&l, "autocommit",
+		    inc->status_known && !(inc->status & SERVER_STATUS_AUTOCOMMIT) ? "off" : "on");
+	add_diagnosis(inc, &l, true);
+	incident_emit(inc, &l);
+}
+
+/* One line per change of a server's state, whichever handle saw it. */
+void event_server_state(struct incident *inc, bool back, uint64_t outage_ms)
+{
+	struct logline l;
+
+	incident_line(inc, &l, back ? LOG_NOTICE : LOG_WARNING,
+		      back ? "server_back" : "server_unreachable");
+	if (back)
+		logline_uint(&l, "outage_ms", outage_ms);
+	else
+		incident_add_error(inc, &l);
+	logline_str(&l, "note", back ? "it accepts connections again"
+					    : "it refuses connections; one handle of this process "
+					      "probes it, the others wait for it");
+	incident_emit(inc, &l);
+}
+
+
+/* A statement longer than the server takes is never sent again. */
+void event_too_large(struct incident *inc)
+{
+	struct logline l;
+
+	incident_line(inc, &l, LOG_ERR, "statement_not_retried");
+	logline_str(&l, "why", cause_name(CAUSE_PACKET_TOO_LARGE));
+	logline_uint(&l, "attempts", inc->attempt);
+	logline_uint(&l, "elapsed_ms", incident_elapsed_ms(inc));
+	logline_str(&l, "outcome", "error_returned");
+	add_cause(&l, CAUSE_PACKET_TOO_LARGE);
+	incident_emit(inc, &l);
+}

@@ -1,0 +1,50 @@
+/* events.h - every line an incident writes (events.c): one function per
+ * event, one vocabulary of keys, documented in README.md ("The log") and
+ * read by mysql-reconnect-report. */
+#ifndef MYSQL_RECONNECT_EVENTS_H
+#define MYSQL_RECONNECT_EVENTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "classify.h"
+#include "incident.h"
+#include "logfmt.h"
+#include "request.h"
+
+/* A line of the incident: why (a code, or NULL), attempts, elapsed_ms,
+ * outcome, remedy (or NULL).  statement_retried, statement_not_retried,
+ * transaction_lost, transaction_rolled_back, commit_failed,
+ * statement_refused, fork_detected. */
+void event_incident(struct incident *inc, int severity, const char *event,
+		    const char *outcome, const char *why, const char *remedy);
+
+/* The same with the handle's error (errno, error) and, if not 0, the next
+ * delay: reconnect_failed, statement_retried outcome=failed|lost_again,
+ * gave_up after a re-send. */
+void event_with_error(struct incident *inc, int severity, const char *event,
+		      const char *outcome, const char *why, unsigned delay_ms);
+
+/* connection_lost: the error, idle time, transaction, the call and its
+ * class, the session state it held, the plan; the cause when the error
+ * alone shows it.  Notes the evidence for the diagnosis. */
+void event_connection_lost(struct incident *inc, const struct request *r,
+			   const struct sql_verdict *v, const char *plan);
+
+/* reconnected: the session restored, with the diagnosis (one query). */
+void event_reconnected(struct incident *inc);
+
+/* gave_up with why, and the diagnosis from the failed reconnects. */
+void event_gave_up(struct incident *inc, const char *why);
+
+/* server_unreachable / server_back: once per outage per process. */
+void event_server_state(struct incident *inc, bool back, uint64_t outage_ms);
+
+/* statement_not_retried: longer than the server's max_allowed_packet. */
+void event_too_large(struct incident *inc);
+
+/* call, class, statement_kind and the masked statement (if configured). */
+void event_add_statement(const struct incident *inc, struct logline *line,
+			 const struct request *r, const struct sql_verdict *v);
+
+#endif
