@@ -158,6 +158,7 @@ int shim_call(MYSQL *m, const struct request *r)
 		/* no guard inside a coroutine that may yield to the program */
 		if (m && connect_nonblocking(real, m))
 			return request_run(real, m, r);
+		connect_note_use_after_close(cfg, m);
 		return run_guarded(real, m, r);
 	}
 	if (unlikely(c->program_reconnect))

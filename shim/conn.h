@@ -60,6 +60,8 @@ struct conn {
 	uint64_t lost_idle_ms;
 	bool lost_in_fork;
 	bool lost_read_timeout;
+	bool lost_write_timeout;
+	unsigned long long lost_statement_bytes;
 	bool interactive;          /* connected with CLIENT_INTERACTIVE */
 	/* Identity, for the log.  Never the password. */
 	char host[CONN_NAME_MAX];

@@ -10,6 +10,7 @@
 
 #include "clock.h"
 #include "conn.h"
+#include "diagnose.h"
 #include "guard.h"
 #include "init.h"
 #include "log.h"
@@ -209,6 +210,38 @@ MYSQL *shim_connect(MYSQL *m, const char *host, const char *user, const char *pa
 	return connected;
 }
 
+/* Handles the program closed lately: a later call on one is its bug,
+ * which the log names (the library answers it with its own error).
+ * Approximate on purpose: a small ring, no lock, only read on the path of
+ * calls on handles the shim does not follow. */
+#define RECENTLY_CLOSED 64
+static _Atomic(const MYSQL *) recently_closed[RECENTLY_CLOSED];
+static atomic_uint closed_next;
+
+static void note_closed(const MYSQL *m)
+{
+	unsigned i = atomic_fetch_add_explicit(&closed_next, 1, memory_order_relaxed);
+
+	atomic_store_explicit(&recently_closed[i % RECENTLY_CLOSED], m, memory_order_relaxed);
+}
+
+void connect_note_use_after_close(const struct shim_config *cfg, const MYSQL *m)
+{
+	struct logline l;
+
+	for (unsigned i = 0; i < RECENTLY_CLOSED; i++) {
+		const MYSQL *closed = m;
+
+		if (!atomic_compare_exchange_strong(&recently_closed[i], &closed, NULL))
+			continue;
+		log_start(&l, LOG_ERR, "used_after_close");
+		logline_str(&l, "cause", cause_name(CAUSE_USED_AFTER_CLOSE));
+		logline_str(&l, "remedy", cause_remedy(CAUSE_USED_AFTER_CLOSE));
+		log_emit(cfg, &l);
+		return;
+	}
+}
+
 void shim_close(MYSQL *m)
 {
 	const struct real_api *real = real_api();
@@ -226,6 +259,7 @@ void shim_close(MYSQL *m)
 	if (c) {
 		recover_close_inherited(cfg, real, c, m);
 		conn_forget(m);
+		note_closed(m);
 	}
 	real->mysql_close(m);
 	guard_leave();

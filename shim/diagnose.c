@@ -13,6 +13,8 @@ enum cause diagnose_early(const struct evidence *e)
 		return CAUSE_FORK;
 	if (e->read_timeout)
 		return CAUSE_READ_TIMEOUT;
+	if (e->write_timeout)
+		return CAUSE_WRITE_TIMEOUT;
 	if (e->packet_too_large || e->lost_errno == ER_NET_PACKET_TOO_LARGE ||
 	    e->lost_errno == CR_NET_PACKET_TOO_LARGE)
 		return CAUSE_PACKET_TOO_LARGE;
@@ -38,6 +40,7 @@ static enum cause refused(unsigned err)
 		return CAUSE_UNKNOWN_DATABASE;
 	case ER_CON_COUNT_ERROR:
 	case ER_TOO_MANY_USER_CONNECTIONS:
+	case ER_USER_LIMIT_REACHED:
 		return CAUSE_TOO_MANY_CONNECTIONS;
 	case ER_HOST_IS_BLOCKED:
 		return CAUSE_HOST_BLOCKED;
@@ -60,6 +63,9 @@ enum cause diagnose(const struct evidence *e)
 		return early;
 	if (!e->reconnected)
 		return e->reconnect_errno ? refused(e->reconnect_errno) : CAUSE_UNKNOWN;
+	/* the command byte counts: a Unix socket may only have said 2006 */
+	if (e->max_packet && e->statement_bytes >= e->max_packet)
+		return CAUSE_PACKET_TOO_LARGE;
 	/* A server hands out connection ids in increasing order from its
 	 * start; its uptime has a resolution of a second. */
 	if ((e->new_thread_id && e->new_thread_id < e->lost_thread_id) ||
@@ -102,6 +108,9 @@ static const struct {
 	[CAUSE_READ_TIMEOUT] = {"read_timeout", "the statement ran longer than the program's "
 				"own MYSQL_OPT_READ_TIMEOUT and may still be running on the "
 				"server: find out why it is slow, or raise the timeout"},
+	[CAUSE_WRITE_TIMEOUT] = {"write_timeout", "sending took longer than the program's own "
+				 "MYSQL_OPT_WRITE_TIMEOUT: the server stopped reading (overloaded, "
+				 "or the network); check both"},
 	[CAUSE_ACCESS_DENIED] = {"access_denied", "the server no longer accepts this user's "
 				 "credentials (password changed, user dropped or locked)"},
 	[CAUSE_HOST_NOT_ALLOWED] = {"host_not_allowed", "this host may not connect as this "
@@ -116,6 +125,9 @@ static const struct {
 				"max_connect_errors failed connects: run FLUSH HOSTS, and find "
 				"what failed"},
 	[CAUSE_FORK] = {"fork", "a forked child used its parent's connection: it gets its own"},
+	[CAUSE_USED_AFTER_CLOSE] = {"used_after_close", "the program called the client library "
+				    "on a handle it had closed: a bug in the program (it gets the "
+				    "library's error)"},
 };
 
 const char *cause_name(enum cause cause)

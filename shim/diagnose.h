@@ -17,6 +17,7 @@ enum cause {
 	CAUSE_NETWORK,
 	CAUSE_PACKET_TOO_LARGE,
 	CAUSE_READ_TIMEOUT,
+	CAUSE_WRITE_TIMEOUT,
 	CAUSE_ACCESS_DENIED,
 	CAUSE_HOST_NOT_ALLOWED,
 	CAUSE_UNKNOWN_DATABASE,
@@ -24,6 +25,7 @@ enum cause {
 	CAUSE_TOO_MANY_CONNECTIONS,
 	CAUSE_HOST_BLOCKED,
 	CAUSE_FORK,
+	CAUSE_USED_AFTER_CLOSE,
 };
 
 struct evidence {
@@ -32,12 +34,15 @@ struct evidence {
 	bool reconnected;
 	bool fork;                 /* a child used its parent's connection */
 	bool read_timeout;         /* the program's own MYSQL_OPT_READ_TIMEOUT fired */
+	bool write_timeout;        /* ... or its MYSQL_OPT_WRITE_TIMEOUT */
 	bool packet_too_large;     /* longer than the server's max_allowed_packet */
 	uint64_t idle_ms;          /* from the last success to the call that lost it */
 	uint64_t since_success_ms; /* from the last success to the reconnect */
 	long long timeout_s;       /* the session's wait_timeout (interactive_timeout
 				      for an interactive client); -1 unknown */
 	long long uptime_s;        /* the server's, read after the reconnect; -1 unknown */
+	unsigned long long statement_bytes; /* of the statement the loss met; 0 none */
+	unsigned long long max_packet;      /* the server's max_allowed_packet; 0 unknown */
 	unsigned long lost_thread_id, new_thread_id; /* the server's connection ids of the
 							 lost session and the fresh one;
 							 0 unknown */

@@ -60,12 +60,21 @@ void event_add_statement(const struct incident *inc, struct logline *l,
 
 /* The evidence of a loss is kept with the connection: the reconnect that
  * brings the rest may come with the program's next call. */
-static void note_loss(struct incident *inc, unsigned err, uint64_t idle_ms)
+static size_t statement_len(const struct request *r)
+{
+	size_t len;
+
+	return request_statement(r, &len) ? len : 0;
+}
+
+static void note_loss(struct incident *inc, unsigned err, uint64_t idle_ms, size_t len)
 {
 	inc->conn->lost_errno = err;
 	inc->conn->lost_thread_id = inc->conn->thread_id;
 	inc->conn->lost_idle_ms = idle_ms;
 	inc->conn->lost_read_timeout = inc->read_timeout;
+	inc->conn->lost_write_timeout = inc->write_timeout;
+	inc->conn->lost_statement_bytes = len;
 }
 
 static void gather(const struct incident *inc, struct evidence *e, bool reconnected)
@@ -78,6 +87,8 @@ static void gather(const struct incident *inc, struct evidence *e, bool reconnec
 		.reconnected = reconnected,
 		.fork = c->lost_in_fork,
 		.read_timeout = inc->read_timeout || c->lost_read_timeout,
+		.write_timeout = inc->write_timeout || c->lost_write_timeout,
+		.statement_bytes = c->lost_statement_bytes,
 		.idle_ms = c->lost_idle_ms,
 		.since_success_ms = c->last_used_ms ? clock_coarse_ms() - c->last_used_ms : 0,
 		.timeout_s = -1,
@@ -94,7 +105,8 @@ static void read_server_evidence(const struct incident *inc, struct evidence *e)
 {
 	static const char sql[] =
 		"SELECT @@wait_timeout, @@interactive_timeout, (SELECT VARIABLE_VALUE FROM "
-		"information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPTIME')";
+		"information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPTIME'), "
+		"@@max_allowed_packet";
 	const struct real_api *real = inc->real;
 	MYSQL_RES *res;
 	MYSQL_ROW row;
@@ -108,6 +120,8 @@ static void read_server_evidence(const struct incident *inc, struct evidence *e)
 		e->timeout_s = strtoll(row[inc->conn->interactive ? 1 : 0], NULL, 10);
 	if (row && row[2])
 		e->uptime_s = strtoll(row[2], NULL, 10);
+	if (row && row[3])
+		e->max_packet = strtoull(row[3], NULL, 10);
 	real->mysql_free_result(res);
 }
 
@@ -172,7 +186,7 @@ void event_connection_lost(struct incident *inc, const struct request *r,
 	}
 	logline_str(&l, "mode", inc->cfg->mode == SHIM_MODE_OBSERVE ? "observe" : "on");
 	logline_str(&l, "plan", plan);
-	note_loss(inc, err, last ? clock_coarse_ms() - last : 0);
+	note_loss(inc, err, last ? clock_coarse_ms() - last : 0, statement_len(r));
 	add_early_cause(inc, &l);
 	incident_emit(inc, &l);
 }

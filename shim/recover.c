@@ -303,17 +303,25 @@ static void succeeded(struct incident *inc, const struct request *r)
 	session_after_lost_call(inc->real, inc->conn, inc->mysql, &verdict);
 }
 
-/* Lost in flight after at least the program's own MYSQL_OPT_READ_TIMEOUT:
- * the library gave up waiting, the server may still be running it. */
-static bool read_timed_out(const struct real_api *real, const struct conn *c, MYSQL *m)
+/* Did the call last at least the program's own timeout `option`? */
+static bool timed_out(const struct real_api *real, const struct conn *c, MYSQL *m,
+		      enum mysql_option option)
 {
 	unsigned seconds = 0;
 
-	if (!real->mysql_get_option ||
-	    real->mysql_get_option(m, MYSQL_OPT_READ_TIMEOUT, &seconds) || !seconds)
+	if (!real->mysql_get_option || real->mysql_get_option(m, option, &seconds) || !seconds)
 		return false;
 	/* the coarse clock may be 10 ms behind */
 	return clock_coarse_ms() - c->call_start_ms + 20 >= (uint64_t)seconds * 1000;
+}
+
+/* Lost after the program's own read (or write) timeout: the library gave
+ * up waiting, the server may still be running it.  Which one fired goes
+ * to the incident's evidence. */
+static bool read_timed_out(const struct real_api *real, const struct conn *c, MYSQL *m)
+{
+	return timed_out(real, c, m, MYSQL_OPT_READ_TIMEOUT) ||
+	       timed_out(real, c, m, MYSQL_OPT_WRITE_TIMEOUT);
 }
 
 /* The server's max_allowed_packet, read on the fresh connection; 0 when
@@ -470,7 +478,8 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 	if (kind == LOST_IN_FLIGHT && read_timed_out(real, c, m))
 		kind = LOST_READ_TIMEOUT;
 	incident_open(&inc, cfg, real, c, m);
-	inc.read_timeout = kind == LOST_READ_TIMEOUT;
+	inc.read_timeout = kind == LOST_READ_TIMEOUT && timed_out(real, c, m, MYSQL_OPT_READ_TIMEOUT);
+	inc.write_timeout = kind == LOST_READ_TIMEOUT && !inc.read_timeout;
 	request_facts(r, sql_flags(&inc), &facts, &verdict);
 	if (cfg->mode == SHIM_MODE_OBSERVE || !inc.status_known) {
 		/* Without the server status the shim cannot tell a

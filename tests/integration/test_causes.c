@@ -81,3 +81,73 @@ Test(causes, unknown_database)
 	admin_exec("GRANT ALL ON causedb.* TO 'app'@'localhost'");
 	refused_after_kill(db, drop, "unknown_database");
 }
+
+/* A call on a handle the program closed: its bug, named in the log; the
+ * program gets the library's own answer, as without the shim. */
+static struct capture use_after_close(enum shim_mode mode)
+{
+	char prog[4096], port[16];
+	const struct mrt_env *e = mrt();
+	const char *tcp[] = {prog, "--host", e->host, "--port", port, "--user", e->app_user,
+			     "--password", e->app_password, "--database", e->db, NULL};
+	const char *sock[] = {prog, "--host", "localhost", "--socket", e->socket, "--user",
+			      e->app_user, "--password", e->app_password, "--database", e->db,
+			      NULL};
+	struct capture cap;
+
+	snprintf(prog, sizeof(prog), "%s/closeuse", e->bin);
+	snprintf(port, sizeof(port), "%u", e->port);
+	run_capture(mode, NULL, mrt_over_socket() ? sock : tcp, &cap);
+	cr_assert_eq(cap.status, 0, "closeuse: %s%s", cap.out, cap.err);
+	return cap;
+}
+
+Test(causes, used_after_close_noshim)
+{
+	struct capture cap = use_after_close(NO_SHIM);
+
+	cr_assert(strncmp(cap.out, "ERR ", 4) == 0, "the library refuses it: %s", cap.out);
+	capture_free(&cap);
+}
+
+Test(causes, used_after_close_shim)
+{
+	struct capture cap = use_after_close(WITH_SHIM);
+	char p[32];
+
+	cr_assert(strncmp(cap.out, "ERR ", 4) == 0, "the library's own answer: %s", cap.out);
+	free(log_wait("event=used_after_close", "cause=used_after_close",
+		      pid_needle(p, sizeof(p), cap.pid), NULL));
+	capture_free(&cap);
+}
+
+/* The user's connection limit is taken by another of its connections
+ * when the reconnect comes. */
+Test(causes, too_many_connections)
+{
+	static const char *const user[] = {"--user", "cause_limit", "--password", "pw", NULL};
+	struct client *c, *other;
+	unsigned long id;
+	char p[32];
+
+	for (int i = 0; i < 2; i++) {
+		const char *host = i ? "localhost" : "127.0.0.1";
+
+		admin_exec("CREATE OR REPLACE USER 'cause_limit'@'%s' IDENTIFIED BY 'pw' "
+			   "WITH MAX_USER_CONNECTIONS 1", host);
+		admin_exec("GRANT SELECT ON apptest.* TO 'cause_limit'@'%s'", host);
+	}
+	static const char *const env[] = {"MYSQL_RECONNECT_BUDGET_MS=800", NULL};
+
+	c = sqlpipe_start(WITH_SHIM, env, user);
+	id = client_connection_id(c);
+	kill_and_wait(id);
+	other = sqlpipe_start(NO_SHIM, NULL, user);
+	client_connection_id(other); /* holds the one connection allowed */
+	assert_lost_error(client_ask(c, "SELECT 2"), "the reconnect is refused");
+	free(log_wait("event=gave_up", "cause=too_many_connections",
+		      pid_needle(p, sizeof(p), c->pid), NULL));
+	client_finish(c);
+	client_finish(other);
+	admin_exec("DROP USER 'cause_limit'@'127.0.0.1', 'cause_limit'@'localhost'");
+}

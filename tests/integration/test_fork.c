@@ -56,6 +56,7 @@ Test(fork, child_gets_its_own_connection_shim)
 	cr_assert_eq(client_connection_id(c), parent_id,
 		     "the parent should still be on its own session");
 	free(log_wait("event=fork_detected", NULL));
+	free(log_wait("event=reconnected", "cause=fork", NULL));
 	free(child);
 	cr_assert_eq(client_finish(c), 0);
 }

@@ -71,6 +71,7 @@ Test(packet, too_large_shim)
 	pid_needle(p, sizeof(p), c->pid);
 	free(log_wait("event=connection_lost", p, NULL));
 	cr_assert_str_eq(client_ask(c, "SELECT 2"), "OK rows=1 first=2", "the next call works");
+	free(log_wait("cause=packet_too_large", p, NULL));
 	cr_assert_eq(client_finish(c), 0);
 	log_barrier();
 	cr_assert_eq(log_count("event=statement_retried", p, NULL), 0,

@@ -45,11 +45,17 @@ static struct diagnosis_case cases[] = {
 	{"statement too long", UP(.lost_errno = 2006, .packet_too_large = true), "packet_too_large"},
 	{"the server said too long", UP(.lost_errno = 1153), "packet_too_large"},
 	{"program's read timeout", UP(.lost_errno = 2013, .read_timeout = true), "read_timeout"},
+	{"program's write timeout", UP(.lost_errno = 2013, .write_timeout = true), "write_timeout"},
+	{"longer than max_allowed_packet, seen after", UP(.lost_errno = 2006, .statement_bytes = 70000,
+						       .max_packet = 65536), "packet_too_large"},
+	{"long but it fits", UP(.lost_errno = 2013, .statement_bytes = 60000, .max_packet = 65536),
+	 "killed"},
 	{"password changed", REFUSED(1045), "access_denied"},
 	{"host no longer allowed", REFUSED(1130), "host_not_allowed"},
 	{"database dropped", REFUSED(1049), "unknown_database"},
 	{"no such host", REFUSED(2005), "dns"},
 	{"max_connections", REFUSED(1040), "too_many_connections"},
+	{"max_user_connections", REFUSED(1226), "too_many_connections"},
 	{"max_connect_errors", REFUSED(1129), "host_blocked"},
 	{"a forked child", UP(.lost_errno = 2006, .fork = true), "fork"},
 	{"nothing shown", {.reconnected = true, .timeout_s = -1, .uptime_s = -1}, "unknown"},
@@ -67,7 +73,7 @@ ParameterizedTest(struct diagnosis_case *c, diagnose, causes)
 
 Test(diagnose, every_cause_has_a_one_token_name_and_a_remedy)
 {
-	for (int k = CAUSE_UNKNOWN; k <= CAUSE_FORK; k++) {
+	for (int k = CAUSE_UNKNOWN; k <= CAUSE_USED_AFTER_CLOSE; k++) {
 		cr_expect_eq(strchr(cause_name((enum cause)k), ' '), NULL, "%d", k);
 		cr_expect_gt(strlen(cause_remedy((enum cause)k)), 10, "%s", cause_name((enum cause)k));
 	}
