@@ -6,14 +6,12 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
-#include <syslog.h>
 
 #include "clock.h"
 #include "conn.h"
-#include "diagnose.h"
+#include "events.h"
 #include "guard.h"
 #include "init.h"
-#include "log.h"
 #include "real.h"
 #include "recover.h"
 #include "session.h"
@@ -36,32 +34,6 @@ static bool server_is_mariadb(const struct real_api *real, MYSQL *m)
 	return info && strstr(info, "MariaDB");
 }
 
-static void log_adopted_once(const struct shim_config *cfg)
-{
-	static atomic_bool logged;
-	struct logline l;
-
-	if (!log_once(&logged, &l, LOG_NOTICE, "connection_adopted"))
-		return;
-	logline_str(&l, "note", "the program connected without the shim seeing it (dlsym); "
-		    "its connections are followed from their first intercepted call");
-	log_emit(cfg, &l);
-}
-
-static void log_program_reconnect(const struct shim_config *cfg)
-{
-	static atomic_bool logged;
-	struct logline l;
-
-	if (!log_once(&logged, &l, LOG_NOTICE, "library_reconnect_kept"))
-		return;
-	logline_str(&l, "note",
-		    "the program enabled MYSQL_OPT_RECONNECT: the calls the shim handles are "
-		    "recovered by its rules (no write re-sent, no lost transaction continued); "
-		    "every other call keeps the library's own reconnect");
-	log_emit(cfg, &l);
-}
-
 /* The library's own reconnect stays as the program set it; the shim turns
  * it off only while it handles a call itself (call.c).  Only where the
  * shim follows transactions: elsewhere it never touches the option. */
@@ -78,7 +50,7 @@ static void note_program_reconnect(const struct shim_config *cfg, const struct r
 		return;
 	c->program_reconnect = on != 0;
 	if (on)
-		log_program_reconnect(cfg);
+		event_library_reconnect_kept(cfg);
 }
 
 static struct conn *track(const struct shim_config *cfg, const struct real_api *real, MYSQL *m,
@@ -111,7 +83,6 @@ static struct conn *track(const struct shim_config *cfg, const struct real_api *
 void connect_note_library_reconnect(const struct shim_config *cfg, const struct real_api *real,
 				    struct conn *c, MYSQL *m)
 {
-	struct logline l;
 	bool lost_transaction = session_in_transaction(c);
 
 	guard_enter();
@@ -122,13 +93,7 @@ void connect_note_library_reconnect(const struct shim_config *cfg, const struct 
 	c->fork_generation = conn_generation();
 	session_start_over(cfg, real, c, m);
 	guard_leave();
-	log_start(&l, LOG_NOTICE, "library_reconnected");
-	logline_str(&l, "host", c->host);
-	logline_str(&l, "in_transaction", lost_transaction ? "yes" : "no");
-	logline_str(&l, "note", "the client library reconnected on its own (the program set "
-		    "MYSQL_OPT_RECONNECT) in a call the shim does not handle: the program goes on "
-		    "in a fresh session, as without the shim");
-	log_emit(cfg, &l);
+	event_library_reconnected(cfg, c->host, lost_transaction);
 }
 
 /* MariaDB's non-blocking API (MYSQL_OPT_NONBLOCK) runs the blocking
@@ -142,18 +107,6 @@ bool connect_nonblocking(const struct real_api *real, MYSQL *m)
 
 	return real->mysql_get_option && real->mysql_get_option(m, MYSQL_OPT_NONBLOCK, &on) == 0 &&
 	       on;
-}
-
-static void log_nonblocking_once(const struct shim_config *cfg)
-{
-	static atomic_bool logged;
-	struct logline l;
-
-	if (!log_once(&logged, &l, LOG_NOTICE, "nonblocking_passed_through"))
-		return;
-	logline_str(&l, "note", "the program uses the non-blocking API (MYSQL_OPT_NONBLOCK): "
-		    "its connections are passed through, without recovery");
-	log_emit(cfg, &l);
 }
 
 /* A handle connected where the shim could not see it (a program that
@@ -175,7 +128,7 @@ struct conn *connect_adopt(const struct shim_config *cfg, const struct real_api 
 	real->mariadb_get_infov(m, MARIADB_CONNECTION_USER, &user);
 	real->mariadb_get_infov(m, MARIADB_CONNECTION_PORT, &port);
 	real->mariadb_get_infov(m, MARIADB_CONNECTION_UNIX_SOCKET, &sock);
-	log_adopted_once(cfg);
+	event_connection_adopted(cfg);
 	guard_enter(); /* the shim's own calls on the handle pass straight through */
 	c = track(cfg, real, m, host, user, port, sock, 0);
 	guard_leave();
@@ -194,7 +147,7 @@ MYSQL *shim_connect(MYSQL *m, const char *host, const char *user, const char *pa
 	if (guard_active() || (cfg = shim_config())->mode == SHIM_MODE_OFF)
 		return real->mysql_real_connect(m, host, user, password, db, port, sock, flags);
 	if (m && connect_nonblocking(real, m)) {
-		log_nonblocking_once(cfg);
+		event_nonblocking_passed_through(cfg);
 		conn_forget(m); /* a handle used blocking before, if any */
 		return real->mysql_real_connect(m, host, user, password, db, port, sock, flags);
 	}
@@ -227,17 +180,12 @@ static void note_closed(const MYSQL *m)
 
 void connect_note_use_after_close(const struct shim_config *cfg, const MYSQL *m)
 {
-	struct logline l;
-
 	for (unsigned i = 0; i < RECENTLY_CLOSED; i++) {
 		const MYSQL *closed = m;
 
 		if (!atomic_compare_exchange_strong(&recently_closed[i], &closed, NULL))
 			continue;
-		log_start(&l, LOG_ERR, "used_after_close");
-		logline_str(&l, "cause", cause_name(CAUSE_USED_AFTER_CLOSE));
-		logline_str(&l, "remedy", cause_remedy(CAUSE_USED_AFTER_CLOSE));
-		log_emit(cfg, &l);
+		event_used_after_close(cfg);
 		return;
 	}
 }

@@ -6,12 +6,16 @@
  * of the diagnosis (idle_ms, timeout_s, uptime_s, outage_ms). */
 #include "events.h"
 
+#include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "diagnose.h"
+#include "log.h"
 #include "session.h"
 
 static unsigned last_errno(const struct incident *inc)
@@ -270,4 +274,118 @@ void event_too_large(struct incident *inc)
 	logline_str(&l, "outcome", "error_returned");
 	add_cause(&l, CAUSE_PACKET_TOO_LARGE);
 	incident_emit(inc, &l);
+}
+
+/* ---- lines outside incidents: once per process, or per program bug -- */
+
+/* A line with a note, the first time only. */
+static void notice_once(const struct shim_config *cfg, atomic_bool *logged, const char *event,
+			const char *note)
+{
+	struct logline l;
+
+	if (!log_once(logged, &l, LOG_NOTICE, event))
+		return;
+	logline_str(&l, "note", note);
+	log_emit(cfg, &l);
+}
+
+void event_connection_adopted(const struct shim_config *cfg)
+{
+	static atomic_bool logged;
+
+	notice_once(cfg, &logged, "connection_adopted",
+		    "the program connected without the shim seeing it (dlsym); its connections "
+		    "are followed from their first intercepted call");
+}
+
+void event_library_reconnect_kept(const struct shim_config *cfg)
+{
+	static atomic_bool logged;
+
+	notice_once(cfg, &logged, "library_reconnect_kept",
+		    "the program enabled MYSQL_OPT_RECONNECT: the calls the shim handles are "
+		    "recovered by its rules (no write re-sent, no lost transaction continued); "
+		    "every other call keeps the library's own reconnect");
+}
+
+void event_nonblocking_passed_through(const struct shim_config *cfg)
+{
+	static atomic_bool logged;
+
+	notice_once(cfg, &logged, "nonblocking_passed_through",
+		    "the program uses the non-blocking API (MYSQL_OPT_NONBLOCK): its connections "
+		    "are passed through, without recovery");
+}
+
+void event_session_tracking_unavailable(const struct shim_config *cfg,
+					const struct real_api *real, MYSQL *m, bool refused)
+{
+	static atomic_bool logged;
+	struct logline l;
+
+	if (!log_once(&logged, &l, LOG_NOTICE, "session_tracking_unavailable"))
+		return;
+	if (refused) {
+		logline_uint(&l, "errno", real->mysql_errno(m));
+		logline_str(&l, "error", real->mysql_error(m));
+	} else {
+		logline_str(&l, "note", "MYSQL_RECONNECT_SESSION_TRACKING=off");
+	}
+	logline_str(&l, "mode", "statements");
+	logline_str(&l, "remedy", "the program's own SET and USE statements are sent again after "
+		    "a reconnect; other changes to its session make a loss reach it "
+		    "(MariaDB 10.3+ and MySQL 5.7+ report session changes)");
+	log_emit(cfg, &l);
+}
+
+void event_config_invalid(const struct shim_config *cfg, const struct config_problem *p)
+{
+	struct logline line;
+
+	logline_init(&line, LOG_WARNING, "config_invalid");
+	logline_str(&line, "program", program_invocation_short_name);
+	logline_uint(&line, "pid", (unsigned long long)getpid());
+	logline_str(&line, "variable", p->variable);
+	logline_str(&line, "value", p->value);
+	logline_str(&line, "expected", p->expected);
+	logline_str(&line, "default", p->default_text);
+	logline_str(&line, "remedy", "fix the variable in the program's environment; the default is used");
+	log_emit(cfg, &line);
+}
+
+void event_real_symbols_missing(const struct shim_config *cfg, const char *missing)
+{
+	struct logline line;
+
+	logline_init(&line, LOG_ERR, "real_symbols_missing");
+	logline_str(&line, "program", program_invocation_short_name);
+	logline_uint(&line, "pid", (unsigned long long)getpid());
+	logline_str(&line, "symbols", missing);
+	logline_str(&line, "outcome", "calls_to_them_fail");
+	log_emit(cfg, &line);
+}
+
+void event_library_reconnected(const struct shim_config *cfg, const char *host,
+			       bool lost_transaction)
+{
+	struct logline l;
+
+	log_start(&l, LOG_NOTICE, "library_reconnected");
+	logline_str(&l, "host", host);
+	logline_str(&l, "in_transaction", lost_transaction ? "yes" : "no");
+	logline_str(&l, "note", "the client library reconnected on its own (the program set "
+		    "MYSQL_OPT_RECONNECT) in a call the shim does not handle: the program goes on "
+		    "in a fresh session, as without the shim");
+	log_emit(cfg, &l);
+}
+
+void event_used_after_close(const struct shim_config *cfg)
+{
+	struct logline l;
+
+	log_start(&l, LOG_ERR, "used_after_close");
+	logline_str(&l, "cause", cause_name(CAUSE_USED_AFTER_CLOSE));
+	logline_str(&l, "remedy", cause_remedy(CAUSE_USED_AFTER_CLOSE));
+	log_emit(cfg, &l);
 }

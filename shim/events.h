@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "classify.h"
+#include "config.h"
 #include "incident.h"
 #include "logfmt.h"
 #include "request.h"
@@ -46,5 +47,19 @@ void event_too_large(struct incident *inc);
 /* call, class, statement_kind and the masked statement (if configured). */
 void event_add_statement(const struct incident *inc, struct logline *line,
 			 const struct request *r, const struct sql_verdict *v);
+
+/* Lines outside incidents.  Once per process: */
+void event_connection_adopted(const struct shim_config *cfg);
+void event_library_reconnect_kept(const struct shim_config *cfg);
+void event_nonblocking_passed_through(const struct shim_config *cfg);
+/* refused: the server refused tracking (its error is on m); else it is off */
+void event_session_tracking_unavailable(const struct shim_config *cfg,
+					const struct real_api *real, MYSQL *m, bool refused);
+/* Each time: */
+void event_library_reconnected(const struct shim_config *cfg, const char *host,
+			       bool lost_transaction);
+void event_used_after_close(const struct shim_config *cfg);
+void event_config_invalid(const struct shim_config *cfg, const struct config_problem *p);
+void event_real_symbols_missing(const struct shim_config *cfg, const char *missing);
 
 #endif

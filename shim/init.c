@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "events.h"
 #include "log.h"
-#include "logfmt.h"
 #include "mutex.h"
 #include "real.h"
 #include "server.h"
@@ -51,45 +51,18 @@ static void atfork_child(void)
 	log_atfork_child();
 }
 
-static void report_problem(const struct config_problem *p)
-{
-	struct logline line;
-
-	logline_init(&line, LOG_WARNING, "config_invalid");
-	logline_str(&line, "program", program_invocation_short_name);
-	logline_uint(&line, "pid", (unsigned long long)getpid());
-	logline_str(&line, "variable", p->variable);
-	logline_str(&line, "value", p->value);
-	logline_str(&line, "expected", p->expected);
-	logline_str(&line, "default", p->default_text);
-	logline_str(&line, "remedy", "fix the variable in the program's environment; the default is used");
-	log_emit(&config, &line);
-}
-
-static void report_missing_symbols(const char *missing)
-{
-	struct logline line;
-
-	logline_init(&line, LOG_ERR, "real_symbols_missing");
-	logline_str(&line, "program", program_invocation_short_name);
-	logline_uint(&line, "pid", (unsigned long long)getpid());
-	logline_str(&line, "symbols", missing);
-	logline_str(&line, "outcome", "calls_to_them_fail");
-	log_emit(&config, &line);
-}
-
 static void init(void)
 {
 	struct config_problems problems;
 
 	config_parse(&config, lookup_env, &problems);
 	for (unsigned i = 0; i < problems.count; i++)
-		report_problem(&problems.item[i]);
+		event_config_invalid(&config, &problems.item[i]);
 	if (config.mode == SHIM_MODE_OFF)
 		return;
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	if (real_missing()[0])
-		report_missing_symbols(real_missing());
+		event_real_symbols_missing(&config, real_missing());
 }
 
 /* Checked before pthread_once so that a read configuration costs one load. */

@@ -3,15 +3,13 @@
  * after a reconnect. */
 #include "settings.h"
 
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <syslog.h>
 
+#include "events.h"
 #include "guard.h"
-#include "log.h"
 #include "session.h"
 
 /* NUL-separated entries, in the order of their last change: variables as
@@ -366,27 +364,6 @@ bool settings_note_statement(struct conn *c, const char *text, size_t len,
 
 /* ---- tracking on ------------------------------------------------------- */
 
-static void log_statement_mode(const struct shim_config *cfg, const struct real_api *real,
-			       MYSQL *m, bool refused)
-{
-	static atomic_bool logged;
-	struct logline l;
-
-	if (!log_once(&logged, &l, LOG_NOTICE, "session_tracking_unavailable"))
-		return;
-	if (refused) {
-		logline_uint(&l, "errno", real->mysql_errno(m));
-		logline_str(&l, "error", real->mysql_error(m));
-	} else {
-		logline_str(&l, "note", "MYSQL_RECONNECT_SESSION_TRACKING=off");
-	}
-	logline_str(&l, "mode", "statements");
-	logline_str(&l, "remedy", "the program's own SET and USE statements are sent again after "
-		    "a reconnect; other changes to its session make a loss reach it "
-		    "(MariaDB 10.3+ and MySQL 5.7+ report session changes)");
-	log_emit(cfg, &l);
-}
-
 void settings_enable_tracking(const struct shim_config *cfg, const struct real_api *real,
 			      struct conn *c, MYSQL *m)
 {
@@ -397,14 +374,14 @@ void settings_enable_tracking(const struct shim_config *cfg, const struct real_a
 	if (cfg->mode != SHIM_MODE_ON)
 		return;
 	if (!cfg->session_tracking || !real->mysql_session_track_get_first) {
-		log_statement_mode(cfg, real, m, false);
+		event_session_tracking_unavailable(cfg, real, m, false);
 		return;
 	}
 	guard_enter();
 	if (real->mysql_real_query(m, sql, sizeof(sql) - 1) == 0) {
 		c->tracking = true;
 	} else {
-		log_statement_mode(cfg, real, m, true);
+		event_session_tracking_unavailable(cfg, real, m, true);
 		real->mysql_ping(m); /* a connect that succeeded leaves no error behind */
 	}
 	guard_leave();
