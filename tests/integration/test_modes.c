@@ -117,7 +117,8 @@ Test(modes, budget_decides_by_default)
 	line = log_wait("event=gave_up", "why=budget_exhausted", pid_needle(p, sizeof(p), c->pid),
 			NULL);
 	elapsed = log_field(line, "elapsed_ms");
-	cr_assert(elapsed && atoll(elapsed) <= 1200, "over the budget: %s", line);
+	/* the last refused attempt may end a few milliseconds past it */
+	cr_assert(elapsed && atoll(elapsed) <= 1200 + 100, "over the budget: %s", line);
 	free(elapsed);
 	free(line);
 	server_ctl("start");
