@@ -93,12 +93,43 @@ void incident_line(const struct incident *inc, struct logline *l, int severity,
 	logline_str(l, "db", inc->schema[0] ? inc->schema : NULL);
 }
 
+/* A server's message may quote the program's data ("Duplicate entry
+ * 'alice@example.com'", "... near 'IDENTIFIED BY ...'"): what it quotes
+ * is masked.  The client library's own messages (2000 and up) quote only
+ * the host or socket, which the line names anyway. */
+static void mask_quoted(char *dst, size_t size, const char *src)
+{
+	size_t n = 0;
+	bool quoted = false;
+
+	for (; *src && n + 4 < size; src++) {
+		if (*src == '\'') {
+			quoted = !quoted;
+			dst[n++] = '\'';
+			if (quoted)
+				dst[n++] = '?';
+		} else if (!quoted) {
+			dst[n++] = *src;
+		}
+	}
+	if (quoted)
+		dst[n++] = '\'';
+	dst[n] = '\0';
+}
+
 void incident_add_error(const struct incident *inc, struct logline *l)
 {
 	const struct real_api *real = inc->real;
+	unsigned err = real->mysql_errno ? real->mysql_errno(inc->mysql) : 0;
+	const char *message = real->mysql_error ? real->mysql_error(inc->mysql) : NULL;
+	char masked[512];
 
-	logline_uint(l, "errno", real->mysql_errno ? real->mysql_errno(inc->mysql) : 0);
-	logline_str(l, "error", real->mysql_error ? real->mysql_error(inc->mysql) : NULL);
+	logline_uint(l, "errno", err);
+	if (message && err && err < 2000) {
+		mask_quoted(masked, sizeof(masked), message);
+		message = masked;
+	}
+	logline_str(l, "error", message);
 }
 
 void incident_emit(const struct incident *inc, struct logline *l)

@@ -173,3 +173,22 @@ Test(zz_security, literals_never_logged)
 	log_barrier();
 	log_assert_never("Xq7-card");
 }
+
+/* A server's error message quotes the program's data: the log masks it.
+ * A read sent again after a KILL fails with its own error, which names a
+ * table the program asked for. */
+Test(preload, error_messages_do_not_leak_data)
+{
+	struct client *c = sqlpipe_start(WITH_SHIM, NULL, NULL);
+	char p[32];
+	const char *r;
+
+	kill_and_wait(client_connection_id(c));
+	r = client_ask(c, "SELECT * FROM apptest.zq9_private_name");
+	cr_assert(strncmp(r, "ERR 1146 ", 9) == 0, "the program gets its own error: %s", r);
+	free(log_wait("event=statement_retried", "outcome=failed", pid_needle(p, sizeof(p), c->pid),
+		      NULL));
+	client_finish(c);
+	log_barrier();
+	log_assert_never("zq9_private_name");
+}
