@@ -154,11 +154,16 @@ int shim_call(MYSQL *m, const struct request *r)
 	if (cfg->mode == SHIM_MODE_OFF)
 		return request_run(real, m, r);
 	c = conn_find(m);
-	if (!c && !(c = connect_adopt(cfg, real, m))) {
+	if (unlikely(!c)) {
+		/* closed by the program: its bug, and nothing to adopt */
+		if (connect_note_use_after_close(cfg, m))
+			return run_guarded(real, m, r);
+		c = connect_adopt(cfg, real, m);
+	}
+	if (!c) {
 		/* no guard inside a coroutine that may yield to the program */
 		if (m && connect_nonblocking(real, m))
 			return request_run(real, m, r);
-		connect_note_use_after_close(cfg, m);
 		return run_guarded(real, m, r);
 	}
 	if (unlikely(c->program_reconnect))

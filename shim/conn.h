@@ -62,7 +62,6 @@ struct conn {
 	bool lost_read_timeout;
 	bool lost_write_timeout;
 	unsigned long long lost_statement_bytes;
-	bool interactive;          /* connected with CLIENT_INTERACTIVE */
 	/* Identity, for the log.  Never the password. */
 	char host[CONN_NAME_MAX];
 	char user[CONN_NAME_MAX];

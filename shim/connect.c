@@ -54,8 +54,7 @@ static void note_program_reconnect(const struct shim_config *cfg, const struct r
 }
 
 static struct conn *track(const struct shim_config *cfg, const struct real_api *real, MYSQL *m,
-			  const char *host, const char *user, unsigned port, const char *sock,
-			  unsigned long flags)
+			  const char *host, const char *user, unsigned port, const char *sock)
 {
 	struct conn *c = conn_track(m);
 	bool local = !host || strcmp(host, "localhost") == 0;
@@ -67,7 +66,6 @@ static struct conn *track(const struct shim_config *cfg, const struct real_api *
 	copy_name(c->socket_path, sizeof(c->socket_path), local ? sock : NULL,
 		  local ? "default" : "");
 	c->port = local ? 0 : port;
-	c->interactive = (flags & CLIENT_INTERACTIVE) != 0;
 	c->server_is_mysql = !server_is_mariadb(real, m);
 	c->last_used_ms = clock_coarse_ms();
 	session_note_fresh(real, c, m);
@@ -130,37 +128,9 @@ struct conn *connect_adopt(const struct shim_config *cfg, const struct real_api 
 	real->mariadb_get_infov(m, MARIADB_CONNECTION_UNIX_SOCKET, &sock);
 	event_connection_adopted(cfg);
 	guard_enter(); /* the shim's own calls on the handle pass straight through */
-	c = track(cfg, real, m, host, user, port, sock, 0);
+	c = track(cfg, real, m, host, user, port, sock);
 	guard_leave();
 	return c;
-}
-
-MYSQL *shim_connect(MYSQL *m, const char *host, const char *user, const char *password,
-		    const char *db, unsigned int port, const char *sock, unsigned long flags)
-{
-	const struct real_api *real = real_api();
-	const struct shim_config *cfg;
-	MYSQL *connected;
-
-	if (!real->mysql_real_connect)
-		return NULL;
-	if (guard_active() || (cfg = shim_config())->mode == SHIM_MODE_OFF)
-		return real->mysql_real_connect(m, host, user, password, db, port, sock, flags);
-	if (m && connect_nonblocking(real, m)) {
-		event_nonblocking_passed_through(cfg);
-		conn_forget(m); /* a handle used blocking before, if any */
-		return real->mysql_real_connect(m, host, user, password, db, port, sock, flags);
-	}
-	guard_enter();
-	connected = real->mysql_real_connect(m, host, user, password, db, port, sock, flags);
-	if (connected) {
-		int saved_errno = errno;
-
-		track(cfg, real, connected, host, user, port, sock, flags);
-		errno = saved_errno;
-	}
-	guard_leave();
-	return connected;
 }
 
 /* Handles the program closed lately: a later call on one is its bug,
@@ -178,16 +148,53 @@ static void note_closed(const MYSQL *m)
 	atomic_store_explicit(&recently_closed[i % RECENTLY_CLOSED], m, memory_order_relaxed);
 }
 
-void connect_note_use_after_close(const struct shim_config *cfg, const MYSQL *m)
+/* Takes m out of the ring: true when it was there. */
+static bool take_closed(const MYSQL *m)
 {
 	for (unsigned i = 0; i < RECENTLY_CLOSED; i++) {
 		const MYSQL *closed = m;
 
-		if (!atomic_compare_exchange_strong(&recently_closed[i], &closed, NULL))
-			continue;
-		event_used_after_close(cfg);
-		return;
+		if (atomic_compare_exchange_strong(&recently_closed[i], &closed, NULL))
+			return true;
 	}
+	return false;
+}
+
+bool connect_note_use_after_close(const struct shim_config *cfg, const MYSQL *m)
+{
+	if (!take_closed(m))
+		return false;
+	event_used_after_close(cfg);
+	return true;
+}
+
+MYSQL *shim_connect(MYSQL *m, const char *host, const char *user, const char *password,
+		    const char *db, unsigned int port, const char *sock, unsigned long flags)
+{
+	const struct real_api *real = real_api();
+	const struct shim_config *cfg;
+	MYSQL *connected;
+
+	if (!real->mysql_real_connect)
+		return NULL;
+	if (guard_active() || (cfg = shim_config())->mode == SHIM_MODE_OFF)
+		return real->mysql_real_connect(m, host, user, password, db, port, sock, flags);
+	take_closed(m); /* a handle used again, the right way */
+	if (m && connect_nonblocking(real, m)) {
+		event_nonblocking_passed_through(cfg);
+		conn_forget(m); /* a handle used blocking before, if any */
+		return real->mysql_real_connect(m, host, user, password, db, port, sock, flags);
+	}
+	guard_enter();
+	connected = real->mysql_real_connect(m, host, user, password, db, port, sock, flags);
+	if (connected) {
+		int saved_errno = errno;
+
+		track(cfg, real, connected, host, user, port, sock);
+		errno = saved_errno;
+	}
+	guard_leave();
+	return connected;
 }
 
 void shim_close(MYSQL *m)

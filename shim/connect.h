@@ -22,8 +22,9 @@ int shim_options(MYSQL *mysql, enum mysql_option option, const void *arg);
 void connect_note_library_reconnect(const struct shim_config *cfg, const struct real_api *real,
 				    struct conn *c, MYSQL *mysql);
 
-/* A call on a handle the program closed lately is logged (once). */
-void connect_note_use_after_close(const struct shim_config *cfg, const MYSQL *mysql);
+/* A call on a handle the program closed lately (and did not connect
+ * again) is logged, once: true then. */
+bool connect_note_use_after_close(const struct shim_config *cfg, const MYSQL *mysql);
 
 /* The handle uses MariaDB's non-blocking API: passed through. */
 bool connect_nonblocking(const struct real_api *real, MYSQL *mysql);

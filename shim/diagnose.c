@@ -55,26 +55,49 @@ static enum cause refused(unsigned err)
 	}
 }
 
+/* Did the server restart during the outage?  Its uptime (a resolution of
+ * a second) is shorter than the outage, or the connection ids it hands
+ * out in increasing order went back, with an uptime that allows it (behind
+ * a proxy the fresh session may be on another, long-running server). */
+static bool restarted(const struct evidence *e)
+{
+	uint64_t up_ms = (uint64_t)e->uptime_s * 1000;
+
+	if (e->uptime_s >= 0 && up_ms + 1000 <= e->since_success_ms)
+		return true;
+	return e->new_thread_id && e->new_thread_id < e->lost_thread_id &&
+	       (e->uptime_s < 0 || up_ms <= e->since_success_ms + 1000);
+}
+
+/* Idle as long as the session's timeout (a resolution of a second)? */
+static bool timed_out(const struct evidence *e)
+{
+	return e->timeout_s > 0 && e->idle_ms + 1000 >= (uint64_t)e->timeout_s * 1000;
+}
+
 enum cause diagnose(const struct evidence *e)
 {
-	enum cause early = diagnose_early(e);
+	enum cause early;
 
-	if (early != CAUSE_UNKNOWN)
+	/* Gave up: the reconnects' own failure says the most. */
+	if (!e->reconnected && e->reconnect_errno && refused(e->reconnect_errno) != CAUSE_UNKNOWN)
+		return refused(e->reconnect_errno);
+	early = diagnose_early(e);
+	if (early != CAUSE_UNKNOWN || !e->reconnected)
 		return early;
-	if (!e->reconnected)
-		return e->reconnect_errno ? refused(e->reconnect_errno) : CAUSE_UNKNOWN;
 	/* the command byte counts: a Unix socket may only have said 2006 */
 	if (e->max_packet && e->statement_bytes >= e->max_packet)
 		return CAUSE_PACKET_TOO_LARGE;
-	/* A server hands out connection ids in increasing order from its
-	 * start; its uptime has a resolution of a second. */
-	if ((e->new_thread_id && e->new_thread_id < e->lost_thread_id) ||
-	    (e->uptime_s >= 0 && (uint64_t)e->uptime_s * 1000 + 1000 <= e->since_success_ms))
+	if (restarted(e)) {
+		/* the timeout had closed it before the restart happened */
+		if (timed_out(e) && e->uptime_s >= 0 &&
+		    e->since_success_ms - (uint64_t)e->timeout_s * 1000 > (uint64_t)e->uptime_s * 1000)
+			return CAUSE_WAIT_TIMEOUT;
 		return CAUSE_SERVER_RESTARTED;
+	}
 	if (e->lost_errno == ER_CONNECTION_KILLED)
 		return CAUSE_KILLED;
-	/* wait_timeout has a resolution of a second */
-	if (e->timeout_s > 0 && e->idle_ms + 1000 >= (uint64_t)e->timeout_s * 1000)
+	if (timed_out(e))
 		return CAUSE_WAIT_TIMEOUT;
 	if (e->uptime_s >= 0 && e->timeout_s > 0)
 		return CAUSE_KILLED; /* closed while the server stayed up, before its timeout */
@@ -89,9 +112,9 @@ static const struct {
 	[CAUSE_WAIT_TIMEOUT] = {"wait_timeout", "the connection sat idle past the server's "
 				"wait_timeout: raise it for this user, or have the program use or "
 				"ping its connection more often"},
-	[CAUSE_KILLED] = {"killed", "the server closed the connection before its timeout while "
-			  "it stayed up: find who runs KILL (a DBA, pt-kill, a proxy) in the "
-			  "server's logs"},
+	[CAUSE_KILLED] = {"killed", "the connection was closed before its timeout while the "
+			  "server stayed up: find who runs KILL (a DBA, pt-kill) in the server's "
+			  "logs, or a proxy or firewall that drops idle connections"},
 	[CAUSE_SERVER_RESTARTED] = {"server_restarted", "the server restarted (uptime shorter "
 				    "than the outage): check its error log for a crash, perhaps "
 				    "caused by the statement itself"},

@@ -38,8 +38,9 @@ struct evidence {
 	bool packet_too_large;     /* longer than the server's max_allowed_packet */
 	uint64_t idle_ms;          /* from the last success to the call that lost it */
 	uint64_t since_success_ms; /* from the last success to the reconnect */
-	long long timeout_s;       /* the session's wait_timeout (interactive_timeout
-				      for an interactive client); -1 unknown */
+	long long timeout_s;       /* the session's wait_timeout (the server set it from
+				      interactive_timeout for an interactive client);
+				      -1 unknown */
 	long long uptime_s;        /* the server's, read after the reconnect; -1 unknown */
 	unsigned long long statement_bytes; /* of the statement the loss met; 0 none */
 	unsigned long long max_packet;      /* the server's max_allowed_packet; 0 unknown */

@@ -10,8 +10,11 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <syslog.h>
 #include <unistd.h>
+
+#include <errmsg.h>
 
 #include "clock.h"
 #include "diagnose.h"
@@ -87,7 +90,8 @@ static void gather(const struct incident *inc, struct evidence *e, bool reconnec
 
 	*e = (struct evidence){
 		.lost_errno = c->lost_errno,
-		.reconnect_errno = reconnected ? 0 : last_errno(inc),
+		.reconnect_errno = reconnected ? 0
+				   : inc->server_refusing ? CR_CONNECTION_ERROR : last_errno(inc),
 		.reconnected = reconnected,
 		.fork = c->lost_in_fork,
 		.read_timeout = inc->read_timeout || c->lost_read_timeout,
@@ -102,31 +106,34 @@ static void gather(const struct incident *inc, struct evidence *e, bool reconnec
 	};
 }
 
-/* The lost session's idle timeout and the server's uptime, read on the
- * fresh session once the program's settings are back: one query per
- * incident. */
+/* The lost session's idle timeout and the server's max_allowed_packet,
+ * read on the fresh session once the program's settings are back (the
+ * server set wait_timeout from interactive_timeout at connect for an
+ * interactive client); the server's uptime from COM_STATISTICS.  Plain
+ * @@ variables and mysql_stat() work on MariaDB and every MySQL.  Two
+ * round trips per incident. */
 static void read_server_evidence(const struct incident *inc, struct evidence *e)
 {
-	static const char sql[] =
-		"SELECT @@wait_timeout, @@interactive_timeout, (SELECT VARIABLE_VALUE FROM "
-		"information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPTIME'), "
-		"@@max_allowed_packet";
+	static const char sql[] = "SELECT @@session.wait_timeout, @@max_allowed_packet";
 	const struct real_api *real = inc->real;
+	const char *stat, *uptime;
 	MYSQL_RES *res;
 	MYSQL_ROW row;
 
-	if (!real->mysql_store_result || !real->mysql_fetch_row || !real->mysql_free_result ||
-	    real->mysql_real_query(inc->mysql, sql, sizeof(sql) - 1) ||
-	    !(res = real->mysql_store_result(inc->mysql)))
-		return;
-	row = real->mysql_fetch_row(res);
-	if (row && row[0] && row[1])
-		e->timeout_s = strtoll(row[inc->conn->interactive ? 1 : 0], NULL, 10);
-	if (row && row[2])
-		e->uptime_s = strtoll(row[2], NULL, 10);
-	if (row && row[3])
-		e->max_packet = strtoull(row[3], NULL, 10);
-	real->mysql_free_result(res);
+	if (real->mysql_store_result && real->mysql_fetch_row && real->mysql_free_result &&
+	    !real->mysql_real_query(inc->mysql, sql, sizeof(sql) - 1) &&
+	    (res = real->mysql_store_result(inc->mysql))) {
+		row = real->mysql_fetch_row(res);
+		if (row && row[0])
+			e->timeout_s = strtoll(row[0], NULL, 10);
+		if (row && row[1])
+			e->max_packet = strtoull(row[1], NULL, 10);
+		real->mysql_free_result(res);
+	}
+	/* "Uptime: 3600  Threads: 1  Questions: ..." */
+	stat = real->mysql_stat ? real->mysql_stat(inc->mysql) : NULL;
+	if (stat && (uptime = strstr(stat, "Uptime: ")))
+		e->uptime_s = strtoll(uptime + 8, NULL, 10);
 }
 
 static void add_cause(struct logline *l, enum cause cause)

@@ -22,6 +22,7 @@ struct incident {
 	unsigned in_flight; /* sends of the statement lost in flight so far */
 	bool read_timeout;  /* the program's own read timeout fired */
 	bool write_timeout; /* ... its write timeout */
+	bool server_refusing; /* it waited on another handle that the server refused */
 	/* The session as it was when the connection was lost. */
 	bool status_known;  /* the client library reports server status */
 	unsigned status;    /* SERVER_STATUS_* */

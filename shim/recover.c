@@ -225,7 +225,8 @@ static void note_failed_attempt(struct incident *inc, struct server *srv, unsign
 		event_with_error(inc, LOG_WARNING, "reconnect_failed", "retrying", NULL, delay_ms);
 		return;
 	}
-	if (server_refused(srv))
+	/* the next attempt, at the latest: the delay, and a slow connect */
+	if (server_refused(srv, clock_ms() + delay_ms + 2000))
 		event_server_state(inc, false, 0);
 }
 
@@ -241,8 +242,19 @@ static bool reconnect(struct incident *inc)
 
 		/* Another handle probes the server: wait for it, then arrive
 		 * a little apart from the others. */
-		if (server_await(srv, inc->start_ms + inc->cfg->budget_ms))
+		switch (server_await(srv, inc->start_ms + inc->cfg->budget_ms)) {
+		case SERVER_EXPIRED:
+			inc->server_refusing = true;
+			event_gave_up(inc, "budget_exhausted");
+			rearm_lost_error(inc);
+			mark(inc, CONN_DEAD);
+			return false;
+		case SERVER_BACK:
 			sleep_ms(next_random() % 20);
+			break;
+		default:
+			break;
+		}
 		inc->attempt++;
 		connected = reconnect_once(inc);
 		if (connected && server_back(srv, &outage_ms))

@@ -16,7 +16,9 @@ struct server {
 	bool down;                        /* refusing connections */
 	bool probed;                      /* a handle is finding out when it is back */
 	pthread_t prober;
+	uint64_t probe_due_ms;            /* the prober's next attempt, at the latest */
 	uint64_t down_since_ms;
+	uint64_t last_refused_ms;
 	pthread_cond_t back;              /* broadcast when it is back or the prober leaves */
 };
 
@@ -52,40 +54,66 @@ static bool probed_by_another(const struct server *s)
 	return s->down && s->probed && !pthread_equal(s->prober, pthread_self());
 }
 
-bool server_await(struct server *s, uint64_t until_ms)
+static struct timespec at(uint64_t ms)
 {
-	struct timespec deadline = {.tv_sec = (time_t)(until_ms / 1000),
-				    .tv_nsec = (long)(until_ms % 1000) * 1000000L};
-	bool waited = false;
-
-	if (!s)
-		return false;
-	shim_mutex_lock(&lock);
-	while (probed_by_another(s) && clock_ms() < until_ms) {
-		waited = true;
-		if (pthread_cond_timedwait(&s->back, &lock, &deadline) != 0)
-			break; /* timed out: the caller's budget decides */
-	}
-	waited = waited && !s->down;
-	shim_mutex_unlock(&lock);
-	return waited;
+	return (struct timespec){.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000L};
 }
 
-bool server_refused(struct server *s)
+static void become_prober(struct server *s, uint64_t due_ms)
 {
+	s->probed = true;
+	s->prober = pthread_self();
+	s->probe_due_ms = due_ms;
+}
+
+enum server_wait server_await(struct server *s, uint64_t until_ms)
+{
+	enum server_wait result = SERVER_GO;
+
+	if (!s)
+		return SERVER_GO;
+	shim_mutex_lock(&lock);
+	while (probed_by_another(s)) {
+		uint64_t now = clock_ms();
+		struct timespec deadline = at(s->probe_due_ms < until_ms ? s->probe_due_ms : until_ms);
+
+		if (now >= until_ms) {
+			result = SERVER_EXPIRED;
+			break;
+		}
+		if (now >= s->probe_due_ms) { /* stuck, or gone: this one takes over */
+			become_prober(s, until_ms);
+			result = SERVER_TAKE_OVER;
+			break;
+		}
+		pthread_cond_timedwait(&s->back, &lock, &deadline);
+		result = SERVER_BACK; /* unless the loop finds otherwise */
+	}
+	if (result == SERVER_BACK && s->down)
+		result = SERVER_GO; /* the prober left: try for itself */
+	shim_mutex_unlock(&lock);
+	return result;
+}
+
+/* A refusal long after the last one is a new outage (the handles that saw
+ * the old one may all have given up). */
+#define OUTAGE_GAP_MS 10000
+
+bool server_refused(struct server *s, uint64_t due_ms)
+{
+	uint64_t now = clock_ms();
 	bool news;
 
 	if (!s)
 		return true;
 	shim_mutex_lock(&lock);
-	news = !s->down;
+	news = !s->down || now - s->last_refused_ms > OUTAGE_GAP_MS;
 	if (news)
-		s->down_since_ms = clock_ms();
+		s->down_since_ms = now;
 	s->down = true;
-	if (!s->probed) {
-		s->probed = true;
-		s->prober = pthread_self();
-	}
+	s->last_refused_ms = now;
+	if (!s->probed || pthread_equal(s->prober, pthread_self()))
+		become_prober(s, due_ms);
 	shim_mutex_unlock(&lock);
 	return news;
 }
@@ -135,7 +163,7 @@ void server_atfork_child(void)
 	for (struct server *s = servers; s; s = s->next) {
 		pthread_condattr_t attr;
 
-		s->probed = false;
+		s->probed = s->down = false;
 		pthread_condattr_init(&attr);
 		pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
 		pthread_cond_init(&s->back, &attr);

@@ -22,14 +22,21 @@ struct server;
  * when out of memory (then every handle fends for itself). */
 struct server *server_of(const struct conn *c);
 
-/* Before a reconnect attempt: while another handle probes a server that
- * refuses connections, wait until it is back or `until_ms` (clock_ms).
- * True when this handle waited and the server is back. */
-bool server_await(struct server *s, uint64_t until_ms);
+enum server_wait {
+	SERVER_GO,        /* nobody else probes it: attempt now */
+	SERVER_BACK,      /* waited, and it is back: attempt now */
+	SERVER_TAKE_OVER, /* waited, and its prober is overdue: this handle probes now */
+	SERVER_EXPIRED,   /* waited until `until_ms`, and it is still away */
+};
 
-/* An attempt was refused (the server is down): true when that is news,
- * and this handle now probes it. */
-bool server_refused(struct server *s);
+/* Before a reconnect attempt: while another handle probes a server that
+ * refuses connections, wait until it is back, its prober is overdue, or
+ * `until_ms` (clock_ms) comes. */
+enum server_wait server_await(struct server *s, uint64_t until_ms);
+
+/* An attempt was refused (the server is down): true when that is news.
+ * This handle probes it, and promises its next attempt by `due_ms`. */
+bool server_refused(struct server *s, uint64_t due_ms);
 
 /* An attempt succeeded: true when the server was known down (it is back;
  * the waiting handles are woken), with how long it was away. */
