@@ -27,3 +27,11 @@ bench-recovery: $(SHIM_LIB) $(B)/tests/sqlpipe
 	bench/recovery $(B) 10
 
 BENCH_TARGETS += bench-recovery
+
+# Instructions per query (callgrind), sysbench throughput, a read after a
+# KILL, 64 threads through a restart.
+.PHONY: bench-figures
+bench-figures: $(SHIM_LIB) integration-build $(B)/bench/bench_server
+	bench/figures $(B)
+
+BENCH_TARGETS += bench-figures
