@@ -3,7 +3,8 @@
 #   make            build/libmysqlreconnect.so and the tools
 #   make test       unit tests, fuzz smoke run, integration tests (real server)
 #   make demo       the main job against a throwaway local server
-#   make bench      success-path and classifier benchmarks
+#   make bench      success-path and classifier benchmarks, the figures
+#   make chaos      the soak (DURATION=600 seconds by default)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Parts of the build live in mk/*.mk; each appends to the lists below.

@@ -35,3 +35,16 @@ bench-figures: $(SHIM_LIB) integration-build $(B)/bench/bench_server
 	bench/figures $(B)
 
 BENCH_TARGETS += bench-figures
+
+# The soak: the chaos workload under KILL storms, restarts and crashes, then
+# the verdict (bench/chaos).  make chaos DURATION=600; a 10 s run is part of
+# make test.
+DURATION ?= 600
+.PHONY: chaos test-chaos
+chaos: $(SHIM_LIB) integration-build
+	bench/chaos $(B) $(DURATION)
+
+test-chaos: $(SHIM_LIB) integration-build
+	bench/chaos $(B) 10
+
+TEST_LATE_TARGETS += test-chaos

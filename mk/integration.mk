@@ -12,7 +12,7 @@ IT_CFLAGS   = $(ALL_CFLAGS) $(MARIADB_CFLAGS)
 
 IT_CLIENTS := $(IT_DIR)/sqlpipe $(IT_DIR)/sqlpipe_module.so $(IT_DIR)/dlhost $(IT_DIR)/dlsymhost \
               $(IT_DIR)/threads $(IT_DIR)/nomysql $(IT_DIR)/dllookup $(IT_DIR)/lookupmod.so \
-              $(IT_DIR)/nonblock $(IT_DIR)/closeuse
+              $(IT_DIR)/nonblock $(IT_DIR)/closeuse $(IT_DIR)/chaos
 IT_SRCS    := $(wildcard tests/integration/*.c)
 IT_OBJS    := $(IT_SRCS:%.c=$(IT_OBJ)/%.o)
 IT_BIN     := $(IT_DIR)/integration
@@ -59,6 +59,10 @@ $(IT_DIR)/lookupmod.so: tests/clients/lookupmod.c
 	@mkdir -p $(dir $@)
 	$(CC) $(IT_CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,--no-as-needed -o $@ $< \
 	    $(MARIADB_LIBS)
+
+$(IT_DIR)/chaos: tests/clients/chaos.c tests/clients/connopts.h
+	@mkdir -p $(dir $@)
+	$(CC) $(IT_CFLAGS) -pthread -o $@ $< $(MARIADB_LIBS)
 
 $(IT_DIR)/closeuse: tests/clients/closeuse.c
 	@mkdir -p $(dir $@)
