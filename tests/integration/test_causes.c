@@ -151,3 +151,24 @@ Test(causes, too_many_connections)
 	client_finish(other);
 	admin_exec("DROP USER 'cause_limit'@'127.0.0.1', 'cause_limit'@'localhost'");
 }
+
+/* The controls: without the shim each of these faults reaches the program. */
+Test(causes, server_down_noshim)
+{
+	struct client *c = sqlpipe_start(NO_SHIM, NULL, NULL);
+
+	client_ok(c, "SELECT 1");
+	server_ctl("stop");
+	assert_lost_error(client_ask(c, "SELECT 2"), "the server is down");
+	server_ctl("start");
+	client_finish(c);
+}
+
+Test(causes, refused_after_kill_noshim)
+{
+	struct client *c = sqlpipe_start(NO_SHIM, NULL, NULL);
+
+	kill_and_wait(client_connection_id(c));
+	assert_lost_error(client_ask(c, "SELECT 2"), "the KILL reaches the program");
+	client_finish(c);
+}

@@ -141,3 +141,20 @@ Test(threads, restart_is_quiet_shim)
 	cr_assert_eq(log_count("event=reconnected", p, NULL), log_count("event=connection_lost", p, NULL),
 		     "every lost connection came back");
 }
+
+/* The control: without the shim the restart reaches the threads. */
+Test(threads, restart_noshim)
+{
+	struct client *c = threads_start(NO_SHIM, NTHREADS);
+	unsigned long ok, err;
+
+	server_ctl("restart");
+	for (int i = 0; i < 500; i++) {
+		parse_total(client_ask(c, "stats"), &ok, &err);
+		if (err)
+			break;
+		pause_briefly();
+	}
+	stop_threads(c, &ok, &err);
+	cr_assert_gt(err, 0, "without the shim the threads must see the restart");
+}
