@@ -94,9 +94,10 @@ void incident_line(const struct incident *inc, struct logline *l, int severity,
 }
 
 /* A server's message may quote the program's data ("Duplicate entry
- * 'alice@example.com'", "... near 'IDENTIFIED BY ...'"): what it quotes
- * is masked.  The client library's own messages (2000 and up) quote only
- * the host or socket, which the line names anyway. */
+ * 'alice@example.com'", "... near 'IDENTIFIED BY ...'", MySQL 8's 3000s
+ * "Check constraint 'x' ..."): what it quotes is masked.  Only the client
+ * library's own messages (2000-2999) are kept whole: they quote the host
+ * or socket, which the line names anyway. */
 static void mask_quoted(char *dst, size_t size, const char *src)
 {
 	size_t n = 0;
@@ -125,7 +126,7 @@ void incident_add_error(const struct incident *inc, struct logline *l)
 	char masked[512];
 
 	logline_uint(l, "errno", err);
-	if (message && err && err < 2000) {
+	if (message && (err < 2000 || err > 2999)) {
 		mask_quoted(masked, sizeof(masked), message);
 		message = masked;
 	}

@@ -13,7 +13,8 @@
 
 static struct registry stmts = REGISTRY_INITIALIZER;
 
-struct stmt *stmt_find(const MYSQL_STMT *handle)
+/* Lock-free; NULL for a handle the shim did not see created. */
+static struct stmt *stmt_find(const MYSQL_STMT *handle)
 {
 	return registry_find(&stmts, handle);
 }

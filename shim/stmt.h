@@ -37,9 +37,6 @@ struct stmt {
 	bool executed_with_long_data; /* the last execution carried such data */
 };
 
-/* Lock-free; NULL for a handle the shim did not see created. */
-struct stmt *stmt_find(const MYSQL_STMT *handle);
-
 /* The exported hooks' internals. */
 MYSQL_STMT *shim_stmt_init(MYSQL *mysql);
 int shim_stmt_prepare(MYSQL_STMT *handle, const char *text, unsigned long len);
