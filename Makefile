@@ -26,7 +26,10 @@ MARIADB_LIBS   := $(shell pkg-config --libs libmariadb 2>/dev/null || echo -lmar
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
             -Wstrict-prototypes -Wwrite-strings -Wformat-security -fno-common
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -MMD -MP
+# CPPFLAGS and LDFLAGS are empty unless given; dpkg-buildflags gives them for
+# the Debian package (_FORTIFY_SOURCE; -z relro -z now), so the link line of
+# everything installed takes $(LDFLAGS).
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
 
 # The shim: PIC, hidden by default; only the hooks are exported.
 SHIM_SRCS := $(wildcard shim/*.c)
@@ -66,7 +69,7 @@ $(SHIM_MAP): shim/hooks.def Makefile
 	  printf '    dlsym;\n  local: *;\n};\n'; } > $@
 
 $(SHIM_LIB): $(SHIM_OBJS) $(SHIM_MAP)
-	$(CC) -shared -o $@ $(SHIM_OBJS) -Wl,--version-script=$(SHIM_MAP) \
+	$(CC) $(LDFLAGS) -shared -o $@ $(SHIM_OBJS) -Wl,--version-script=$(SHIM_MAP) \
 	    -Wl,-z,now -Wl,-z,relro -Wl,--no-undefined -ldl -lpthread
 
 # The wrapper knows where the library is: the build tree here, LIBDIR when installed.

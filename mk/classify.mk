@@ -42,7 +42,7 @@ BENCH_TARGETS += bench-classify
 
 $(CLS_TOOL): tools/classify.c $(CLS_OBJ) $(CLS_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ tools/classify.c $(CLS_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tools/classify.c $(CLS_OBJ)
 
 $(CLS_TEST): tests/unit/test_classify.c $(CLS_OBJ) $(CLS_HDRS)
 	@mkdir -p $(dir $@)
