@@ -6,6 +6,8 @@
 #   make bench      success-path and classifier benchmarks, the figures
 #   make chaos      the soak (DURATION=600 seconds by default)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        build/mysql-reconnect_VERSION_ARCH.deb (debian/, in a copy)
+#   make deb-check  as root: install that package, test it, purge it
 #
 # Parts of the build live in mk/*.mk; each appends to the lists below.
 # `make test` and `make demo` first install missing Debian packages when run
