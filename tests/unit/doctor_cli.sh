@@ -1,0 +1,160 @@
+#!/bin/sh
+# mysql-reconnect-doctor on real programs: its verdict (exit status) and the
+# evidence it gives for a C client linked with the shared client library and
+# one linked with its static archive, Debian's mariadb client (static), php
+# (mysqlnd), python3 with MySQLdb and PyMySQL, perl, ruby, lua, tcl, scripts
+# naming a module, a shell wrapper, running processes, settings and the
+# syslog socket, --json, a foreign and a truncated ELF file, usage errors.
+#
+#   doctor_cli.sh DOCTOR SHIM DYNAMIC_CLIENT STATIC_CLIENT
+set -u
+DOCTOR=${1:?usage: doctor_cli.sh DOCTOR SHIM DYNAMIC_CLIENT STATIC_CLIENT}
+SHIM=$(realpath "${2:?}")
+DYNAMIC=${3:?}
+STATIC=${4:?}
+LIBMARIADB=$(ls /usr/lib/*/libmariadb.so.3 | head -n 1)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/doctor.XXXXXX")
+PIDS=
+fail=0
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# expect DESCRIPTION STATUS PATTERN DOCTOR-ARGS...: the exit status, and an
+# extended regular expression the output must match.
+expect() {
+	desc=$1 status=$2 pattern=$3
+	shift 3
+	if [ "${1-}" = env ]; then # env VAR=... "$DOCTOR" ARGS
+		out=$("$@" 2>&1)
+	else
+		out=$("$DOCTOR" "$@" 2>&1)
+	fi
+	rc=$?
+	if [ "$rc" = "$status" ] && printf '%s\n' "$out" | grep -Eq -- "$pattern"; then
+		echo "ok   $desc"
+	else
+		echo "FAIL $desc: exit $rc (wanted $status), output should match: $pattern"
+		printf '%s\n' "$out" | sed 's/^/     /'
+		fail=1
+	fi
+}
+
+# A process to look at, with the environment given; its pid in $PID.
+start() {
+	env "$@" sleep 60 &
+	PID=$!
+	PIDS="$PIDS $PID"
+	# Until the dynamic linker has mapped what it preloads.
+	i=0
+	while [ "$(readlink "/proc/$PID/exe")" != "$(command -v sleep)" ] ||
+		! grep -q 'libc\.so' "/proc/$PID/maps" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 500 ] || break
+		sleep 0.01
+	done
+}
+
+expect "C client linked with the shared client library: can help" 0 \
+	'program: .*needs libmariadb\.so\.3 \(/.*libmariadb\.so\.3\)' "$DYNAMIC"
+expect "C client linked with the static archive: cannot help" 1 \
+	'verdict: +cannot help: .*defines mysql_real_connect itself' "$STATIC"
+expect "Debian's mariadb client is linked statically" 1 \
+	'cannot help: .*linked in statically' mariadb
+expect "a program that does not use the client library" 1 \
+	'neither links nor contains the client library' /bin/true
+expect "php: mysqli and PDO_MYSQL use mysqlnd" 1 \
+	'module: +mysqli: not reached: .*mysqlnd' php
+expect "php: the verdict names both modules" 1 \
+	'none reached: mysqli, PDO_MYSQL' php
+expect "python3: MySQLdb is reached" 0 \
+	'module: +MySQLdb \(mysqlclient\): reached: .*_mysql.*\.so \(it needs libmariadb\.so\.3' \
+	/usr/bin/python3
+expect "python3: PyMySQL is not" 0 'module: +PyMySQL: not reached: .*pure Python' /usr/bin/python3
+expect "perl: DBD::mysql and DBD::MariaDB" 0 'Perl modules reached: DBD::mysql, DBD::MariaDB' perl
+expect "ruby: mysql2" 0 'Ruby module reached: mysql2' ruby
+expect "lua: LuaSQL" 0 'module: +LuaSQL MySQL: reached: .*luasql/mysql\.so' lua5.1
+expect "tcl: mysqltcl links the library" 0 'module: +mysqltcl: reached: .*needs libmariadb' tclsh
+expect "tcl: tdbc::mysql looks it up at run time" 0 \
+	'module: +tdbc::mysql: reached: .*dlopen.*dlsym' tclsh
+
+printf '#!/usr/bin/python3\nimport pymysql\npymysql.connect()\n' > "$TMP/pymysql-app"
+printf '#!/usr/bin/env python3\nimport MySQLdb\nMySQLdb.connect()\n' > "$TMP/mysqldb-app"
+printf '#!/usr/bin/perl -w\nuse DBI;\nDBI->connect("DBI:MariaDB:database=x");\n' > "$TMP/dbi-app"
+printf '#!/bin/sh\nexec /usr/bin/python3 "$@"\n' > "$TMP/wrapper"
+printf '#!/nonexistent/interpreter\n' > "$TMP/broken"
+chmod 755 "$TMP"/*
+expect "a Python script using PyMySQL: cannot help" 1 \
+	'verdict: +cannot help: Python modules found, none reached: PyMySQL$' "$TMP/pymysql-app"
+expect "... the module it uses is named" 1 '^uses: +PyMySQL$' "$TMP/pymysql-app"
+expect "a Python script using MySQLdb (#!/usr/bin/env): can help" 0 \
+	'run by /usr/bin/python3' env PATH=/usr/bin:/bin "$DOCTOR" "$TMP/mysqldb-app"
+expect "a Perl script using DBD::MariaDB: can help" 0 \
+	'verdict: +can help: Perl module reached: DBD::MariaDB$' "$TMP/dbi-app"
+expect "a shell wrapper: examine what it runs" 1 \
+	'advice: +examine the program the script runs' "$TMP/wrapper"
+expect "a script whose interpreter is missing" 1 'names no interpreter found here' "$TMP/broken"
+
+# A foreign machine, and a truncated file: read safely, never crash.
+cp "$DYNAMIC" "$TMP/foreign"
+printf '\267\000' | dd of="$TMP/foreign" bs=1 seek=18 conv=notrunc 2>/dev/null # EM_AARCH64
+expect "a program built for another machine" 1 'built for 64-bit AArch64' "$TMP/foreign"
+head -c 200 "$DYNAMIC" > "$TMP/truncated"
+expect "a truncated ELF file" 1 'verdict: +cannot help' "$TMP/truncated"
+expect "a text file" 1 'not an ELF file' /etc/hostname
+
+start LD_PRELOAD="$SHIM $LIBMARIADB" MYSQL_RECONNECT_LOG=none
+expect "a process with the client library and the shim loaded" 0 \
+	"loaded: +client library .*libmariadb\.so\.3; mysql-reconnect $SHIM" "$PID"
+expect "... the verdict says it is in place" 0 'advice: +it is in place' "$PID"
+start LD_PRELOAD="$LIBMARIADB" MYSQL_RECONNECT_BUDGET_MS=soon MYSQL_RECONNECT_BUDGETMS=1
+expect "a process with the client library only: restart it" 0 \
+	'advice: +a running process cannot take the library' "$PID"
+expect "... its own settings are checked" 0 \
+	'setting: +MYSQL_RECONNECT_BUDGET_MS=soon is not valid .*the library uses 30000' "$PID"
+expect "... and a misspelt one is named" 0 \
+	'setting: +MYSQL_RECONNECT_BUDGETMS is not a setting of the library' "$PID"
+start MYSQL_RECONNECT_LOG=none
+expect "a process without the client library" 1 'mysql-reconnect not loaded' "$PID"
+
+expect "an unserved syslog socket is reported" 0 \
+	"syslog: +$TMP/nosuch: No such file or directory: incident reports would be lost" \
+	env MYSQL_RECONNECT_SYSLOG_SOCKET="$TMP/nosuch" "$DOCTOR" "$DYNAMIC"
+/usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); time.sleep(60)' \
+	"$TMP/log" &
+PIDS="$PIDS $!"
+i=0
+while [ ! -S "$TMP/log" ] && [ $i -lt 500 ]; do i=$((i + 1)); sleep 0.01; done
+expect "a served syslog socket" 0 "syslog: +$TMP/log is served" \
+	env MYSQL_RECONNECT_SYSLOG_SOCKET="$TMP/log" "$DOCTOR" "$DYNAMIC"
+expect "MYSQL_RECONNECT=off is pointed out" 0 'MYSQL_RECONNECT=off: the library passes' \
+	env MYSQL_RECONNECT=off "$DOCTOR" "$DYNAMIC"
+
+json=$("$DOCTOR" --json /usr/bin/python3)
+if printf '%s' "$json" | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["can_help"] is True and d["exit"] == 0, d
+names = {m["name"]: m for m in d["modules"]}
+assert names["MySQLdb (mysqlclient)"]["how"]["reach"] == "linked"
+assert names["PyMySQL"]["reached"] is False'; then
+	echo "ok   --json: one valid object with the modules and the verdict"
+else
+	echo "FAIL --json: $json"
+	fail=1
+fi
+
+expect "no argument is a usage error" 2 'give one PROGRAM'
+expect "an empty name is a usage error" 2 ': no such file, command or process' ""
+expect "an unknown option is a usage error" 2 "Try 'mysql-reconnect-doctor --help'" --bogus x
+expect "a missing program is a usage error" 2 'no such file, command or process' /nonexistent
+expect "--help" 0 'Exit status: 0 it can help, 1 it cannot, 2 usage error' --help
+expect "--version" 0 '^mysql-reconnect-doctor [0-9]' --version
+
+[ $fail -eq 0 ] && echo "doctor: all checks passed"
+exit $fail

@@ -1,0 +1,381 @@
+/* elf_file.c - read the few facts the doctor needs from an ELF file: its class
+ * and machine, the libraries it needs, its run path, and whether it defines,
+ * imports or merely names the client library's entry point.
+ *
+ * The file is mapped read-only and every offset is checked against its size:
+ * the doctor is pointed at arbitrary files. */
+#include "elf_file.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CLIENT_ENTRY "mysql_real_connect"
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define OWN_DATA ELFDATA2LSB
+#else
+#define OWN_DATA ELFDATA2MSB
+#endif
+
+/* The client library's own error text: Connector/C, then Oracle's. */
+static const char *const client_errors[] = {
+	"Lost connection to server during query",
+	"Lost connection to MySQL server during query",
+};
+
+struct image {
+	const unsigned char *data;
+	size_t size;
+	bool is64;
+};
+
+/* A section header, whatever the class. */
+struct section {
+	uint32_t type;
+	uint32_t link;
+	uint64_t offset;
+	uint64_t size;
+	uint64_t entsize;
+};
+
+static void say(char *err, unsigned errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static bool in_file(const struct image *im, uint64_t off, uint64_t len)
+{
+	return off <= im->size && len <= im->size - off;
+}
+
+static bool section_at(const struct image *im, uint64_t shoff, unsigned i,
+		       unsigned shentsize, struct section *s)
+{
+	const unsigned char *p;
+
+	if (!in_file(im, shoff + (uint64_t)i * shentsize, shentsize))
+		return false;
+	p = im->data + shoff + (uint64_t)i * shentsize;
+	if (im->is64) {
+		Elf64_Shdr h;
+
+		if (shentsize < sizeof(h))
+			return false;
+		memcpy(&h, p, sizeof(h));
+		*s = (struct section){h.sh_type, h.sh_link, h.sh_offset, h.sh_size,
+				      h.sh_entsize};
+	} else {
+		Elf32_Shdr h;
+
+		if (shentsize < sizeof(h))
+			return false;
+		memcpy(&h, p, sizeof(h));
+		*s = (struct section){h.sh_type, h.sh_link, h.sh_offset, h.sh_size,
+				      h.sh_entsize};
+	}
+	return in_file(im, s->offset, s->type == SHT_NOBITS ? 0 : s->size);
+}
+
+/* A NUL-terminated string at `off` in string section `str`, or NULL. */
+static const char *string_at(const struct image *im, const struct section *str,
+			     uint64_t off)
+{
+	const char *s;
+
+	if (off >= str->size)
+		return NULL;
+	s = (const char *)im->data + str->offset + off;
+	return memchr(s, '\0', str->size - off) ? s : NULL;
+}
+
+static void add_needed(struct elf_file *out, const char *name)
+{
+	if (out->needed_count < ELF_NEEDED_MAX)
+		snprintf(out->needed[out->needed_count++], ELF_NAME_MAX, "%s", name);
+}
+
+static void read_dynamic_entry(struct elf_file *out, const char *value, int64_t tag)
+{
+	if (tag == DT_NEEDED) {
+		add_needed(out, value);
+	} else if (tag == DT_RUNPATH) {
+		snprintf(out->runpath, sizeof(out->runpath), "%s", value);
+		out->runpath_is_rpath = false;
+	} else if (tag == DT_RPATH && !out->runpath[0]) {
+		snprintf(out->runpath, sizeof(out->runpath), "%s", value);
+		out->runpath_is_rpath = true;
+	}
+}
+
+static void read_dynamic(const struct image *im, const struct section *dyn,
+			 const struct section *str, struct elf_file *out)
+{
+	size_t entsize = im->is64 ? sizeof(Elf64_Dyn) : sizeof(Elf32_Dyn);
+
+	for (uint64_t off = 0; off + entsize <= dyn->size; off += entsize) {
+		const unsigned char *p = im->data + dyn->offset + off;
+		int64_t tag;
+		uint64_t val;
+		const char *value;
+
+		if (im->is64) {
+			Elf64_Dyn d;
+
+			memcpy(&d, p, sizeof(d));
+			tag = d.d_tag, val = d.d_un.d_val;
+		} else {
+			Elf32_Dyn d;
+
+			memcpy(&d, p, sizeof(d));
+			tag = d.d_tag, val = d.d_un.d_val;
+		}
+		if (tag == DT_NULL)
+			break;
+		if (tag != DT_NEEDED && tag != DT_RUNPATH && tag != DT_RPATH)
+			continue;
+		value = string_at(im, str, val);
+		if (value)
+			read_dynamic_entry(out, value, tag);
+	}
+}
+
+static void read_symbols(const struct image *im, const struct section *sym,
+			 const struct section *str, struct elf_file *out)
+{
+	size_t entsize = im->is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
+
+	for (uint64_t off = 0; off + entsize <= sym->size; off += entsize) {
+		const unsigned char *p = im->data + sym->offset + off;
+		uint64_t name;
+		uint16_t shndx;
+		const char *s;
+
+		if (im->is64) {
+			Elf64_Sym e;
+
+			memcpy(&e, p, sizeof(e));
+			name = e.st_name, shndx = e.st_shndx;
+		} else {
+			Elf32_Sym e;
+
+			memcpy(&e, p, sizeof(e));
+			name = e.st_name, shndx = e.st_shndx;
+		}
+		s = string_at(im, str, name);
+		if (!s || strcmp(s, CLIENT_ENTRY) != 0)
+			continue;
+		if (shndx == SHN_UNDEF)
+			out->imports_client = true;
+		else
+			out->defines_client = true;
+	}
+}
+
+static bool header_fields(const struct image *im, uint64_t *shoff, unsigned *shnum,
+			  unsigned *shentsize, struct elf_file *out)
+{
+	if (im->is64) {
+		Elf64_Ehdr h;
+
+		memcpy(&h, im->data, sizeof(h));
+		*shoff = h.e_shoff, *shnum = h.e_shnum, *shentsize = h.e_shentsize;
+		out->machine = h.e_machine, out->type = h.e_type;
+	} else {
+		Elf32_Ehdr h;
+
+		memcpy(&h, im->data, sizeof(h));
+		*shoff = h.e_shoff, *shnum = h.e_shnum, *shentsize = h.e_shentsize;
+		out->machine = h.e_machine, out->type = h.e_type;
+	}
+	return true;
+}
+
+static void read_sections(const struct image *im, struct elf_file *out)
+{
+	uint64_t shoff;
+	unsigned shnum, shentsize;
+	struct section s, str;
+
+	header_fields(im, &shoff, &shnum, &shentsize, out);
+	for (unsigned i = 0; shoff && i < shnum; i++) {
+		if (!section_at(im, shoff, i, shentsize, &s))
+			continue;
+		if (s.type != SHT_DYNAMIC && s.type != SHT_DYNSYM && s.type != SHT_SYMTAB)
+			continue;
+		if (s.link >= shnum || !section_at(im, shoff, s.link, shentsize, &str) ||
+		    str.type != SHT_STRTAB)
+			continue;
+		if (s.type == SHT_DYNAMIC)
+			read_dynamic(im, &s, &str, out);
+		else
+			read_symbols(im, &s, &str, out);
+	}
+}
+
+/* PT_INTERP is the reliable sign of a dynamically linked program (sections
+ * may be stripped): one pass over the program headers. */
+static void read_interp(const struct image *im, struct elf_file *out)
+{
+	uint64_t phoff;
+	unsigned phnum, phentsize;
+
+	if (im->is64) {
+		Elf64_Ehdr h;
+
+		memcpy(&h, im->data, sizeof(h));
+		phoff = h.e_phoff, phnum = h.e_phnum, phentsize = h.e_phentsize;
+	} else {
+		Elf32_Ehdr h;
+
+		memcpy(&h, im->data, sizeof(h));
+		phoff = h.e_phoff, phnum = h.e_phnum, phentsize = h.e_phentsize;
+	}
+	for (unsigned i = 0; phoff && i < phnum; i++) {
+		uint32_t type;
+
+		if (!in_file(im, phoff + (uint64_t)i * phentsize, sizeof(type)))
+			break;
+		memcpy(&type, im->data + phoff + (uint64_t)i * phentsize, sizeof(type));
+		if (type == PT_INTERP)
+			out->has_interp = true;
+	}
+}
+
+static bool contains(const struct image *im, const char *text)
+{
+	return memmem(im->data, im->size, text, strlen(text) + 1) != NULL;
+}
+
+static void read_strings(const struct image *im, struct elf_file *out)
+{
+	for (size_t i = 0; i < sizeof(client_errors) / sizeof(client_errors[0]); i++)
+		if (memmem(im->data, im->size, client_errors[i], strlen(client_errors[i])))
+			out->has_client_errors = true;
+	out->names_client = !out->defines_client && !out->imports_client &&
+			    contains(im, CLIENT_ENTRY);
+}
+
+static int check_ident(const struct image *im, struct elf_file *out, char *err,
+		       unsigned errlen)
+{
+	const unsigned char *id = im->data;
+
+	if (im->size < EI_NIDENT || memcmp(id, ELFMAG, SELFMAG) != 0) {
+		say(err, errlen, "not an ELF file");
+		return -1;
+	}
+	out->elf_class = id[EI_CLASS];
+	if (id[EI_DATA] != ELFDATA2LSB && id[EI_DATA] != ELFDATA2MSB) {
+		say(err, errlen, "ELF file with an unknown byte order");
+		return -1;
+	}
+	if ((id[EI_CLASS] != ELFCLASS64 && id[EI_CLASS] != ELFCLASS32) ||
+	    (id[EI_CLASS] == ELFCLASS64 && im->size < sizeof(Elf64_Ehdr)) ||
+	    (id[EI_CLASS] == ELFCLASS32 && im->size < sizeof(Elf32_Ehdr))) {
+		say(err, errlen, "truncated or unknown ELF class");
+		return -1;
+	}
+	return 0;
+}
+
+static int map_file(const char *path, struct image *im, char *err, unsigned errlen)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	void *p;
+
+	if (fd < 0) {
+		say(err, errlen, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+		say(err, errlen, "not a regular, non-empty file");
+		close(fd);
+		return -1;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		say(err, errlen, "cannot map: %s", strerror(errno));
+		return -1;
+	}
+	im->data = p;
+	im->size = (size_t)st.st_size;
+	return 0;
+}
+
+int elf_read(const char *path, struct elf_file *out, char *err, unsigned errlen)
+{
+	struct image im = {0};
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (map_file(path, &im, err, errlen) != 0)
+		return -1;
+	rc = check_ident(&im, out, err, errlen);
+	if (rc == 0) {
+		im.is64 = out->elf_class == ELFCLASS64;
+		/* Only files in this machine's byte order are read further. */
+		if (im.data[EI_DATA] == OWN_DATA) {
+			read_interp(&im, out);
+			read_sections(&im, out);
+		}
+		read_strings(&im, out);
+	}
+	munmap((void *)im.data, im.size);
+	return rc;
+}
+
+uint16_t elf_own_machine(void)
+{
+	static uint16_t machine;
+	struct elf_file self;
+	char err[128];
+
+	if (!machine && elf_read("/proc/self/exe", &self, err, sizeof(err)) == 0)
+		machine = self.machine;
+	return machine;
+}
+
+const char *elf_machine_name(uint16_t machine)
+{
+	switch (machine) {
+	case EM_X86_64: return "x86-64";
+	case EM_386: return "i386";
+	case EM_AARCH64: return "AArch64";
+	case EM_ARM: return "ARM";
+	case EM_PPC64: return "PowerPC64";
+	case EM_S390: return "S/390";
+	case EM_RISCV: return "RISC-V";
+	case EM_MIPS: return "MIPS";
+	default: return "another machine";
+	}
+}
+
+bool elf_is_client_library(const char *file_name)
+{
+	static const char *const stems[] = {
+		"libmariadb.so", "libmysqlclient.so", "libmysqlclient_r.so",
+		"libmariadbclient.so", "libperconaserverclient.so",
+	};
+
+	for (size_t i = 0; i < sizeof(stems) / sizeof(stems[0]); i++) {
+		size_t n = strlen(stems[i]);
+
+		if (strncmp(file_name, stems[i], n) == 0 &&
+		    (file_name[n] == '\0' || file_name[n] == '.'))
+			return true;
+	}
+	return false;
+}

@@ -1,0 +1,41 @@
+/* elf_file.h - what one ELF file says about the MySQL client library. */
+#ifndef DOCTOR_ELF_FILE_H
+#define DOCTOR_ELF_FILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define ELF_NEEDED_MAX 64
+#define ELF_NAME_MAX 256
+#define ELF_PATHS_MAX 1024
+
+struct elf_file {
+	unsigned char elf_class; /* ELFCLASS32 or ELFCLASS64 */
+	uint16_t machine;        /* EM_* */
+	uint16_t type;           /* ET_EXEC, ET_DYN, ... */
+	bool has_interp;         /* PT_INTERP: a dynamically linked program */
+	unsigned needed_count;
+	char needed[ELF_NEEDED_MAX][ELF_NAME_MAX];
+	char runpath[ELF_PATHS_MAX]; /* DT_RUNPATH, or DT_RPATH when no RUNPATH */
+	bool runpath_is_rpath;
+	bool defines_client;    /* defines mysql_real_connect: a copy of the library */
+	bool imports_client;    /* an undefined reference to mysql_real_connect */
+	bool names_client;      /* the name as a string outside the symbol tables */
+	bool has_client_errors; /* the client library's own error messages */
+};
+
+/* Reads `path`.  0 on success; -1 with a message in `err` when it is not an
+ * ELF file this reader understands (err says why). */
+int elf_read(const char *path, struct elf_file *out, char *err, unsigned errlen);
+
+/* The machine this command was built for (EM_*), to compare programs with. */
+uint16_t elf_own_machine(void);
+
+/* "x86-64", "i386", "AArch64"... for messages. */
+const char *elf_machine_name(uint16_t machine);
+
+/* True for a client library's file name: libmariadb.so.3, libmysqlclient.so.21,
+ * libperconaserverclient.so.21, libmariadbclient.so.18, ... */
+bool elf_is_client_library(const char *file_name);
+
+#endif

@@ -1,0 +1,110 @@
+/* envcheck.c - parse the settings with the library's own parser (so the
+ * doctor and the library can never disagree on what is valid), list
+ * MYSQL_RECONNECT_* names it does not know (a typo is silently ignored by
+ * the library), and try the syslog socket the way the library sends to it. */
+#include "envcheck.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define PREFIX "MYSQL_RECONNECT"
+#define KNOWN_MAX 32
+
+/* config_parse's lookup has no context argument: the tool is single-threaded. */
+static const char *const *checked_vars;
+static unsigned known_count;
+static const char *known[KNOWN_MAX];
+
+static const char *lookup_in_vars(const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *const *v = checked_vars; v && *v; v++)
+		if (strncmp(*v, name, len) == 0 && (*v)[len] == '=')
+			return *v + len + 1;
+	return NULL;
+}
+
+/* Every name the parser asks for is a setting. */
+static const char *record_name(const char *name)
+{
+	if (known_count < KNOWN_MAX)
+		known[known_count++] = name;
+	return NULL;
+}
+
+static bool is_known(const char *var, size_t len)
+{
+	for (unsigned i = 0; i < known_count; i++)
+		if (strlen(known[i]) == len && strncmp(known[i], var, len) == 0)
+			return true;
+	return false;
+}
+
+static void find_unknown(struct env_report *out, const char *const *vars)
+{
+	struct shim_config scratch;
+	struct config_problems none;
+
+	known_count = 0;
+	config_parse(&scratch, record_name, &none);
+	for (const char *const *v = vars; v && *v; v++) {
+		size_t len = strcspn(*v, "=");
+
+		if (strncmp(*v, PREFIX, strlen(PREFIX)) != 0 || is_known(*v, len) ||
+		    out->unknown_count >= ENV_UNKNOWN_MAX)
+			continue;
+		snprintf(out->unknown[out->unknown_count++], sizeof(out->unknown[0]), "%.*s",
+			 (int)len, *v);
+	}
+}
+
+static enum syslog_state try_syslog(const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	struct stat st;
+	int fd, rc;
+
+	if (stat(path, &st) != 0)
+		return snprintf(err, errlen, "%s", strerror(errno)), SYSLOG_MISSING;
+	if (!S_ISSOCK(st.st_mode))
+		return snprintf(err, errlen, "not a socket"), SYSLOG_NOT_SOCKET;
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return snprintf(err, errlen, "%s", strerror(errno)), SYSLOG_UNREACHABLE;
+	rc = connect(fd, (struct sockaddr *)&addr, sizeof(addr));
+	if (rc != 0)
+		snprintf(err, errlen, "%s", strerror(errno));
+	close(fd);
+	if (rc == 0)
+		return SYSLOG_SERVED;
+	return errno == ECONNREFUSED ? SYSLOG_NOT_SERVED : SYSLOG_UNREACHABLE;
+}
+
+void env_check(struct env_report *out, const char *const *vars)
+{
+	memset(out, 0, sizeof(*out));
+	checked_vars = vars;
+	config_parse(&out->config, lookup_in_vars, &out->problems);
+	checked_vars = NULL;
+	find_unknown(out, vars);
+	if (out->config.mode == SHIM_MODE_OFF || !(out->config.log_targets & LOG_TO_SYSLOG))
+		out->syslog = SYSLOG_UNUSED;
+	else
+		out->syslog = try_syslog(out->config.syslog_socket, out->syslog_error,
+					 sizeof(out->syslog_error));
+}
+
+const char *env_syslog_name(enum syslog_state s)
+{
+	static const char *const names[] = {"unused", "served", "missing", "not_a_socket",
+					    "not_served", "unreachable"};
+
+	return s <= SYSLOG_UNREACHABLE ? names[s] : "unknown";
+}

@@ -1,0 +1,29 @@
+/* envcheck.h - the MYSQL_RECONNECT_* settings a program would run with, and
+ * whether the syslog socket they name is served. */
+#ifndef DOCTOR_ENVCHECK_H
+#define DOCTOR_ENVCHECK_H
+
+#include <stdbool.h>
+
+#include "../../shim/config.h"
+
+#define ENV_UNKNOWN_MAX 8
+
+enum syslog_state { SYSLOG_UNUSED, SYSLOG_SERVED, SYSLOG_MISSING, SYSLOG_NOT_SOCKET,
+		    SYSLOG_NOT_SERVED, SYSLOG_UNREACHABLE };
+
+struct env_report {
+	struct shim_config config;
+	struct config_problems problems;
+	unsigned unknown_count; /* MYSQL_RECONNECT_* names the library does not read */
+	char unknown[ENV_UNKNOWN_MAX][64];
+	enum syslog_state syslog;
+	char syslog_error[128];
+};
+
+/* `vars`: the environment to check ("NAME=value", NULL-terminated). */
+void env_check(struct env_report *out, const char *const *vars);
+
+const char *env_syslog_name(enum syslog_state s);
+
+#endif

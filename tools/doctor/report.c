@@ -1,0 +1,192 @@
+/* report.c - the doctor's findings as text (one "key: value" line per fact,
+ * the verdict last) or as one JSON object. */
+#include <stdio.h>
+#include <string.h>
+
+#include "diagnosis.h"
+
+static const char *kind_name(enum target_kind k)
+{
+	return k == TARGET_SCRIPT ? "script" : k == TARGET_PROCESS ? "process" : "program";
+}
+
+static void text_modules(const struct interp_report *r)
+{
+	if (r->asked_error[0])
+		printf("modules:  %s\n", r->asked_error);
+	else if (!r->count)
+		printf("modules:  none of the known MySQL modules in %u directories searched\n",
+		       r->dir_count);
+	for (unsigned i = 0; i < r->count; i++) {
+		const struct module_found *m = &r->module[i];
+
+		printf("module:   %s: %s: %s (%s)\n", m->kind->name,
+		       m->reached ? "reached" : "not reached", m->path, m->reach.detail);
+	}
+	for (unsigned i = 0; i < r->named_count; i++)
+		printf("uses:     %s%s\n", r->named[i]->name,
+		       interp_found(r, r->named[i]) ? "" : " (named by the script, not installed)");
+}
+
+static void text_process(const struct proc_report *p)
+{
+	printf("process:  %d, program %s\n", p->pid, p->exe[0] ? p->exe : p->exe_error);
+	if (!p->maps_read)
+		printf("loaded:   cannot read /proc/%d/maps (run as its user or root)\n", p->pid);
+	else
+		printf("loaded:   client library %s; mysql-reconnect %s\n",
+		       p->client_library[0] ? p->client_library : "not loaded",
+		       p->shim[0] ? p->shim : "not loaded");
+	if (!p->environ)
+		printf("settings: cannot read its environment: %s\n", p->environ_error);
+}
+
+static void text_environment(const struct env_report *e)
+{
+	for (unsigned i = 0; i < e->problems.count; i++) {
+		const struct config_problem *p = &e->problems.item[i];
+
+		printf("setting:  %s=%s is not valid (expected %s): the library uses %s\n",
+		       p->variable, p->value, p->expected, p->default_text);
+	}
+	for (unsigned i = 0; i < e->unknown_count; i++)
+		printf("setting:  %s is not a setting of the library (a typo?): ignored\n",
+		       e->unknown[i]);
+	if (e->config.mode == SHIM_MODE_OFF)
+		printf("setting:  MYSQL_RECONNECT=off: the library passes everything through\n");
+	if (e->syslog == SYSLOG_SERVED)
+		printf("syslog:   %s is served\n", e->config.syslog_socket);
+	else if (e->syslog != SYSLOG_UNUSED)
+		printf("syslog:   %s: %s: incident reports would be lost (start the syslog "
+		       "daemon, or set MYSQL_RECONNECT_LOG=stderr)\n",
+		       e->config.syslog_socket, e->syslog_error);
+}
+
+void report_text(const struct diagnosis *d)
+{
+	printf("target:   %s (%s)\n", d->target, kind_name(d->kind));
+	if (d->kind == TARGET_SCRIPT)
+		printf("script:   %s, run by %s\n", d->script, d->program);
+	if (d->kind == TARGET_PROCESS)
+		text_process(&d->proc);
+	if (d->family != FAMILY_NONE) {
+		printf("program:  %s (%s interpreter)\n", d->program,
+		       interp_family_name(d->family));
+		text_modules(&d->interp);
+	} else if (d->program[0]) {
+		printf("program:  %s: %s\n", d->program, d->reach.detail);
+	}
+	text_environment(&d->env);
+	printf("verdict:  %s: %s\n", d->can_help ? "can help" : "cannot help", d->verdict);
+	printf("advice:   %s\n", d->advice);
+}
+
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p < 0x20)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+}
+
+static void json_field(const char *name, const char *value, const char *after)
+{
+	json_string(name);
+	putchar(':');
+	json_string(value);
+	fputs(after, stdout);
+}
+
+static void json_reach(const struct reach_report *r)
+{
+	printf("{\"reach\":");
+	json_string(reach_name(r->reach));
+	printf(",\"library\":");
+	json_string(r->library);
+	printf(",\"evidence\":");
+	json_string(r->detail);
+	putchar('}');
+}
+
+static void json_modules(const struct interp_report *r)
+{
+	printf(",\"interpreter\":");
+	json_string(interp_family_name(r->family));
+	printf(",\"modules\":[");
+	for (unsigned i = 0; i < r->count; i++) {
+		const struct module_found *m = &r->module[i];
+
+		printf("%s{", i ? "," : "");
+		json_field("name", m->kind->name, ",");
+		json_field("path", m->path, ",");
+		printf("\"reached\":%s,\"how\":", m->reached ? "true" : "false");
+		json_reach(&m->reach);
+		putchar('}');
+	}
+	printf("],\"script_uses\":[");
+	for (unsigned i = 0; i < r->named_count; i++) {
+		printf("%s", i ? "," : "");
+		json_string(r->named[i]->name);
+	}
+	putchar(']');
+	if (r->asked_error[0]) {
+		printf(",\"modules_error\":");
+		json_string(r->asked_error);
+	}
+}
+
+static void json_process(const struct proc_report *p)
+{
+	printf(",\"process\":{\"pid\":%d,", p->pid);
+	json_field("client_library", p->client_library, ",");
+	json_field("mysql_reconnect", p->shim, ",");
+	printf("\"maps_read\":%s,\"environment_read\":%s}", p->maps_read ? "true" : "false",
+	       p->environ ? "true" : "false");
+}
+
+static void json_environment(const struct env_report *e)
+{
+	printf(",\"settings\":{\"invalid\":[");
+	for (unsigned i = 0; i < e->problems.count; i++) {
+		printf("%s{", i ? "," : "");
+		json_field("variable", e->problems.item[i].variable, ",");
+		json_field("value", e->problems.item[i].value, ",");
+		json_field("default", e->problems.item[i].default_text, "}");
+	}
+	printf("],\"unknown\":[");
+	for (unsigned i = 0; i < e->unknown_count; i++) {
+		printf("%s", i ? "," : "");
+		json_string(e->unknown[i]);
+	}
+	printf("],\"off\":%s},\"syslog\":{", e->config.mode == SHIM_MODE_OFF ? "true" : "false");
+	json_field("socket", e->config.syslog_socket, ",");
+	json_field("state", env_syslog_name(e->syslog), ",");
+	json_field("error", e->syslog_error, "}");
+}
+
+void report_json(const struct diagnosis *d)
+{
+	putchar('{');
+	json_field("target", d->target, ",");
+	json_field("kind", kind_name(d->kind), ",");
+	json_field("program", d->program, ",");
+	if (d->kind == TARGET_SCRIPT)
+		json_field("script", d->script, ",");
+	printf("\"client\":");
+	json_reach(&d->reach);
+	if (d->family != FAMILY_NONE)
+		json_modules(&d->interp);
+	if (d->kind == TARGET_PROCESS)
+		json_process(&d->proc);
+	json_environment(&d->env);
+	printf(",\"can_help\":%s,", d->can_help ? "true" : "false");
+	json_field("verdict", d->verdict, ",");
+	json_field("advice", d->advice, "");
+	printf(",\"exit\":%d}\n", d->can_help ? 0 : 1);
+}
