@@ -323,16 +323,23 @@ struct client *dlsymhost_start(enum shim_mode mode)
 }
 
 /* A client program in tests/clients/ run by an interpreter. */
-static struct client *script_start(enum shim_mode mode, const char *interpreter,
-				   const char *name, const char *const *extra)
+static struct client *script_start_env(enum shim_mode mode, const char *const *env,
+				       const char *interpreter, const char *name,
+				       const char *const *extra)
 {
 	char script[4096];
 	struct client *c;
 
 	snprintf(script, sizeof(script), "%s/tests/clients/%s", need_env("MRT_ROOT"), name);
-	c = client_spawn(mode, NULL, connection_args(extra, interpreter, script));
+	c = client_spawn(mode, env, connection_args(extra, interpreter, script));
 	c->name = name;
 	return c;
+}
+
+static struct client *script_start(enum shim_mode mode, const char *interpreter,
+				   const char *name, const char *const *extra)
+{
+	return script_start_env(mode, NULL, interpreter, name, extra);
 }
 
 struct client *dbipipe_start(enum shim_mode mode, const char *driver)
@@ -350,6 +357,22 @@ struct client *mysqldbpipe_start(enum shim_mode mode)
 struct client *tdbcpipe_start(enum shim_mode mode)
 {
 	return script_start(mode, "/usr/bin/tclsh8.6", "tdbcpipe.tcl", NULL);
+}
+
+struct client *mysqltclpipe_start(enum shim_mode mode)
+{
+	return script_start(mode, "/usr/bin/tclsh8.6", "mysqltclpipe.tcl", NULL);
+}
+
+/* LuaSQL's connect takes no socket path: the client library reads it from
+ * MYSQL_UNIX_PORT when the host is "localhost". */
+struct client *luasqlpipe_start(enum shim_mode mode)
+{
+	static char socket_env[4200];
+	const char *env[] = {socket_env, NULL};
+
+	snprintf(socket_env, sizeof(socket_env), "MYSQL_UNIX_PORT=%s", mrt()->socket);
+	return script_start_env(mode, env, "/usr/bin/lua5.1", "luasqlpipe.lua", NULL);
 }
 
 struct client *mysql2pipe_start(enum shim_mode mode, bool reconnect)

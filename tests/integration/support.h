@@ -92,6 +92,10 @@ struct client *mysqldbpipe_start(enum shim_mode mode);
 /* tests/clients/tdbcpipe.tcl under tclsh8.6: Tcl's tdbc::mysql, which
  * reaches the client library only through dlsym(). */
 struct client *tdbcpipe_start(enum shim_mode mode);
+/* tests/clients/mysqltclpipe.tcl: Tcl's mysqltcl, linked with the library. */
+struct client *mysqltclpipe_start(enum shim_mode mode);
+/* tests/clients/luasqlpipe.lua under lua5.1: LuaSQL's MySQL driver. */
+struct client *luasqlpipe_start(enum shim_mode mode);
 /* A client of MariaDB's non-blocking API (mysql_*_start/_cont). */
 struct client *nonblock_start(enum shim_mode mode);
 /* The multi-threaded client; waits for its READY line. */

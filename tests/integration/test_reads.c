@@ -11,7 +11,8 @@
 
 TestSuite(reads, .init = mrt_setup, .fini = mrt_teardown, .timeout = 120);
 
-enum kind { SQLPIPE, DLHOST, QUERY_API, DLSYMHOST, MYSQL2, DBD_MYSQL, DBD_MARIADB, MYSQLDB, TDBC };
+enum kind { SQLPIPE, DLHOST, QUERY_API, DLSYMHOST, MYSQL2, DBD_MYSQL, DBD_MARIADB, MYSQLDB, TDBC,
+	    MYSQLTCL, LUASQL };
 enum fault { KILL, WAIT_TIMEOUT, RESTART, CRASH };
 
 static struct client *start_reader(enum kind kind, enum shim_mode mode)
@@ -27,6 +28,8 @@ static struct client *start_reader(enum kind kind, enum shim_mode mode)
 	case DBD_MARIADB: return dbipipe_start(mode, "MariaDB");
 	case MYSQLDB: return mysqldbpipe_start(mode);
 	case TDBC: return tdbcpipe_start(mode);
+	case MYSQLTCL: return mysqltclpipe_start(mode);
+	case LUASQL: return luasqlpipe_start(mode);
 	case SQLPIPE: break;
 	}
 	return sqlpipe_start(mode, NULL, NULL);
@@ -285,7 +288,8 @@ Test(reads, reconnect_option_every_path)
 }
 
 /* ---- interpreted clients: Ruby mysql2, Perl DBI (DBD::mysql, DBD::MariaDB,
- * AutoCommit off), Python MySQLdb (autocommit off), Tcl tdbc::mysql --------
+ * AutoCommit off), Python MySQLdb (autocommit off), Tcl tdbc::mysql and
+ * mysqltcl, Lua LuaSQL ------------------------------------------------------
  * Their own suite: the sanitizer run leaves it out (the interpreters free
  * nothing at exit). */
 TestSuite(clients, .init = mrt_setup, .fini = mrt_teardown, .timeout = 120);
@@ -303,6 +307,17 @@ EVERY_FAULT(dbd_mysql, DBD_MYSQL)
 EVERY_FAULT(dbd_mariadb, DBD_MARIADB)
 EVERY_FAULT(mysqldb, MYSQLDB)
 EVERY_FAULT(tdbc, TDBC)
+
+/* Two more interpreters' modules linked with the client library: a KILL and
+ * a restart (an idle timeout takes the KILL's path, shown above). */
+#define KILL_AND_RESTART(name, kind)                                                    \
+	Test(clients, name##_kill_noshim) { read_scenario(kind, KILL, NO_SHIM); }          \
+	Test(clients, name##_kill_shim) { read_scenario(kind, KILL, WITH_SHIM); }          \
+	Test(clients, name##_restart_noshim) { read_scenario(kind, RESTART, NO_SHIM); }    \
+	Test(clients, name##_restart_shim) { read_scenario(kind, RESTART, WITH_SHIM); }
+
+KILL_AND_RESTART(mysqltcl, MYSQLTCL)
+KILL_AND_RESTART(luasql, LUASQL)
 
 /* The same for a later result of a multi-statement text: the first result
  * is read, then the second (the large one) is lost while mysql_next_result
