@@ -4,7 +4,9 @@
 #                       the shared client library and one linked with its
 #                       static archive, Debian's mariadb client, php, perl,
 #                       python3 with MySQLdb and with PyMySQL, ruby, lua, tcl,
-#                       scripts, running processes, settings, --json, usage
+#                       scripts, running processes, settings, --json, usage;
+#                       and the README's reach table against the doctor and
+#                       the integration tests
 
 DOCTOR_SRCS := $(wildcard tools/doctor/*.c)
 DOCTOR_HDRS := $(wildcard tools/doctor/*.h) shim/config.h
@@ -21,7 +23,7 @@ TEST_TARGETS += test-doctor
 
 $(DOCTOR): $(DOCTOR_SRCS) $(DOCTOR_HDRS) $(B)/obj/shim/config.o
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $(DOCTOR_SRCS) $(B)/obj/shim/config.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(DOCTOR_SRCS) $(B)/obj/shim/config.o
 
 $(DOCTOR_STATIC_CLIENT): tests/clients/sqlpipe.c
 	@mkdir -p $(dir $@)
@@ -36,8 +38,12 @@ $(DOCTOR_ASAN): $(DOCTOR_SRCS) $(DOCTOR_HDRS) shim/config.c
 	$(CC) $(ALL_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -o $@ $(DOCTOR_SRCS) shim/config.c
 
-test-doctor: $(DOCTOR) $(DOCTOR_ASAN) $(DOCTOR_STATIC_CLIENT) $(B)/tests/sqlpipe $(SHIM_LIB)
+# The README's reach table names a doctor target per row (the integration
+# test programs among them) and the tests that show it.
+test-doctor: $(DOCTOR) $(DOCTOR_ASAN) $(DOCTOR_STATIC_CLIENT) $(B)/tests/sqlpipe $(SHIM_LIB) \
+	     $(B)/tests/sqlpipe_module.so $(B)/tests/dlsymhost $(B)/tests/integration
 	tests/unit/doctor_cli.sh $(DOCTOR) $(SHIM_LIB) $(B)/tests/sqlpipe $(DOCTOR_STATIC_CLIENT)
+	tests/unit/reach_table.sh README.md $(DOCTOR) $(B)/tests/integration
 	@ASAN_OPTIONS=detect_leaks=1 tests/unit/doctor_cli.sh $(DOCTOR_ASAN) $(SHIM_LIB) \
 	    $(B)/tests/sqlpipe $(DOCTOR_STATIC_CLIENT) > $(B)/tests/doctor-asan.log 2>&1 || \
 	    { cat $(B)/tests/doctor-asan.log; echo "doctor under ASan+UBSan FAILED" >&2; exit 1; }
