@@ -9,8 +9,8 @@
 #                   and -dbgsym package stay in build/deb/.
 #   make deb-check  as root, where the package is not installed: install that
 #                   .deb, check its files, the wrapper, the manual pages and a
-#                   preload, run the integration suite (TCP) against the
-#                   installed library, purge it, check nothing is left
+#                   preload, run the integration suite (TCP, then the Unix
+#                   socket) against the installed library, purge it, check nothing is left
 #                   (tools/deb-check)
 #
 # The package installs what `make install` does (INSTALL_BINS, INSTALL_MAN1,
