@@ -6,7 +6,8 @@
 #                       python3 with MySQLdb and with PyMySQL, ruby, lua, tcl,
 #                       scripts, running processes, settings, --json, usage;
 #                       and the README's reach table against the doctor and
-#                       the integration tests
+#                       the integration tests; a fuzz smoke run of its ELF
+#                       reader (FUZZ_SMOKE_SECONDS)
 
 DOCTOR_SRCS := $(wildcard tools/doctor/*.c)
 DOCTOR_HDRS := $(wildcard tools/doctor/*.h) shim/config.h
@@ -38,10 +39,47 @@ $(DOCTOR_ASAN): $(DOCTOR_SRCS) $(DOCTOR_HDRS) shim/config.c
 	$(CC) $(ALL_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -o $@ $(DOCTOR_SRCS) shim/config.c
 
+# The ELF reader under libFuzzer, seeded with small objects that need the
+# client library, define its entry point, or only name it.
+DOCTOR_FUZZ       := $(B)/fuzz/fuzz-elf
+DOCTOR_FUZZ_SEEDS := $(B)/fuzz/elf-seeds
+FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_CC            ?= clang
+
+$(DOCTOR_FUZZ): fuzz/fuzz_elf.c tools/doctor/elf_file.c tools/doctor/elf_file.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -O1 -g \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	    -o $@ fuzz/fuzz_elf.c tools/doctor/elf_file.c
+
+$(DOCTOR_FUZZ_SEEDS)/.made:
+	@mkdir -p $(dir $@)
+	echo 'int mysql_real_connect(void); int f(void) { return mysql_real_connect(); }' | \
+	    $(CC) -x c -shared -fPIC -o $(dir $@)needs.so - $(MARIADB_LIBS)
+	echo 'int mysql_real_connect(void) { return 0; }' | \
+	    $(CC) -x c -shared -fPIC -o $(dir $@)defines.so -
+	echo 'const char *name = "mysql_real_connect";' | \
+	    $(CC) -x c -shared -fPIC -Wl,-rpath,/opt/x:\$$ORIGIN -o $(dir $@)names.so -
+	strip -o $(dir $@)stripped.so $(dir $@)needs.so
+	touch $@
+
+.PHONY: fuzz-elf-smoke
+fuzz-elf-smoke: $(DOCTOR_FUZZ) $(DOCTOR_FUZZ_SEEDS)/.made
+	rm -rf $(B)/fuzz/elf-smoke && mkdir -p $(B)/fuzz/elf-smoke/corpus
+	cp $(DOCTOR_FUZZ_SEEDS)/*.so $(B)/fuzz/elf-smoke/corpus/
+	@if ! $(DOCTOR_FUZZ) -max_total_time=$(FUZZ_SMOKE_SECONDS) -max_len=20000 \
+	    -artifact_prefix=$(B)/fuzz/elf-smoke/ -print_final_stats=1 \
+	    $(B)/fuzz/elf-smoke/corpus > $(B)/fuzz/elf-smoke/log 2>&1; then \
+	    tail -n 40 $(B)/fuzz/elf-smoke/log; echo "ELF fuzz smoke run FAILED" >&2; exit 1; \
+	fi; \
+	grep -E '^stat::number_of_executed_units' $(B)/fuzz/elf-smoke/log; \
+	echo "ELF reader fuzz smoke run: $(FUZZ_SMOKE_SECONDS) s, no crash"
+
 # The README's reach table names a doctor target per row (the integration
 # test programs among them) and the tests that show it.
 test-doctor: $(DOCTOR) $(DOCTOR_ASAN) $(DOCTOR_STATIC_CLIENT) $(B)/tests/sqlpipe $(SHIM_LIB) \
-	     $(B)/tests/sqlpipe_module.so $(B)/tests/dlsymhost $(B)/tests/integration
+	     $(B)/tests/sqlpipe_module.so $(B)/tests/dlsymhost $(B)/tests/integration \
+	     fuzz-elf-smoke
 	tests/unit/doctor_cli.sh $(DOCTOR) $(SHIM_LIB) $(B)/tests/sqlpipe $(DOCTOR_STATIC_CLIENT)
 	tests/unit/reach_table.sh README.md $(DOCTOR) $(B)/tests/integration
 	@ASAN_OPTIONS=detect_leaks=1 tests/unit/doctor_cli.sh $(DOCTOR_ASAN) $(SHIM_LIB) \

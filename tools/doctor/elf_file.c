@@ -59,14 +59,26 @@ static bool in_file(const struct image *im, uint64_t off, uint64_t len)
 	return off <= im->size && len <= im->size - off;
 }
 
+/* Where table entry `i` starts, if the whole entry lies in the file: the
+ * header's offsets are the file's word, and may wrap around. */
+static const unsigned char *entry_at(const struct image *im, uint64_t table, unsigned i,
+				     unsigned entsize)
+{
+	uint64_t off;
+
+	if (__builtin_mul_overflow((uint64_t)i, (uint64_t)entsize, &off) ||
+	    __builtin_add_overflow(off, table, &off) || !in_file(im, off, entsize))
+		return NULL;
+	return im->data + off;
+}
+
 static bool section_at(const struct image *im, uint64_t shoff, unsigned i,
 		       unsigned shentsize, struct section *s)
 {
-	const unsigned char *p;
+	const unsigned char *p = entry_at(im, shoff, i, shentsize);
 
-	if (!in_file(im, shoff + (uint64_t)i * shentsize, shentsize))
+	if (!p)
 		return false;
-	p = im->data + shoff + (uint64_t)i * shentsize;
 	if (im->is64) {
 		Elf64_Shdr h;
 
@@ -242,11 +254,12 @@ static void read_interp(const struct image *im, struct elf_file *out)
 		phoff = h.e_phoff, phnum = h.e_phnum, phentsize = h.e_phentsize;
 	}
 	for (unsigned i = 0; phoff && i < phnum; i++) {
+		const unsigned char *p = entry_at(im, phoff, i, phentsize);
 		uint32_t type;
 
-		if (!in_file(im, phoff + (uint64_t)i * phentsize, sizeof(type)))
+		if (!p || phentsize < sizeof(type))
 			break;
-		memcpy(&type, im->data + phoff + (uint64_t)i * phentsize, sizeof(type));
+		memcpy(&type, p, sizeof(type));
 		if (type == PT_INTERP)
 			out->has_interp = true;
 	}
@@ -315,6 +328,24 @@ static int map_file(const char *path, struct image *im, char *err, unsigned errl
 	return 0;
 }
 
+int elf_parse(const unsigned char *data, size_t size, struct elf_file *out, char *err,
+	      unsigned errlen)
+{
+	struct image im = {data, size, false};
+
+	memset(out, 0, sizeof(*out));
+	if (check_ident(&im, out, err, errlen) != 0)
+		return -1;
+	im.is64 = out->elf_class == ELFCLASS64;
+	/* Only files in this machine's byte order are read further. */
+	if (im.data[EI_DATA] == OWN_DATA) {
+		read_interp(&im, out);
+		read_sections(&im, out);
+	}
+	read_strings(&im, out);
+	return 0;
+}
+
 int elf_read(const char *path, struct elf_file *out, char *err, unsigned errlen)
 {
 	struct image im = {0};
@@ -323,16 +354,7 @@ int elf_read(const char *path, struct elf_file *out, char *err, unsigned errlen)
 	memset(out, 0, sizeof(*out));
 	if (map_file(path, &im, err, errlen) != 0)
 		return -1;
-	rc = check_ident(&im, out, err, errlen);
-	if (rc == 0) {
-		im.is64 = out->elf_class == ELFCLASS64;
-		/* Only files in this machine's byte order are read further. */
-		if (im.data[EI_DATA] == OWN_DATA) {
-			read_interp(&im, out);
-			read_sections(&im, out);
-		}
-		read_strings(&im, out);
-	}
+	rc = elf_parse(im.data, im.size, out, err, errlen);
 	munmap((void *)im.data, im.size);
 	return rc;
 }

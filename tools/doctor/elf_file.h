@@ -3,6 +3,7 @@
 #define DOCTOR_ELF_FILE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define ELF_NEEDED_MAX 64
@@ -27,6 +28,10 @@ struct elf_file {
 /* Reads `path`.  0 on success; -1 with a message in `err` when it is not an
  * ELF file this reader understands (err says why). */
 int elf_read(const char *path, struct elf_file *out, char *err, unsigned errlen);
+
+/* The same for `size` bytes in memory (the fuzzer's entry). */
+int elf_parse(const unsigned char *data, size_t size, struct elf_file *out, char *err,
+	      unsigned errlen);
 
 /* The machine this command was built for (EM_*), to compare programs with. */
 uint16_t elf_own_machine(void);
