@@ -119,6 +119,13 @@ expect "... and a misspelt one is named" 0 \
 	'setting: +MYSQL_RECONNECT_BUDGETMS is not a setting of the library' "$PID"
 start MYSQL_RECONNECT_LOG=none
 expect "a process without the client library" 1 'mysql-reconnect not loaded' "$PID"
+start LD_PRELOAD=/nonexistent/libmysqlreconnect.so
+expect "a process whose LD_PRELOAD names the library, which ld.so ignored" 1 \
+	'note: +its LD_PRELOAD names libmysqlreconnect, but the library is not loaded' "$PID"
+
+cp "$DYNAMIC" "$TMP/set-uid" && chmod 4755 "$TMP/set-uid"
+expect "a set-user-ID program is pointed out" 0 'note: +a set-user-ID or set-group-ID program' \
+	"$TMP/set-uid"
 
 expect "an unserved syslog socket is reported" 0 \
 	"syslog: +$TMP/nosuch: No such file or directory: incident reports would be lost" \

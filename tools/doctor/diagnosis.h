@@ -23,6 +23,9 @@ struct diagnosis {
 	struct interp_report interp;   /* family != FAMILY_NONE */
 	struct proc_report proc;       /* TARGET_PROCESS */
 	struct env_report env;
+	bool set_id;                   /* a set-user-ID or set-group-ID program */
+	bool preload_ignored;          /* the process's LD_PRELOAD names the library,
+					  which is not mapped */
 	bool can_help;
 	char verdict[1024];            /* why, one sentence */
 	char advice[1024];             /* what to do */

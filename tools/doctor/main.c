@@ -206,7 +206,10 @@ static void examine_program(struct diagnosis *d, const char *path)
 {
 	char real[PATH_MAX];
 
+	struct stat st;
+
 	snprintf(d->program, sizeof(d->program), "%s", path);
+	d->set_id = stat(path, &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID));
 	reach_of_object(path, &d->reach);
 	d->family = interp_family(realpath(path, real) ? real : path);
 	if (d->family == FAMILY_NONE || d->reach.reach == REACH_UNREADABLE ||
@@ -268,6 +271,8 @@ static void examine_process(struct diagnosis *d, int pid)
 		examine_program(d, p->exe[0] ? exe : "/nonexistent");
 	else
 		examine_program(d, p->exe);
+	d->preload_ignored = !p->shim[0] && proc_getenv(p, "LD_PRELOAD") &&
+			     strstr(proc_getenv(p, "LD_PRELOAD"), "libmysqlreconnect");
 	if (!p->client_library[0])
 		return; /* not loaded (yet): the program's verdict stands */
 	format_text(text, sizeof(text), "process %d has the client library %s loaded%s%s", pid,

@@ -76,6 +76,14 @@ void report_text(const struct diagnosis *d)
 	} else if (d->program[0]) {
 		printf("program:  %s: %s\n", d->program, d->reach.detail);
 	}
+	if (d->set_id)
+		printf("note:     a set-user-ID or set-group-ID program: run by another user, the "
+		       "dynamic linker preloads only set-user-ID libraries from the system "
+		       "directories, and the library ignores MYSQL_RECONNECT_* settings\n");
+	if (d->preload_ignored)
+		printf("note:     its LD_PRELOAD names libmysqlreconnect, but the library is not "
+		       "loaded: the dynamic linker ignored it (a wrong path, another "
+		       "architecture, or a set-user-ID program)\n");
 	text_environment(&d->env);
 	printf("verdict:  %s: %s\n", d->can_help ? "can help" : "cannot help", d->verdict);
 	printf("advice:   %s\n", d->advice);
@@ -185,6 +193,8 @@ void report_json(const struct diagnosis *d)
 	if (d->kind == TARGET_PROCESS)
 		json_process(&d->proc);
 	json_environment(&d->env);
+	printf(",\"set_id\":%s,\"preload_ignored\":%s", d->set_id ? "true" : "false",
+	       d->preload_ignored ? "true" : "false");
 	printf(",\"can_help\":%s,", d->can_help ? "true" : "false");
 	json_field("verdict", d->verdict, ",");
 	json_field("advice", d->advice, "");
