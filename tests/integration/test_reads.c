@@ -294,13 +294,16 @@ Test(reads, reconnect_option_every_path)
  * nothing at exit). */
 TestSuite(clients, .init = mrt_setup, .fini = mrt_teardown, .timeout = 120);
 
-#define EVERY_FAULT(name, kind)                                                         \
+#define KILL_AND_RESTART(name, kind)                                                    \
 	Test(clients, name##_kill_noshim) { read_scenario(kind, KILL, NO_SHIM); }          \
 	Test(clients, name##_kill_shim) { read_scenario(kind, KILL, WITH_SHIM); }          \
-	Test(clients, name##_idle_noshim) { read_scenario(kind, WAIT_TIMEOUT, NO_SHIM); }  \
-	Test(clients, name##_idle_shim) { read_scenario(kind, WAIT_TIMEOUT, WITH_SHIM); }  \
 	Test(clients, name##_restart_noshim) { read_scenario(kind, RESTART, NO_SHIM); }    \
 	Test(clients, name##_restart_shim) { read_scenario(kind, RESTART, WITH_SHIM); }
+
+#define EVERY_FAULT(name, kind)                                                         \
+	KILL_AND_RESTART(name, kind)                                                    \
+	Test(clients, name##_idle_noshim) { read_scenario(kind, WAIT_TIMEOUT, NO_SHIM); }  \
+	Test(clients, name##_idle_shim) { read_scenario(kind, WAIT_TIMEOUT, WITH_SHIM); }
 
 EVERY_FAULT(mysql2, MYSQL2)
 EVERY_FAULT(dbd_mysql, DBD_MYSQL)
@@ -310,12 +313,6 @@ EVERY_FAULT(tdbc, TDBC)
 
 /* Two more interpreters' modules linked with the client library: a KILL and
  * a restart (an idle timeout takes the KILL's path, shown above). */
-#define KILL_AND_RESTART(name, kind)                                                    \
-	Test(clients, name##_kill_noshim) { read_scenario(kind, KILL, NO_SHIM); }          \
-	Test(clients, name##_kill_shim) { read_scenario(kind, KILL, WITH_SHIM); }          \
-	Test(clients, name##_restart_noshim) { read_scenario(kind, RESTART, NO_SHIM); }    \
-	Test(clients, name##_restart_shim) { read_scenario(kind, RESTART, WITH_SHIM); }
-
 KILL_AND_RESTART(mysqltcl, MYSQLTCL)
 KILL_AND_RESTART(luasql, LUASQL)
 

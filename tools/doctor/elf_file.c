@@ -130,28 +130,51 @@ static void read_dynamic_entry(struct elf_file *out, const char *value, int64_t 
 	}
 }
 
+/* One entry of a dynamic section, whatever the class. */
+static void dynamic_entry(const struct image *im, const unsigned char *p, int64_t *tag,
+			  uint64_t *val)
+{
+	if (im->is64) {
+		Elf64_Dyn d;
+
+		memcpy(&d, p, sizeof(d));
+		*tag = d.d_tag, *val = d.d_un.d_val;
+	} else {
+		Elf32_Dyn d;
+
+		memcpy(&d, p, sizeof(d));
+		*tag = d.d_tag, *val = d.d_un.d_val;
+	}
+}
+
+/* One symbol: where its name is, and whether it is defined here. */
+static void symbol_entry(const struct image *im, const unsigned char *p, uint64_t *name,
+			 bool *defined)
+{
+	if (im->is64) {
+		Elf64_Sym e;
+
+		memcpy(&e, p, sizeof(e));
+		*name = e.st_name, *defined = e.st_shndx != SHN_UNDEF;
+	} else {
+		Elf32_Sym e;
+
+		memcpy(&e, p, sizeof(e));
+		*name = e.st_name, *defined = e.st_shndx != SHN_UNDEF;
+	}
+}
+
 static void read_dynamic(const struct image *im, const struct section *dyn,
 			 const struct section *str, struct elf_file *out)
 {
 	size_t entsize = im->is64 ? sizeof(Elf64_Dyn) : sizeof(Elf32_Dyn);
+	int64_t tag;
+	uint64_t val;
 
 	for (uint64_t off = 0; off + entsize <= dyn->size; off += entsize) {
-		const unsigned char *p = im->data + dyn->offset + off;
-		int64_t tag;
-		uint64_t val;
 		const char *value;
 
-		if (im->is64) {
-			Elf64_Dyn d;
-
-			memcpy(&d, p, sizeof(d));
-			tag = d.d_tag, val = d.d_un.d_val;
-		} else {
-			Elf32_Dyn d;
-
-			memcpy(&d, p, sizeof(d));
-			tag = d.d_tag, val = d.d_un.d_val;
-		}
+		dynamic_entry(im, im->data + dyn->offset + off, &tag, &val);
 		if (tag == DT_NULL)
 			break;
 		if (tag != DT_NEEDED && tag != DT_RUNPATH && tag != DT_RPATH)
@@ -162,35 +185,25 @@ static void read_dynamic(const struct image *im, const struct section *dyn,
 	}
 }
 
+/* Whether the client library's entry point is defined here, or imported. */
 static void read_symbols(const struct image *im, const struct section *sym,
 			 const struct section *str, struct elf_file *out)
 {
 	size_t entsize = im->is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
+	uint64_t name;
+	bool defined;
 
 	for (uint64_t off = 0; off + entsize <= sym->size; off += entsize) {
-		const unsigned char *p = im->data + sym->offset + off;
-		uint64_t name;
-		uint16_t shndx;
 		const char *s;
 
-		if (im->is64) {
-			Elf64_Sym e;
-
-			memcpy(&e, p, sizeof(e));
-			name = e.st_name, shndx = e.st_shndx;
-		} else {
-			Elf32_Sym e;
-
-			memcpy(&e, p, sizeof(e));
-			name = e.st_name, shndx = e.st_shndx;
-		}
+		symbol_entry(im, im->data + sym->offset + off, &name, &defined);
 		s = string_at(im, str, name);
 		if (!s || strcmp(s, CLIENT_ENTRY) != 0)
 			continue;
-		if (shndx == SHN_UNDEF)
-			out->imports_client = true;
-		else
+		if (defined)
 			out->defines_client = true;
+		else
+			out->imports_client = true;
 	}
 }
 
