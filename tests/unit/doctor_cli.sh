@@ -45,7 +45,7 @@ expect() {
 
 # A process to look at, with the environment given; its pid in $PID.
 start() {
-	env "$@" sleep 60 &
+	env "$@" sleep 60 2>/dev/null &
 	PID=$!
 	PIDS="$PIDS $PID"
 	# Until the dynamic linker has mapped what it preloads.
@@ -126,6 +126,112 @@ expect "a process whose LD_PRELOAD names the library, which ld.so ignored" 1 \
 cp "$DYNAMIC" "$TMP/set-uid" && chmod 4755 "$TMP/set-uid"
 expect "a set-user-ID program is pointed out" 0 'note: +a set-user-ID or set-group-ID program' \
 	"$TMP/set-uid"
+
+# --- how the dynamic linker finds libraries ----------------------------------
+# A library named like a system one (libz.so.1), found first through the
+# program's RUNPATH ($ORIGIN/lib), needs the client library: ld.so loads it,
+# so the doctor must find it before /lib's libz.
+mkdir -p "$TMP/rp/lib" "$TMP/elsewhere" "$TMP/m"
+exec 3>&2 2>"$TMP/cc.log" # the compilers' messages, shown if a check fails
+echo 'void zz(void) {}' | cc -x c -shared -fPIC -Wl,-soname,libz.so.1 -Wl,--no-as-needed \
+	-o "$TMP/rp/lib/libz.so.1" - -L"$(dirname "$LIBMARIADB")" -l:libmariadb.so.3
+echo 'void zz(void); int main(void) { zz(); return 0; }' | cc -x c -o "$TMP/rp/app" - \
+	-x none "$TMP/rp/lib/libz.so.1" -Wl,--allow-shlib-undefined \
+	-Wl,--enable-new-dtags,-rpath,'$ORIGIN/lib'
+expect "RUNPATH comes before the system directories" 0 \
+	"through $TMP/rp/lib/libz.so.1 needs libmariadb" "$TMP/rp/app"
+ln -s "$TMP/rp/app" "$TMP/elsewhere/app"
+expect "\$ORIGIN is the program's real directory, not a symlink's" 0 \
+	"through $TMP/rp/lib/libz.so.1 needs libmariadb" "$TMP/elsewhere/app"
+# A program whose client library is not installed cannot even start.
+echo 'void mysql_real_connect(void) {}' | cc -x c -shared -fPIC \
+	-Wl,-soname,libmysqlclient.so.21 -o "$TMP/m/libmysqlclient.so.21" -
+echo 'void mysql_real_connect(void); int main(void) { mysql_real_connect(); return 0; }' |
+	cc -x c -o "$TMP/m/app" - -x none "$TMP/m/libmysqlclient.so.21"
+rm "$TMP/m/libmysqlclient.so.21"
+expect "a needed client library that is not installed" 1 \
+	'needs libmysqlclient\.so\.21, which is not found here' "$TMP/m/app"
+exec 2>&3 3>&-
+[ -x "$TMP/rp/app" ] && [ -x "$TMP/m/app" ] || cat "$TMP/cc.log"
+expect "the client library itself" 0 'is the client library itself' "$LIBMARIADB"
+
+# --- never run a program because of its name --------------------------------
+mkdir -p "$TMP/fake"
+printf '#include <stdio.h>\n#include <unistd.h>\nint main(int c, char **v) { if (c > 1) { FILE *f = fopen("%s", "w"); if (f) fclose(f); return 0; } sleep(60); return 0; }\n' \
+	"$TMP/fake/RAN" | cc -x c -o "$TMP/fake/python3" - || fail=1
+expect "a program named like an interpreter is not one" 1 \
+	'neither links nor contains' "$TMP/fake/python3"
+"$TMP/fake/python3" &
+PIDS="$PIDS $!"
+expect "... nor when it runs" 1 'neither links nor contains' "$!"
+if [ -e "$TMP/fake/RAN" ]; then
+	echo "FAIL the doctor ran a program because it is named python3"
+	fail=1
+else
+	echo "ok   ... and it was never run"
+fi
+start LD_PRELOAD="$LIBMARIADB"
+expect "a process: its interpreter is never run, its maps are read" 0 \
+	'has the client library .*libmariadb\.so\.3 loaded' "$PID"
+
+# --- scripts ------------------------------------------------------------------
+printf '#!/usr/bin/perl\nuse DBI;\nDBI->connect("dbi:mysqlPP:database=x");\n' > "$TMP/pp-app"
+printf '#!/usr/bin/perl\nprint "hello\\n";\n' > "$TMP/hello"
+printf '#!/usr/bin/env -u PERL5OPT perl\nuse DBD::mysql;\n' > "$TMP/env-u"
+chmod 755 "$TMP/pp-app" "$TMP/hello" "$TMP/env-u"
+expect "DBD::mysqlPP is not DBD::mysql" 1 '^uses: +DBD::mysqlPP \(named by the script' \
+	"$TMP/pp-app"
+expect "a script that names no MySQL module" 1 \
+	'verdict: +cannot help: the script names no MySQL module' "$TMP/hello"
+expect "#!/usr/bin/env -u NAME perl" 0 'run by /usr/bin/perl' "$TMP/env-u"
+
+# --- files and processes it cannot read ------------------------------------------
+mkfifo "$TMP/fifo"
+if timeout 10 "$DOCTOR" "$TMP/fifo" >/dev/null 2>&1; [ $? -ne 124 ]; then
+	echo "ok   a FIFO does not block it"
+else
+	echo "FAIL the doctor blocked on a FIFO"
+	fail=1
+fi
+if command -v runuser >/dev/null && [ "$(id -u)" = 0 ] &&
+	runuser -u nobody -- "$DOCTOR" --version >/dev/null 2>&1; then
+	out=$(runuser -u nobody -- "$DOCTOR" $$ 2>&1)
+	if [ $? = 2 ] && printf '%s' "$out" | grep -q "cannot read /proc/$$/exe"; then
+		echo "ok   another user's process: a usage error, with the reason"
+	else
+		echo "FAIL another user's process: $out"
+		fail=1
+	fi
+else
+	echo "skip another user's process (not root, or nobody cannot run $DOCTOR)"
+fi
+kthread=
+for d in /proc/[0-9]*; do
+	if [ -z "$(cat "$d/cmdline" 2>/dev/null)" ] && ! readlink "$d/exe" >/dev/null 2>&1 &&
+		[ -e "$d/stat" ]; then
+		kthread=${d#/proc/}
+		break
+	fi
+done
+if [ -n "$kthread" ]; then
+	expect "a kernel thread" 1 'no program file: a kernel thread' "$kthread"
+else
+	echo "skip a kernel thread (none visible here)"
+fi
+d=$(printf '%s/u\377\001' "$TMP")
+mkdir -p "$d" && cp /bin/true "$d/t"
+if "$DOCTOR" --json "$d/t" | /usr/bin/python3 -c 'import json, sys; json.load(sys.stdin)'; then
+	echo "ok   --json with a path that is not UTF-8 is still valid JSON"
+else
+	echo "FAIL --json with a path that is not UTF-8"
+	fail=1
+fi
+if "$DOCTOR" "$d/t" | grep -q "$(printf '\001')"; then
+	echo "FAIL a control character in a path reached the terminal"
+	fail=1
+else
+	echo "ok   a control character in a path does not reach the terminal"
+fi
 
 expect "an unserved syslog socket is reported" 0 \
 	"syslog: +$TMP/nosuch: No such file or directory: incident reports would be lost" \

@@ -7,6 +7,7 @@
 #
 #   reach_table.sh README DOCTOR INTEGRATION_BINARY
 set -u
+set -f # `transactions/*` names tests, not files
 README=${1:?usage: reach_table.sh README DOCTOR INTEGRATION_BINARY}
 DOCTOR=${2:?}
 TESTS=${3:?}

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -113,6 +114,8 @@ static const char *string_at(const struct image *im, const struct section *str,
 
 static void add_needed(struct elf_file *out, const char *name)
 {
+	if (!out->client_needed[0] && elf_is_client_library(name))
+		snprintf(out->client_needed, sizeof(out->client_needed), "%s", name);
 	if (out->needed_count < ELF_NEEDED_MAX)
 		snprintf(out->needed[out->needed_count++], ELF_NAME_MAX, "%s", name);
 }
@@ -185,9 +188,22 @@ static void read_dynamic(const struct image *im, const struct section *dyn,
 	}
 }
 
-/* Whether the client library's entry point is defined here, or imported. */
+/* Symbols asked about: whether one of them is defined here, or imported. */
+struct symbol_query {
+	const char *const *names;
+	bool defined, imported;
+};
+
+static bool name_in(const char *s, const char *const *names)
+{
+	for (; *names; names++)
+		if (strcmp(s, *names) == 0)
+			return true;
+	return false;
+}
+
 static void read_symbols(const struct image *im, const struct section *sym,
-			 const struct section *str, struct elf_file *out)
+			 const struct section *str, struct symbol_query *q)
 {
 	size_t entsize = im->is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
 	uint64_t name;
@@ -198,16 +214,17 @@ static void read_symbols(const struct image *im, const struct section *sym,
 
 		symbol_entry(im, im->data + sym->offset + off, &name, &defined);
 		s = string_at(im, str, name);
-		if (!s || strcmp(s, CLIENT_ENTRY) != 0)
+		if (!s || !name_in(s, q->names))
 			continue;
 		if (defined)
-			out->defines_client = true;
+			q->defined = true;
 		else
-			out->imports_client = true;
+			q->imported = true;
 	}
 }
 
-static bool header_fields(const struct image *im, uint64_t *shoff, unsigned *shnum,
+/* The section header table's place, and the file's type. */
+static void header_fields(const struct image *im, uint64_t *shoff, unsigned *shnum,
 			  unsigned *shentsize, struct elf_file *out)
 {
 	if (im->is64) {
@@ -215,24 +232,37 @@ static bool header_fields(const struct image *im, uint64_t *shoff, unsigned *shn
 
 		memcpy(&h, im->data, sizeof(h));
 		*shoff = h.e_shoff, *shnum = h.e_shnum, *shentsize = h.e_shentsize;
-		out->machine = h.e_machine, out->type = h.e_type;
+		out->type = h.e_type;
 	} else {
 		Elf32_Ehdr h;
 
 		memcpy(&h, im->data, sizeof(h));
 		*shoff = h.e_shoff, *shnum = h.e_shnum, *shentsize = h.e_shentsize;
-		out->machine = h.e_machine, out->type = h.e_type;
+		out->type = h.e_type;
 	}
-	return true;
 }
 
-static void read_sections(const struct image *im, struct elf_file *out)
+/* The section header table must lie in the file: a truncated file would
+ * otherwise pass for one without sections. */
+static bool sections_in_file(const struct image *im, uint64_t shoff, unsigned shnum,
+			     unsigned shentsize)
+{
+	uint64_t len;
+
+	return !shoff || (!__builtin_mul_overflow((uint64_t)shnum, (uint64_t)shentsize, &len) &&
+			  in_file(im, shoff, len));
+}
+
+static int read_sections(const struct image *im, struct elf_file *out,
+			 struct symbol_query *q)
 {
 	uint64_t shoff;
 	unsigned shnum, shentsize;
 	struct section s, str;
 
 	header_fields(im, &shoff, &shnum, &shentsize, out);
+	if (!sections_in_file(im, shoff, shnum, shentsize))
+		return -1;
 	for (unsigned i = 0; shoff && i < shnum; i++) {
 		if (!section_at(im, shoff, i, shentsize, &s))
 			continue;
@@ -244,8 +274,9 @@ static void read_sections(const struct image *im, struct elf_file *out)
 		if (s.type == SHT_DYNAMIC)
 			read_dynamic(im, &s, &str, out);
 		else
-			read_symbols(im, &s, &str, out);
+			read_symbols(im, &s, &str, q);
 	}
+	return 0;
 }
 
 /* PT_INTERP is the reliable sign of a dynamically linked program (sections
@@ -312,13 +343,17 @@ static int check_ident(const struct image *im, struct elf_file *out, char *err,
 		say(err, errlen, "truncated or unknown ELF class");
 		return -1;
 	}
+	/* e_machine is at the same place in both classes, in the file's order. */
+	out->machine = id[EI_DATA] == ELFDATA2LSB ? (uint16_t)(id[18] | id[19] << 8)
+						  : (uint16_t)(id[18] << 8 | id[19]);
 	return 0;
 }
 
 static int map_file(const char *path, struct image *im, char *err, unsigned errlen)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO or a terminal must not stop the doctor. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	void *p;
 
 	if (fd < 0) {
@@ -341,8 +376,10 @@ static int map_file(const char *path, struct image *im, char *err, unsigned errl
 	return 0;
 }
 
-int elf_parse(const unsigned char *data, size_t size, struct elf_file *out, char *err,
-	      unsigned errlen)
+static const char *const client_entry[] = {CLIENT_ENTRY, NULL};
+
+static int parse(const unsigned char *data, size_t size, struct elf_file *out,
+		 struct symbol_query *q, char *err, unsigned errlen)
 {
 	struct image im = {data, size, false};
 
@@ -353,8 +390,24 @@ int elf_parse(const unsigned char *data, size_t size, struct elf_file *out, char
 	/* Only files in this machine's byte order are read further. */
 	if (im.data[EI_DATA] == OWN_DATA) {
 		read_interp(&im, out);
-		read_sections(&im, out);
+		if (read_sections(&im, out, q) != 0) {
+			say(err, errlen, "truncated ELF file: its section headers lie past its end");
+			return -1;
+		}
 	}
+	return 0;
+}
+
+int elf_parse(const unsigned char *data, size_t size, struct elf_file *out, char *err,
+	      unsigned errlen)
+{
+	struct symbol_query q = {client_entry, false, false};
+	struct image im = {data, size, false};
+
+	if (parse(data, size, out, &q, err, errlen) != 0)
+		return -1;
+	out->defines_client = q.defined;
+	out->imports_client = q.imported;
 	read_strings(&im, out);
 	return 0;
 }
@@ -372,15 +425,70 @@ int elf_read(const char *path, struct elf_file *out, char *err, unsigned errlen)
 	return rc;
 }
 
+bool elf_has_symbol(const char *path, const char *const *names)
+{
+	struct symbol_query q = {names, false, false};
+	struct image im = {0};
+	struct elf_file *scratch = malloc(sizeof(*scratch));
+	char err[128];
+	bool found = false;
+
+	if (scratch && map_file(path, &im, err, sizeof(err)) == 0) {
+		found = parse(im.data, im.size, scratch, &q, err, sizeof(err)) == 0 &&
+			(q.defined || q.imported);
+		munmap((void *)im.data, im.size);
+	}
+	free(scratch);
+	return found;
+}
+
+int elf_identify(const char *path, unsigned char *elf_class, uint16_t *machine)
+{
+	unsigned char head[EI_NIDENT + 4];
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	bool ok;
+
+	if (fd < 0)
+		return -1;
+	ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	     pread(fd, head, sizeof(head), 0) == (ssize_t)sizeof(head) &&
+	     memcmp(head, ELFMAG, SELFMAG) == 0;
+	close(fd);
+	if (!ok)
+		return -1;
+	*elf_class = head[EI_CLASS];
+	*machine = head[EI_DATA] == ELFDATA2LSB ? (uint16_t)(head[18] | head[19] << 8)
+						: (uint16_t)(head[18] << 8 | head[19]);
+	return 0;
+}
+
 uint16_t elf_own_machine(void)
 {
-	static uint16_t machine;
-	struct elf_file self;
-	char err[128];
+#if defined(__x86_64__)
+	return EM_X86_64;
+#elif defined(__i386__)
+	return EM_386;
+#elif defined(__aarch64__)
+	return EM_AARCH64;
+#elif defined(__arm__)
+	return EM_ARM;
+#elif defined(__powerpc64__)
+	return EM_PPC64;
+#elif defined(__s390__)
+	return EM_S390;
+#elif defined(__riscv)
+	return EM_RISCV;
+#elif defined(__mips__)
+	return EM_MIPS;
+#else
+	static uint16_t machine; /* read once from the doctor's own file */
+	unsigned char cls;
 
-	if (!machine && elf_read("/proc/self/exe", &self, err, sizeof(err)) == 0)
-		machine = self.machine;
+	if (!machine)
+		elf_identify("/proc/self/exe", &cls, &machine);
 	return machine;
+#endif
 }
 
 const char *elf_machine_name(uint16_t machine)
@@ -398,18 +506,34 @@ const char *elf_machine_name(uint16_t machine)
 	}
 }
 
+/* "-" and a hex hash after the stem: a copy renamed by auditwheel
+ * (libmysqlclient-1a2b3c4d.so.21), still a shared client library. */
+static bool hashed_suffix(const char *p)
+{
+	size_t hex;
+
+	if (*p != '-')
+		return false;
+	hex = strspn(p + 1, "0123456789abcdef");
+	return hex >= 6 && strncmp(p + 1 + hex, ".so", 3) == 0 &&
+	       (p[4 + hex] == '\0' || p[4 + hex] == '.');
+}
+
 bool elf_is_client_library(const char *file_name)
 {
 	static const char *const stems[] = {
-		"libmariadb.so", "libmysqlclient.so", "libmysqlclient_r.so",
-		"libmariadbclient.so", "libperconaserverclient.so",
+		"libmariadb", "libmysqlclient", "libmysqlclient_r",
+		"libmariadbclient", "libperconaserverclient",
 	};
 
 	for (size_t i = 0; i < sizeof(stems) / sizeof(stems[0]); i++) {
 		size_t n = strlen(stems[i]);
+		const char *rest = file_name + n;
 
-		if (strncmp(file_name, stems[i], n) == 0 &&
-		    (file_name[n] == '\0' || file_name[n] == '.'))
+		if (strncmp(file_name, stems[i], n) != 0)
+			continue;
+		if ((strncmp(rest, ".so", 3) == 0 && (rest[3] == '\0' || rest[3] == '.')) ||
+		    hashed_suffix(rest))
 			return true;
 	}
 	return false;

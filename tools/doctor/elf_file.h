@@ -15,6 +15,8 @@ struct elf_file {
 	uint16_t machine;        /* EM_* */
 	uint16_t type;           /* ET_EXEC, ET_DYN, ... */
 	bool has_interp;         /* PT_INTERP: a dynamically linked program */
+	char client_needed[ELF_NAME_MAX]; /* the first client library needed, even
+					     past the list's end */
 	unsigned needed_count;
 	char needed[ELF_NEEDED_MAX][ELF_NAME_MAX];
 	char runpath[ELF_PATHS_MAX]; /* DT_RUNPATH, or DT_RPATH when no RUNPATH */
@@ -32,6 +34,12 @@ int elf_read(const char *path, struct elf_file *out, char *err, unsigned errlen)
 /* The same for `size` bytes in memory (the fuzzer's entry). */
 int elf_parse(const unsigned char *data, size_t size, struct elf_file *out, char *err,
 	      unsigned errlen);
+
+/* True when `path` defines or imports one of `names` (NULL-terminated). */
+bool elf_has_symbol(const char *path, const char *const *names);
+
+/* Class and machine from the first bytes only; -1 when not a regular ELF file. */
+int elf_identify(const char *path, unsigned char *elf_class, uint16_t *machine);
 
 /* The machine this command was built for (EM_*), to compare programs with. */
 uint16_t elf_own_machine(void);

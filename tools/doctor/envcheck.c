@@ -64,27 +64,34 @@ static void find_unknown(struct env_report *out, const char *const *vars)
 	}
 }
 
+static enum syslog_state failed(enum syslog_state state, int error, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s", error ? strerror(error) : "not a socket");
+	return state;
+}
+
+/* Connects a datagram socket, as the library sends to it. */
 static enum syslog_state try_syslog(const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	struct stat st;
-	int fd, rc;
+	int fd, rc, error;
 
 	if (stat(path, &st) != 0)
-		return snprintf(err, errlen, "%s", strerror(errno)), SYSLOG_MISSING;
+		return failed(SYSLOG_MISSING, errno, err, errlen);
 	if (!S_ISSOCK(st.st_mode))
-		return snprintf(err, errlen, "not a socket"), SYSLOG_NOT_SOCKET;
+		return failed(SYSLOG_NOT_SOCKET, 0, err, errlen);
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return snprintf(err, errlen, "%s", strerror(errno)), SYSLOG_UNREACHABLE;
+		return failed(SYSLOG_UNREACHABLE, errno, err, errlen);
 	rc = connect(fd, (struct sockaddr *)&addr, sizeof(addr));
-	if (rc != 0)
-		snprintf(err, errlen, "%s", strerror(errno));
+	error = errno;
 	close(fd);
 	if (rc == 0)
 		return SYSLOG_SERVED;
-	return errno == ECONNREFUSED ? SYSLOG_NOT_SERVED : SYSLOG_UNREACHABLE;
+	return failed(error == ECONNREFUSED ? SYSLOG_NOT_SERVED : SYSLOG_UNREACHABLE, error, err,
+		      errlen);
 }
 
 void env_check(struct env_report *out, const char *const *vars)

@@ -12,9 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "elf_file.h"
 
 #define ASK_TIMEOUT_MS 10000
 #define ASK_OUTPUT_MAX 65536
@@ -57,27 +60,35 @@ static const struct {
 	const char *prefixes; /* '|'-separated file name stems */
 	const char *option;   /* NULL: the script goes to standard input */
 	const char *script;
+	const char *signature[4]; /* the interpreter defines or imports one of these */
 } families[] = {
-	{FAMILY_PERL, "Perl", "perl", "-e", "print join(qq{\\n}, @INC), qq{\\n};"},
+	{FAMILY_PERL, "Perl", "perl", "-e", "print join(qq{\\n}, @INC), qq{\\n};",
+	 {"perl_parse", NULL}},
 	{FAMILY_PYTHON, "Python", "python|pypy", "-c",
-	 "import sys\nprint('\\n'.join(p for p in sys.path if p))"},
+	 "import sys\nprint('\\n'.join(p for p in sys.path if p))", {"Py_BytesMain", "Py_Main", NULL}},
 	{FAMILY_RUBY, "Ruby", "ruby", "-e",
-	 "puts $LOAD_PATH; (Gem.path.each { |p| puts p + '/gems/*/lib', p + '/extensions/*/*/*' } rescue nil)"},
-	{FAMILY_LUA, "Lua", "lua", "-e", "for p in package.cpath:gmatch('[^;]+') do print(p) end"},
-	{FAMILY_TCL, "Tcl", "tclsh|wish", NULL, "puts [join $auto_path \\n]\n"},
-	{FAMILY_PHP, "PHP", "php", "-r", "echo ini_get('extension_dir'), \"\\n\";"},
+	 "puts $LOAD_PATH; (Gem.path.each { |p| puts p + '/gems/*/lib', p + '/extensions/*/*/*' } rescue nil)",
+	 {"ruby_init", "ruby_setup", NULL}},
+	{FAMILY_LUA, "Lua", "lua|luajit", "-e",
+	 "for p in package.cpath:gmatch('[^;]+') do print(p) end", {"luaL_newstate", NULL}},
+	/* `exit`: wish would otherwise stay open in its event loop. */
+	{FAMILY_TCL, "Tcl", "tclsh|wish", NULL, "puts [join $auto_path \\n]\nexit\n",
+	 {"Tcl_MainEx", "Tcl_Main", "Tk_MainEx", NULL}},
+	{FAMILY_PHP, "PHP", "php", "-r", "echo ini_get('extension_dir'), \"\\n\";",
+	 {"php_execute_script", NULL}},
 };
 
 #define FAMILY_COUNT (sizeof(families) / sizeof(families[0]))
 
-static bool starts_with_one_of(const char *name, const char *stems)
+/* A stem and then only a version: "python3.11", "lua5.1", "php8.2"; never
+ * "php-fpm8.2" or "python3-config", which are other programs. */
+static bool named_one_of(const char *name, const char *stems)
 {
 	while (*stems) {
 		size_t len = strcspn(stems, "|");
 
 		if (strncmp(name, stems, len) == 0 &&
-		    (name[len] == '\0' || name[len] == '-' || name[len] == '.' ||
-		     (name[len] >= '0' && name[len] <= '9')))
+		    name[len + strspn(name + len, "0123456789.")] == '\0')
 			return true;
 		stems += len + (stems[len] == '|');
 	}
@@ -89,12 +100,43 @@ enum family interp_family(const char *path)
 	const char *slash = strrchr(path, '/');
 	const char *name = slash ? slash + 1 : path;
 
-	if (strncmp(name, "luajit", 6) == 0)
-		return FAMILY_LUA;
 	for (size_t i = 0; i < FAMILY_COUNT; i++)
-		if (starts_with_one_of(name, families[i].prefixes))
+		if (named_one_of(name, families[i].prefixes))
 			return families[i].family;
 	return FAMILY_NONE;
+}
+
+static size_t family_index(enum family f)
+{
+	size_t i = 0;
+
+	while (i < FAMILY_COUNT - 1 && families[i].family != f)
+		i++;
+	return i;
+}
+
+bool interp_is_genuine(const char *path, enum family f)
+{
+	return f != FAMILY_NONE && elf_has_symbol(path, families[family_index(f)].signature);
+}
+
+/* The doctor runs the interpreter to ask its module path.  As root, only one
+ * that root owns and nobody else may change. */
+static bool safe_to_run(const char *path, char *why, size_t size)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		snprintf(why, size, "cannot stat %s: %s", path, strerror(errno));
+		return false;
+	}
+	if (geteuid() == 0 && (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))) {
+		snprintf(why, size,
+			 "%s was not asked for its modules: as root the doctor runs only "
+			 "interpreters owned by root and writable by root alone", path);
+		return false;
+	}
+	return true;
 }
 
 const char *interp_family_name(enum family f)
@@ -112,6 +154,10 @@ static void child_run(char *const argv[], int in_fd, int out_fd)
 	dup2(in_fd >= 0 ? in_fd : null_fd, STDIN_FILENO);
 	dup2(out_fd, STDOUT_FILENO);
 	dup2(null_fd, STDERR_FILENO);
+	/* Its own process group, so that a timeout kills whatever it started. */
+	setpgid(0, 0);
+	if (chdir("/") != 0)
+		_exit(127);
 	/* The question must not be answered by a preloaded library. */
 	unsetenv("LD_PRELOAD");
 	signal(SIGPIPE, SIG_DFL); /* the doctor ignores it; exec keeps that */
@@ -152,13 +198,22 @@ static size_t read_output(int fd, char *out, size_t size, const struct timespec 
 	return used;
 }
 
+/* Short scripts fit in a pipe: no deadlock with the child's output.  A
+ * child that exits without reading fails the write (SIGPIPE is ignored);
+ * its exit status tells. */
 static void write_script(int fd, const char *script)
 {
-	size_t len = strlen(script);
+	size_t len = strlen(script), done = 0;
 
-	/* Short scripts fit in a pipe: no deadlock with the child's output. */
-	if (write(fd, script, len) != (ssize_t)len)
-		(void)0;
+	while (done < len) {
+		ssize_t n = write(fd, script + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
 	close(fd);
 }
 
@@ -176,6 +231,7 @@ static int wait_child(pid_t pid, const struct timespec *start)
 		if (r < 0 && errno != EINTR)
 			return -1;
 		if (ms_since(start) >= ASK_TIMEOUT_MS) {
+			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			return -1;
@@ -194,8 +250,13 @@ static int run_capture(char *const argv[], const char *script, char *out, size_t
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 
-	if (pipe2(out_pipe, O_CLOEXEC) != 0 || (script && pipe2(in_pipe, O_CLOEXEC) != 0))
+	if (pipe2(out_pipe, O_CLOEXEC) != 0)
 		return -1;
+	if (script && pipe2(in_pipe, O_CLOEXEC) != 0) {
+		close(out_pipe[0]);
+		close(out_pipe[1]);
+		return -1;
+	}
 	pid = fork();
 	if (pid == 0)
 		child_run(argv, in_pipe[0], out_pipe[1]);
@@ -305,27 +366,38 @@ void interp_inspect(const char *interpreter, enum family f, struct interp_report
 
 	memset(out, 0, sizeof(*out));
 	out->family = f;
+	if (!safe_to_run(interpreter, out->asked_error, sizeof(out->asked_error)))
+		return;
 	dirs = malloc(ASK_OUTPUT_MAX);
 	if (!dirs) {
 		snprintf(out->asked_error, sizeof(out->asked_error), "out of memory");
 		return;
 	}
-	if (!ask_search_path(interpreter, f, dirs, ASK_OUTPUT_MAX))
-		snprintf(out->asked_error, sizeof(out->asked_error),
-			 "%s did not answer where it looks for modules (it failed, or took over %d s)",
-			 interpreter, ASK_TIMEOUT_MS / 1000);
-	else
+	if (ask_search_path(interpreter, f, dirs, ASK_OUTPUT_MAX))
 		find_modules(out, f, dirs);
+	if (!out->dir_count)
+		snprintf(out->asked_error, sizeof(out->asked_error),
+			 "%s did not say where it looks for modules (it failed, printed "
+			 "nothing, or took over %d s)", interpreter, ASK_TIMEOUT_MS / 1000);
 	free(dirs);
 }
 
+static bool word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/* A marker as a whole word: "DBD::mysql" is not "DBD::mysqlPP". */
 static bool names_marker(const char *text, size_t len, const char *markers)
 {
 	while (*markers) {
 		size_t mlen = strcspn(markers, "|");
 
 		for (size_t i = 0; mlen && i + mlen <= len; i++)
-			if (strncasecmp(text + i, markers, mlen) == 0)
+			if (strncasecmp(text + i, markers, mlen) == 0 &&
+			    (i == 0 || !word_char(text[i - 1]) || !word_char(markers[0])) &&
+			    (i + mlen == len || !word_char(text[i + mlen])))
 				return true;
 		markers += mlen + (markers[mlen] == '|');
 	}

@@ -44,6 +44,10 @@ struct interp_report {
 enum family interp_family(const char *path);
 const char *interp_family_name(enum family f);
 
+/* True when the file really is that interpreter (it defines or imports the
+ * interpreter's own entry point), not another program with such a name. */
+bool interp_is_genuine(const char *path, enum family f);
+
 /* Asks the interpreter for its module search path and looks for every
  * known MySQL module there. */
 void interp_inspect(const char *interpreter, enum family f, struct interp_report *out);

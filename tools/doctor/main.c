@@ -6,12 +6,15 @@
  * settings and the syslog socket.  Exit 0: it can help; 1: it cannot;
  * 2: usage error.  Reads files and /proc only; the one program it runs is
  * an interpreter, asked where it looks for modules. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "diagnosis.h"
@@ -66,20 +69,26 @@ static bool find_program(const char *name, char *out, size_t size)
 	return false;
 }
 
+/* The first megabyte of a regular file; never blocks on a FIFO or a tty. */
 static char *read_head(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "re");
-	char *text;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+	char *text = NULL;
+	ssize_t n = -1;
 
 	*len = 0;
-	if (!f)
+	if (fd < 0)
 		return NULL;
-	text = malloc(SCRIPT_READ_MAX + 1);
-	if (text)
-		*len = fread(text, 1, SCRIPT_READ_MAX, f);
-	if (text)
-		text[*len] = '\0';
-	fclose(f);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (text = malloc(SCRIPT_READ_MAX + 1)))
+		n = read(fd, text, SCRIPT_READ_MAX);
+	close(fd);
+	if (n < 0) {
+		free(text);
+		return NULL;
+	}
+	*len = (size_t)n;
+	text[*len] = '\0';
 	return text;
 }
 
@@ -98,8 +107,12 @@ static bool shebang_interpreter(const char *text, char *out, size_t size)
 		snprintf(out, size, "%s", word);
 		return true;
 	}
-	while ((word = strtok_r(NULL, " \t\r", &save)) && (word[0] == '-' || strchr(word, '=')))
-		;
+	/* env's options and NAME=VALUE words; -u/-C take the next word too. */
+	while ((word = strtok_r(NULL, " \t\r", &save)) && (word[0] == '-' || strchr(word, '='))) {
+		if (strcmp(word, "-u") == 0 || strcmp(word, "-C") == 0 ||
+		    strcmp(word, "--unset") == 0 || strcmp(word, "--chdir") == 0)
+			strtok_r(NULL, " \t\r", &save);
+	}
 	return word && find_program(word, out, size);
 }
 
@@ -135,6 +148,14 @@ static void decide_object(struct diagnosis *d)
 		break;
 	case REACH_STATIC:
 		set_verdict(d, false, r->detail, advice_static);
+		break;
+	case REACH_MISSING:
+		set_verdict(d, false, r->detail,
+			    "install the client library it needs, or correct its run path "
+			    "(LD_LIBRARY_PATH, RUNPATH)");
+		break;
+	case REACH_CLIENT_ITSELF:
+		set_verdict(d, true, r->detail, "name a program that uses it");
 		break;
 	case REACH_FOREIGN:
 		set_verdict(d, false, r->detail, "build the library for that machine and word size");
@@ -179,6 +200,12 @@ static void decide_interpreter(struct diagnosis *d)
 		set_verdict(d, false, r->asked_error, "check that the interpreter runs");
 		return;
 	}
+	if (d->kind == TARGET_SCRIPT && !r->named_count) {
+		set_verdict(d, false, "the script names no MySQL module the doctor knows",
+			    "if it loads one from another file, run the doctor on that file, or "
+			    "on the process once it has connected");
+		return;
+	}
 	module_list(r, true, named_only, yes, sizeof(yes));
 	module_list(r, false, named_only, no, sizeof(no));
 	if (yes[0]) {
@@ -195,26 +222,42 @@ static void decide_interpreter(struct diagnosis *d)
 			    "use a module that links the shared client library (see "
 			    "mysql-reconnect-doctor(1))");
 	} else {
-		snprintf(text, sizeof(text), "no %s MySQL module %s", interp_family_name(r->family),
-			 named_only || d->kind != TARGET_SCRIPT ? "is installed for this interpreter"
-								: "is named by the script or installed");
+		snprintf(text, sizeof(text), "no %s MySQL module%s is installed for this interpreter",
+			 interp_family_name(r->family), named_only ? " that the script names" : "");
 		set_verdict(d, false, text, "install a module that links the shared client library");
 	}
 }
 
-static void examine_program(struct diagnosis *d, const char *path)
+/* Set-user-ID, set-group-ID (with group execute) or file capabilities: the
+ * dynamic linker runs such a program in secure mode for other users. */
+static bool secure_mode_program(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return false;
+	return (st.st_mode & S_ISUID) ||
+	       ((st.st_mode & S_ISGID) && (st.st_mode & S_IXGRP)) ||
+	       getxattr(path, "security.capability", NULL, 0) > 0;
+}
+
+/* What the file is: its reach, and whether it is an interpreter. */
+static void examine_file(struct diagnosis *d, const char *path)
 {
 	char real[PATH_MAX];
 
-	struct stat st;
-
 	snprintf(d->program, sizeof(d->program), "%s", path);
-	d->set_id = stat(path, &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID));
+	d->set_id = secure_mode_program(path);
 	reach_of_object(path, &d->reach);
 	d->family = interp_family(realpath(path, real) ? real : path);
-	if (d->family == FAMILY_NONE || d->reach.reach == REACH_UNREADABLE ||
-	    d->reach.reach == REACH_FOREIGN) {
+	if (d->reach.reach != REACH_NONE || !interp_is_genuine(path, d->family))
 		d->family = FAMILY_NONE;
+}
+
+static void examine_program(struct diagnosis *d, const char *path)
+{
+	examine_file(d, path);
+	if (d->family == FAMILY_NONE) {
 		decide_object(d);
 		return;
 	}
@@ -248,40 +291,90 @@ static void examine_script(struct diagnosis *d, const char *path, const char *te
 			    "check the script's first line");
 		return;
 	}
-	examine_program(d, interpreter);
+	examine_file(d, interpreter);
 	if (d->family == FAMILY_NONE) {
 		if (d->reach.reach == REACH_NONE)
 			not_an_interpreter(d, interpreter);
+		else
+			decide_object(d);
 		return;
 	}
+	interp_inspect(interpreter, d->family, &d->interp);
 	interp_note_script(&d->interp, text, len);
 	decide_interpreter(d);
 }
 
-static void examine_process(struct diagnosis *d, int pid)
+/* A process's interpreter is never run: it may be anything under that name
+ * in another mount namespace; what it has loaded says enough. */
+static void interpreter_not_loaded(struct diagnosis *d, int pid)
+{
+	char text[256];
+
+	format_text(text, sizeof(text),
+		    "process %d is a %s interpreter with no client library loaded (yet)", pid,
+		    interp_family_name(d->family));
+	set_verdict(d, false, text,
+		    "run the doctor on its script, or on the process once it has connected");
+}
+
+static void process_verdict(struct diagnosis *d, int pid)
+{
+	const struct proc_report *p = &d->proc;
+	char text[1024];
+
+	format_text(text, sizeof(text), "process %d has the client library %s loaded%s%s", pid,
+		    p->client_library, p->shim[0] ? " and mysql-reconnect " : "", p->shim);
+	if (!p->shim[0])
+		set_verdict(d, true, text,
+			    "a running process cannot take the library: restart it with "
+			    "mysql-reconnect or LD_PRELOAD");
+	else if (d->env.config.mode == SHIM_MODE_OFF)
+		set_verdict(d, true, text, "it is loaded but MYSQL_RECONNECT=off: it does nothing");
+	else
+		set_verdict(d, true, text,
+			    "it is in place; its incidents go where MYSQL_RECONNECT_LOG says "
+			    "(syslog by default: mysql-reconnect-report summarises them)");
+}
+
+/* 0, or 2 when the process cannot be examined (a usage error: wrong user). */
+static int examine_process(struct diagnosis *d, int pid)
 {
 	struct proc_report *p = &d->proc;
-	char exe[64], text[1024];
+	char exe[64];
 
 	d->kind = TARGET_PROCESS;
 	proc_inspect(pid, p);
-	/* Its file by name, unless replaced since it started: then through /proc. */
+	if (!p->exe[0] && p->exe_errno == ENOENT) {
+		snprintf(d->program, sizeof(d->program), "%s", "");
+		format_text(d->verdict, sizeof(d->verdict),
+			    "process %d has no program file: a kernel thread", pid);
+		snprintf(d->advice, sizeof(d->advice), "%s", "name a user process");
+		return 0;
+	}
+	if (!p->exe[0]) {
+		fprintf(stderr, "mysql-reconnect-doctor: cannot read /proc/%d/exe: %s (run as "
+				"its user or root)\n", pid, strerror(p->exe_errno));
+		return 2;
+	}
+	/* Through /proc: the very file it runs, whatever its name is now. */
 	snprintf(exe, sizeof(exe), "/proc/%d/exe", pid);
-	if (!p->exe[0] || strstr(p->exe, " (deleted)") || access(p->exe, R_OK) != 0)
-		examine_program(d, p->exe[0] ? exe : "/nonexistent");
-	else
-		examine_program(d, p->exe);
+	examine_file(d, exe);
+	snprintf(d->program, sizeof(d->program), "%s", p->exe);
 	d->preload_ignored = !p->shim[0] && proc_getenv(p, "LD_PRELOAD") &&
 			     strstr(proc_getenv(p, "LD_PRELOAD"), "libmysqlreconnect");
-	if (!p->client_library[0])
-		return; /* not loaded (yet): the program's verdict stands */
-	format_text(text, sizeof(text), "process %d has the client library %s loaded%s%s", pid,
-		 p->client_library, p->shim[0] ? " and mysql-reconnect " : "", p->shim);
-	set_verdict(d, true, text,
-		    p->shim[0] ? "it is in place: incidents go to syslog; mysql-reconnect-report "
-				 "summarises them"
-			       : "a running process cannot take the library: restart it with "
-				 "mysql-reconnect or LD_PRELOAD");
+	return 0;
+}
+
+static void decide_process(struct diagnosis *d, int pid)
+{
+	if (!d->program[0])
+		return; /* a kernel thread: said already */
+	if (d->proc.client_library[0])
+		process_verdict(d, pid);
+	else if (d->family != FAMILY_NONE)
+		interpreter_not_loaded(d, pid);
+	else
+		decide_object(d);
 }
 
 /* The environment checked: the process's own, or the doctor's. */
@@ -311,7 +404,8 @@ static int examine(struct diagnosis *d, const char *target)
 
 	d->target = target;
 	if (proc_is_pid(target, &pid)) {
-		examine_process(d, pid);
+		if (examine_process(d, pid) != 0)
+			return 2;
 	} else if (!find_program(target, path, sizeof(path))) {
 		fprintf(stderr, "mysql-reconnect-doctor: %s: no such file, command or process\n",
 			target);
@@ -327,6 +421,8 @@ static int examine(struct diagnosis *d, const char *target)
 	env_check(&d->env, vars);
 	if (vars != (const char **)environ)
 		free(vars);
+	if (d->kind == TARGET_PROCESS)
+		decide_process(d, pid); /* after its settings are read */
 	return d->can_help ? 0 : 1;
 }
 
@@ -367,5 +463,10 @@ int main(int argc, char **argv)
 		(json ? report_json : report_text)(d);
 	proc_release(&d->proc);
 	free(d);
-	return fflush(stdout) == 0 || rc == 2 ? rc : 2;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "mysql-reconnect-doctor: cannot write the report: %s\n",
+			strerror(errno));
+		return 2;
+	}
+	return rc;
 }

@@ -98,6 +98,7 @@ void proc_inspect(int pid, struct proc_report *out)
 	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
 	n = readlink(path, out->exe, sizeof(out->exe) - 1);
 	if (n < 0) {
+		out->exe_errno = errno;
 		snprintf(out->exe_error, sizeof(out->exe_error), "%s", strerror(errno));
 		out->exe[0] = '\0';
 	} else {

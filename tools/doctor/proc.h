@@ -10,6 +10,7 @@ struct proc_report {
 	int pid;
 	char exe[PATH_MAX];           /* /proc/PID/exe, or "" when not readable */
 	char exe_error[128];
+	int exe_errno;                 /* why exe could not be read: ENOENT for a kernel thread */
 	bool maps_read;
 	char client_library[PATH_MAX]; /* mapped client library, or "" */
 	char shim[PATH_MAX];           /* mapped libmysqlreconnect, or "" */

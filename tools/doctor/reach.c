@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "elf_file.h"
 #include "text.h"
@@ -23,39 +22,19 @@ struct dir_list {
 	char dir[DIRS_MAX][PATH_MAX];
 };
 
-static void dirs_add(struct dir_list *d, const char *dir, size_t len)
+static void dirs_add(struct dir_list *d, const char *dir)
 {
-	if (!len || len >= PATH_MAX || d->count >= DIRS_MAX)
-		return;
-	memcpy(d->dir[d->count], dir, len);
-	d->dir[d->count][len] = '\0';
-	d->count++;
-}
-
-/* A ':'-separated list; $ORIGIN is the directory of the object. */
-static void dirs_add_list(struct dir_list *d, const char *list, const char *origin)
-{
-	while (list && *list) {
-		size_t len = strcspn(list, ":");
-		char dir[PATH_MAX];
-
-		if (len > 7 && strncmp(list, "$ORIGIN", 7) == 0)
-			snprintf(dir, sizeof(dir), "%s%.*s", origin, (int)(len - 7), list + 7);
-		else if (len == 7 && strncmp(list, "$ORIGIN", 7) == 0)
-			snprintf(dir, sizeof(dir), "%s", origin);
-		else
-			snprintf(dir, sizeof(dir), "%.*s", (int)len, list);
-		dirs_add(d, dir, strlen(dir));
-		list += len + (list[len] == ':');
-	}
+	if (*dir && strlen(dir) < PATH_MAX && d->count < DIRS_MAX)
+		snprintf(d->dir[d->count++], PATH_MAX, "%s", dir);
 }
 
 static void read_ld_conf(struct dir_list *d, const char *path, int depth);
 
-/* "include PATTERN" or a directory; comments and hwcap lines are ignored. */
-static void read_ld_conf_line(struct dir_list *d, char *line, int depth)
+/* "include PATTERN" (relative to the file's directory) or a directory;
+ * comments and hwcap lines are ignored. */
+static void read_ld_conf_line(struct dir_list *d, const char *conf, char *line, int depth)
 {
-	char *word, *rest;
+	char *word, *rest, pattern[PATH_MAX];
 	glob_t g;
 
 	line[strcspn(line, "#\r\n")] = '\0';
@@ -66,13 +45,17 @@ static void read_ld_conf_line(struct dir_list *d, char *line, int depth)
 	rest += strspn(rest, " \t");
 	rest[strcspn(rest, " \t")] = '\0';
 	if (strcmp(word, "include") == 0 && *rest) {
-		if (glob(rest, 0, NULL, &g) != 0)
+		const char *slash = strrchr(conf, '/');
+
+		format_text(pattern, sizeof(pattern), "%.*s%s", rest[0] == '/' || !slash ? 0 :
+			    (int)(slash - conf + 1), conf, rest);
+		if (glob(pattern, 0, NULL, &g) != 0)
 			return;
 		for (size_t i = 0; i < g.gl_pathc; i++)
 			read_ld_conf(d, g.gl_pathv[i], depth + 1);
 		globfree(&g);
 	} else if (word[0] == '/') {
-		dirs_add(d, word, strlen(word));
+		dirs_add(d, word);
 	}
 }
 
@@ -84,55 +67,96 @@ static void read_ld_conf(struct dir_list *d, const char *path, int depth)
 	if (depth > 4 || !(f = fopen(path, "re")))
 		return;
 	while (fgets(line, sizeof(line), f))
-		read_ld_conf_line(d, line, depth);
+		read_ld_conf_line(d, path, line, depth);
 	fclose(f);
 }
 
-/* The system's directories, after the object's own run path. */
-static void system_dirs(struct dir_list *d)
+/* /etc/ld.so.conf's directories, then the default ones: read once. */
+static const struct dir_list *system_dirs(void)
 {
 	static const char *const defaults[] = {"/lib64", "/usr/lib64", "/lib", "/usr/lib"};
+	static struct dir_list *d;
 
-	dirs_add_list(d, getenv("LD_LIBRARY_PATH"), "");
+	if (d || !(d = calloc(1, sizeof(*d))))
+		return d;
 	read_ld_conf(d, "/etc/ld.so.conf", 0);
 	for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
-		dirs_add(d, defaults[i], strlen(defaults[i]));
+		dirs_add(d, defaults[i]);
+	return d;
 }
 
-static void origin_of(const char *path, char *origin, size_t size)
+static bool same_kind(const char *path, const struct elf_file *hf)
 {
-	const char *slash = strrchr(path, '/');
+	unsigned char cls;
+	uint16_t machine;
 
-	snprintf(origin, size, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	return elf_identify(path, &cls, &machine) == 0 && cls == hf->elf_class &&
+	       machine == hf->machine;
 }
 
-/* The first file named `name` in the search path of `holder` that is built
- * for the same machine and word size: where the dynamic linker would look. */
-static bool resolve(const char *name, const char *holder, const struct elf_file *hf,
+/* One directory of a ':'-separated list, $ORIGIN (or ${ORIGIN}) expanded. */
+static void expand_dir(const char *entry, size_t len, const char *origin, char *out,
+		       size_t size)
+{
+	if (len >= 7 && strncmp(entry, "$ORIGIN", 7) == 0)
+		format_text(out, size, "%s%.*s", origin, (int)(len - 7), entry + 7);
+	else if (len >= 9 && strncmp(entry, "${ORIGIN}", 9) == 0)
+		format_text(out, size, "%s%.*s", origin, (int)(len - 9), entry + 9);
+	else
+		format_text(out, size, "%.*s", (int)len, entry);
+}
+
+static bool find_in_list(const char *list, const char *origin, const char *name,
+			 const struct elf_file *hf, char *out, size_t size)
+{
+	while (list && *list) {
+		size_t len = strcspn(list, ":");
+		char dir[PATH_MAX];
+
+		expand_dir(list, len, origin, dir, sizeof(dir));
+		format_text(out, size, "%s/%s", dir, name);
+		if (len && same_kind(out, hf))
+			return true;
+		list += len + (list[len] == ':');
+	}
+	return false;
+}
+
+/* Where the dynamic linker would find `name` for `holder`: its RPATH (when
+ * it has no RUNPATH), LD_LIBRARY_PATH, its RUNPATH, then the system's
+ * directories; only a file of the same machine and word size counts. */
+static bool resolve(const char *name, const char *origin, const struct elf_file *hf,
 		    char *out, size_t size)
 {
-	struct dir_list d = {0};
-	char origin[PATH_MAX];
-	struct elf_file lib;
-	char err[64];
+	const struct dir_list *sys = system_dirs();
 
 	if (strchr(name, '/')) {
-		snprintf(out, size, "%s", name);
-		return access(out, R_OK) == 0;
+		format_text(out, size, "%s", name);
+		return same_kind(out, hf);
 	}
-	origin_of(holder, origin, sizeof(origin));
-	if (hf->runpath_is_rpath)
-		dirs_add_list(&d, hf->runpath, origin);
-	system_dirs(&d);
-	if (!hf->runpath_is_rpath)
-		dirs_add_list(&d, hf->runpath, origin);
-	for (unsigned i = 0; i < d.count; i++) {
-		snprintf(out, size, "%s/%s", d.dir[i], name);
-		if (elf_read(out, &lib, err, sizeof(err)) == 0 &&
-		    lib.machine == hf->machine && lib.elf_class == hf->elf_class)
+	if ((hf->runpath_is_rpath && find_in_list(hf->runpath, origin, name, hf, out, size)) ||
+	    find_in_list(getenv("LD_LIBRARY_PATH"), origin, name, hf, out, size) ||
+	    (!hf->runpath_is_rpath && find_in_list(hf->runpath, origin, name, hf, out, size)))
+		return true;
+	for (unsigned i = 0; sys && i < sys->count; i++) {
+		format_text(out, size, "%s/%s", sys->dir[i], name);
+		if (same_kind(out, hf))
 			return true;
 	}
 	return false;
+}
+
+/* $ORIGIN: the program's real directory (the dynamic linker reads
+ * /proc/self/exe), a library's directory as found. */
+static void origin_of(const char *path, bool is_program, char *origin, size_t size)
+{
+	char real[PATH_MAX];
+	const char *slash;
+
+	if (is_program && realpath(path, real))
+		path = real;
+	slash = strrchr(path, '/');
+	format_text(origin, size, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
 }
 
 static void verdict(struct reach_report *out, enum reach r, const char *holder,
@@ -147,13 +171,18 @@ static void verdict(struct reach_report *out, enum reach r, const char *holder,
 static void linked(struct reach_report *out, const char *root, const char *holder,
 		   const char *name, const char *found)
 {
-	out->reach = REACH_LINKED;
+	bool through = strcmp(root, holder) != 0;
+
+	out->reach = found ? REACH_LINKED : REACH_MISSING;
 	snprintf(out->holder, sizeof(out->holder), "%s", holder);
 	snprintf(out->library, sizeof(out->library), "%s", found ? found : name);
-	format_text(out->detail, sizeof(out->detail), "%s%s needs %s%s%s%s",
-		 strcmp(root, holder) ? "through " : "", strcmp(root, holder) ? holder : "it",
-		 name, found ? " (" : ", which is not found here", found ? found : "",
-		 found ? ")" : "");
+	if (found)
+		format_text(out->detail, sizeof(out->detail), "%s%s needs %s (%s)",
+			    through ? "through " : "", through ? holder : "it", name, found);
+	else
+		format_text(out->detail, sizeof(out->detail),
+			    "%s%s needs %s, which is not found here: the program cannot start",
+			    through ? "through " : "", through ? holder : "it", name);
 }
 
 struct walk {
@@ -175,7 +204,7 @@ static bool walk_needed(struct walk *w, struct reach_report *out)
 {
 	for (unsigned i = 0; i < w->count; i++) {
 		struct elf_file f;
-		char err[128], lib[PATH_MAX];
+		char err[128], lib[PATH_MAX], origin[PATH_MAX];
 
 		if (elf_read(w->path[i], &f, err, sizeof(err)) != 0)
 			continue;
@@ -184,16 +213,17 @@ static bool walk_needed(struct walk *w, struct reach_report *out)
 				"%s carries its own copy of the client library", w->path[i]);
 			return true;
 		}
-		for (unsigned n = 0; n < f.needed_count; n++) {
-			bool found = resolve(f.needed[n], w->path[i], &f, lib, sizeof(lib));
+		origin_of(w->path[i], i == 0, origin, sizeof(origin));
+		if (f.client_needed[0]) {
+			bool found = resolve(f.client_needed, origin, &f, lib, sizeof(lib));
 
-			if (elf_is_client_library(f.needed[n])) {
-				linked(out, w->path[0], w->path[i], f.needed[n], found ? lib : NULL);
-				return true;
-			}
-			if (found && w->count < WALK_MAX && !walk_seen(w, lib))
-				snprintf(w->path[w->count++], PATH_MAX, "%s", lib);
+			linked(out, w->path[0], w->path[i], f.client_needed, found ? lib : NULL);
+			return true;
 		}
+		for (unsigned n = 0; n < f.needed_count; n++)
+			if (resolve(f.needed[n], origin, &f, lib, sizeof(lib)) &&
+			    w->count < WALK_MAX && !walk_seen(w, lib))
+				snprintf(w->path[w->count++], PATH_MAX, "%s", lib);
 	}
 	return false;
 }
@@ -230,6 +260,29 @@ static void own_signs(const char *path, const struct elf_file *f, struct reach_r
 			"%s neither links nor contains the client library", path);
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* Pointed at the client library, or at this library: not a program. */
+static bool is_a_library_itself(const char *path, struct reach_report *out)
+{
+	if (elf_is_client_library(base_name(path)))
+		verdict(out, REACH_CLIENT_ITSELF, path, path,
+			"%s is the client library itself: programs that link it are reached",
+			path);
+	else if (strncmp(base_name(path), "libmysqlreconnect", 17) == 0)
+		verdict(out, REACH_NONE, path, "",
+			"%s is mysql-reconnect's own library: name the program to preload it into",
+			path);
+	else
+		return false;
+	return true;
+}
+
 void reach_of_object(const char *path, struct reach_report *out)
 {
 	struct elf_file f;
@@ -241,9 +294,9 @@ void reach_of_object(const char *path, struct reach_report *out)
 		verdict(out, REACH_UNREADABLE, path, "", "%s", err);
 		return;
 	}
-	if (foreign(path, &f, out))
+	if (foreign(path, &f, out) || is_a_library_itself(path, out))
 		return;
-	if (f.defines_client && !elf_is_client_library(strrchr(path, '/') ? strrchr(path, '/') + 1 : path)) {
+	if (f.defines_client) {
 		verdict(out, REACH_STATIC, path, path,
 			"%s defines mysql_real_connect itself: the client library is linked in statically",
 			path);
@@ -263,16 +316,17 @@ void reach_of_object(const char *path, struct reach_report *out)
 int reach_is_reached(enum reach r)
 {
 #if defined(__x86_64__)
-	return r == REACH_LINKED || r == REACH_LOOKED_UP;
+	return r == REACH_LINKED || r == REACH_LOOKED_UP || r == REACH_CLIENT_ITSELF;
 #else
-	return r == REACH_LINKED; /* dlsym is interposed on x86-64 only */
+	/* dlsym is interposed on x86-64 only */
+	return r == REACH_LINKED || r == REACH_CLIENT_ITSELF;
 #endif
 }
 
 const char *reach_name(enum reach r)
 {
-	static const char *const names[] = {"none", "linked", "looked_up",
-					    "static", "foreign", "unreadable"};
+	static const char *const names[] = {"none", "linked", "looked_up", "static",
+					    "foreign", "unreadable", "missing", "client_itself"};
 
-	return r <= REACH_UNREADABLE ? names[r] : "unknown";
+	return r <= REACH_CLIENT_ITSELF ? names[r] : "unknown";
 }

@@ -12,6 +12,8 @@ enum reach {
 	REACH_STATIC,     /* carries its own copy: calls stay inside, unreachable */
 	REACH_FOREIGN,    /* built for another machine or word size */
 	REACH_UNREADABLE, /* not a file the doctor can read as ELF */
+	REACH_MISSING,    /* needs a client library that is not installed */
+	REACH_CLIENT_ITSELF, /* the client library itself: programs using it are reached */
 };
 
 struct reach_report {
