@@ -67,8 +67,8 @@ static const char *inject(struct client *c, enum fault fault, bool shim)
 		kill_and_wait(client_connection_id(c));
 		break;
 	case WAIT_TIMEOUT:
-		/* The session took wait_timeout=2 at connect (teardown restores
-		 * the default; the fresh session has 2 too, as it would). */
+		/* The session took wait_timeout=1 at connect (teardown restores
+		 * the default; the fresh session has 1 too, as it would). */
 		id = client_connection_id(c);
 		wait_connection_gone(id);
 		break;
@@ -89,7 +89,7 @@ static void read_scenario(enum kind kind, enum fault fault, enum shim_mode mode)
 	const char *r;
 
 	if (fault == WAIT_TIMEOUT)
-		set_global_wait_timeout(2);
+		set_global_wait_timeout(1); /* the shortest the server has */
 	c = start_reader(kind, mode);
 	client_ok(c, "SELECT 1");
 	r = inject(c, fault, shim);

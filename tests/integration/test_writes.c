@@ -120,10 +120,10 @@ static const char *insert_after_idle_close(enum shim_mode mode, const char *tabl
 	const char *r;
 
 	create_seq_table(table);
-	set_global_wait_timeout(2);
+	set_global_wait_timeout(1);
 	c = sqlpipe_start(mode, NULL, NULL);
 	id = client_connection_id(c);
-	restore_global_wait_timeout(); /* the session keeps its 2 s; new ones do not */
+	restore_global_wait_timeout(); /* the session keeps its 1 s; new ones do not */
 	wait_connection_gone(id);
 	r = insert(c, table, 1);
 	cr_assert_eq(client_finish(c), 0);
