@@ -369,7 +369,11 @@ static void decide_process(struct diagnosis *d, int pid)
 {
 	if (!d->program[0])
 		return; /* a kernel thread: said already */
-	if (d->proc.client_library[0])
+	/* A library mapped beside a static copy, or in a foreign program,
+	 * does not make its calls reachable. */
+	if (d->reach.reach == REACH_STATIC || d->reach.reach == REACH_FOREIGN)
+		decide_object(d);
+	else if (d->proc.client_library[0])
 		process_verdict(d, pid);
 	else if (d->family != FAMILY_NONE)
 		interpreter_not_loaded(d, pid);
