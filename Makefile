@@ -46,6 +46,7 @@ PURE_OBJS = $(B)/obj/shim/classify.o $(B)/obj/shim/sql_lex.o $(B)/obj/shim/sql_m
 TOOLS        := $(B)/mysql-reconnect $(B)/mysql-reconnect-report
 TEST_TARGETS :=
 TEST_LATE_TARGETS :=
+TEST_BUILDS :=
 BENCH_TARGETS :=
 INSTALL_BINS := $(B)/mysql-reconnect $(B)/mysql-reconnect-report
 INSTALL_MAN1 := man/mysql-reconnect.1 man/mysql-reconnect-report.1
@@ -86,10 +87,14 @@ $(B)/mysql-reconnect-report: tools/mysql-reconnect-report
 deps:
 	tools/install-deps
 
-# Unit-level suites first, then the ones that need a real server.
+# Everything the suites run is built first, on every core (the machine's
+# time goes to compiling otherwise); then the unit-level suites, one at a
+# time, then the ones that need a real server.
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
 test:
 	tools/install-deps test
-	$(MAKE) --no-print-directory all
+	$(MAKE) --no-print-directory -j$(TEST_JOBS) all $(TEST_BUILDS)
 	$(MAKE) --no-print-directory $(TEST_TARGETS)
 	$(MAKE) --no-print-directory $(TEST_LATE_TARGETS)
 

@@ -83,6 +83,8 @@ classify-words-check:
 	diff -u shim/classify_words.h $(CLS_WORDS)
 
 # The smoke run works on a copy of the corpus: the repository's stays as is.
+TEST_BUILDS += $(CLS_TEST) $(CLS_TEST_ASAN) $(CLS_TOOL) $(CLS_FUZZ)
+
 test-classify: $(CLS_TEST) $(CLS_TEST_ASAN) $(CLS_TOOL) $(CLS_FUZZ) classify-purity \
 	       classify-words-check
 	$(CLS_TEST) --jobs 2

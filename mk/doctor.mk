@@ -78,6 +78,9 @@ fuzz-elf-smoke: $(DOCTOR_FUZZ) $(DOCTOR_FUZZ_SEEDS)/.made
 
 # The README's reach table names a doctor target per row (the integration
 # test programs among them) and the tests that show it.
+TEST_BUILDS += $(DOCTOR) $(DOCTOR_ASAN) $(DOCTOR_STATIC_CLIENT) $(DOCTOR_FUZZ) \
+               $(DOCTOR_FUZZ_SEEDS)/.made
+
 test-doctor: $(DOCTOR) $(DOCTOR_ASAN) $(DOCTOR_STATIC_CLIENT) $(B)/tests/sqlpipe $(SHIM_LIB) \
 	     $(B)/tests/sqlpipe_module.so $(B)/tests/dlsymhost $(B)/tests/integration \
 	     fuzz-elf-smoke

@@ -23,6 +23,8 @@ TEST_LATE_TARGETS += test-integration
 
 integration-build: $(IT_CLIENTS) $(IT_BIN)
 
+TEST_BUILDS += integration-build
+
 # Every scenario over TCP, then again over the Unix socket ("localhost"), where
 # Connector/C notices a dead connection differently (while writing).
 test-integration: $(SHIM_LIB) $(B)/mysql-reconnect integration-build

@@ -55,6 +55,10 @@ $(B)/tests/test-recovery-asan: $(RECOVERY_SRC) $(SHIM_SRCS) $(wildcard shim/*.h)
 	    $(CRITERION_FLAGS) -ldl -lpthread
 
 .PHONY: test-unit
+TEST_BUILDS += $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn \
+               $(B)/tests/stress-conn-tsan $(B)/tests/test-recovery $(B)/tests/test-recovery-asan \
+               $(B)/asan/libmysqlreconnect.so $(B)/tsan/libmysqlreconnect.so
+
 test-unit: $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn $(B)/tests/stress-conn-tsan \
            $(B)/tests/test-recovery $(B)/tests/test-recovery-asan \
            $(B)/mysql-reconnect-report $(SHIM_LIB)
