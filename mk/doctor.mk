@@ -59,7 +59,7 @@ $(DOCTOR_FUZZ_SEEDS)/.made:
 	    $(CC) -x c -shared -fPIC -o $(dir $@)needs.so - $(MARIADB_LIBS)
 	echo 'int mysql_real_connect(void) { return 0; }' | \
 	    $(CC) -x c -shared -fPIC -o $(dir $@)defines.so -
-	echo 'const char *name = "mysql_real_connect";' | \
+	echo 'const char *n[] = {"mysql_real_connect", "mysql_init", "mysql_close"};' | \
 	    $(CC) -x c -shared -fPIC -Wl,-rpath,/opt/x:\$$ORIGIN -o $(dir $@)names.so -
 	strip -o $(dir $@)stripped.so $(dir $@)needs.so
 	touch $@

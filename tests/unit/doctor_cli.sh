@@ -154,6 +154,8 @@ expect "a needed client library that is not installed" 1 \
 exec 2>&3 3>&-
 [ -x "$TMP/rp/app" ] && [ -x "$TMP/m/app" ] || cat "$TMP/cc.log"
 expect "the client library itself" 0 'is the client library itself' "$LIBMARIADB"
+expect "the doctor itself is no copy of the client library" 1 \
+	'neither links nor contains' "$DOCTOR"
 
 # --- never run a program because of its name --------------------------------
 mkdir -p "$TMP/fake"

@@ -25,10 +25,18 @@
 #define OWN_DATA ELFDATA2MSB
 #endif
 
-/* The client library's own error text: Connector/C, then Oracle's. */
-static const char *const client_errors[] = {
-	"Lost connection to server during query",
-	"Lost connection to MySQL server during query",
+/* The client library's own error text (Connector/C, then Oracle's), kept
+ * in two halves joined at run time: whole, it would be in the doctor's own
+ * file, which would then pass for a static copy of the library. */
+static const char *const client_errors[][2] = {
+	{"Lost connection to ", "server during query"},
+	{"Lost connection to ", "MySQL server during query"},
+};
+
+/* A program that looks the library up names at least these functions (in
+ * halves here, for the same reason). */
+static const char *const looked_up_names[][2] = {
+	{"mysql_", "real_connect"}, {"mysql_", "init"}, {"mysql_", "close"},
 };
 
 struct image {
@@ -316,11 +324,20 @@ static bool contains(const struct image *im, const char *text)
 
 static void read_strings(const struct image *im, struct elf_file *out)
 {
-	for (size_t i = 0; i < sizeof(client_errors) / sizeof(client_errors[0]); i++)
-		if (memmem(im->data, im->size, client_errors[i], strlen(client_errors[i])))
+	for (size_t i = 0; i < sizeof(client_errors) / sizeof(client_errors[0]); i++) {
+		char text[64];
+
+		snprintf(text, sizeof(text), "%s%s", client_errors[i][0], client_errors[i][1]);
+		if (memmem(im->data, im->size, text, strlen(text)))
 			out->has_client_errors = true;
-	out->names_client = !out->defines_client && !out->imports_client &&
-			    contains(im, CLIENT_ENTRY);
+	}
+	out->names_client = !out->defines_client && !out->imports_client;
+	for (size_t i = 0; i < sizeof(looked_up_names) / sizeof(looked_up_names[0]); i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "%s%s", looked_up_names[i][0], looked_up_names[i][1]);
+		out->names_client &= contains(im, name);
+	}
 }
 
 static int check_ident(const struct image *im, struct elf_file *out, char *err,

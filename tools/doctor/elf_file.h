@@ -23,7 +23,8 @@ struct elf_file {
 	bool runpath_is_rpath;
 	bool defines_client;    /* defines mysql_real_connect: a copy of the library */
 	bool imports_client;    /* an undefined reference to mysql_real_connect */
-	bool names_client;      /* the name as a string outside the symbol tables */
+	bool names_client;      /* names mysql_real_connect, mysql_init and mysql_close
+				   as strings, linking none: looks them up */
 	bool has_client_errors; /* the client library's own error messages */
 };
 

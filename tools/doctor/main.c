@@ -188,8 +188,8 @@ static void module_list(const struct interp_report *r, bool reached, bool named_
 	}
 }
 
-/* A script that names modules is judged by those; otherwise by what the
- * interpreter has installed. */
+/* An interpreter is judged by the modules it has installed, a script by
+ * the ones it names. */
 static void decide_interpreter(struct diagnosis *d)
 {
 	const struct interp_report *r = &d->interp;

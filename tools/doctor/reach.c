@@ -253,7 +253,7 @@ static void own_signs(const char *path, const struct elf_file *f, struct reach_r
 			path);
 	else if (f->names_client)
 		verdict(out, REACH_LOOKED_UP, path, "",
-			"%s names mysql_real_connect without linking a client library: it loads one at run time (dlopen) and looks functions up (dlsym)",
+			"%s names the client library's functions without linking it: it loads the library at run time (dlopen) and looks them up (dlsym)",
 			path);
 	else
 		verdict(out, REACH_NONE, path, "",
