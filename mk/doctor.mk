@@ -62,6 +62,9 @@ $(DOCTOR_FUZZ_SEEDS)/.made:
 	echo 'const char *n[] = {"mysql_real_connect", "mysql_init", "mysql_close"};' | \
 	    $(CC) -x c -shared -fPIC -Wl,-rpath,/opt/x:\$$ORIGIN -o $(dir $@)names.so -
 	strip -o $(dir $@)stripped.so $(dir $@)needs.so
+	cp $(dir $@)needs.so $(dir $@)sectionless.so
+	printf '\000\000\000\000\000\000\000\000' | \
+	    dd of=$(dir $@)sectionless.so bs=1 seek=40 conv=notrunc 2>/dev/null
 	touch $@
 
 .PHONY: fuzz-elf-smoke

@@ -102,6 +102,13 @@ expect "a script whose interpreter is missing" 1 'names no interpreter found her
 cp "$DYNAMIC" "$TMP/foreign"
 printf '\267\000' | dd of="$TMP/foreign" bs=1 seek=18 conv=notrunc 2>/dev/null # EM_AARCH64
 expect "a program built for another machine" 1 'built for 64-bit AArch64' "$TMP/foreign"
+# Sections stripped (as sstrip does: no section header table): the needed
+# libraries are read from the PT_DYNAMIC segment.
+cp "$DYNAMIC" "$TMP/sectionless"
+printf '\000\000\000\000\000\000\000\000' | dd of="$TMP/sectionless" bs=1 seek=40 conv=notrunc 2>/dev/null
+printf '\000\000' | dd of="$TMP/sectionless" bs=1 seek=60 conv=notrunc 2>/dev/null # e_shoff, e_shnum
+expect "a program without section headers" 0 'program: .*: it needs libmariadb\.so\.3' \
+	"$TMP/sectionless"
 head -c 200 "$DYNAMIC" > "$TMP/truncated"
 expect "a truncated ELF file" 1 'verdict: +cannot help' "$TMP/truncated"
 expect "a text file" 1 'not an ELF file' /etc/hostname

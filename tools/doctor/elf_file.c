@@ -262,7 +262,7 @@ static bool sections_in_file(const struct image *im, uint64_t shoff, unsigned sh
 }
 
 static int read_sections(const struct image *im, struct elf_file *out,
-			 struct symbol_query *q)
+			 struct symbol_query *q, bool *saw_dynamic)
 {
 	uint64_t shoff;
 	unsigned shnum, shentsize;
@@ -279,42 +279,126 @@ static int read_sections(const struct image *im, struct elf_file *out,
 		if (s.link >= shnum || !section_at(im, shoff, s.link, shentsize, &str) ||
 		    str.type != SHT_STRTAB)
 			continue;
-		if (s.type == SHT_DYNAMIC)
+		if (s.type == SHT_DYNAMIC) {
 			read_dynamic(im, &s, &str, out);
-		else
+			*saw_dynamic = true;
+		} else
 			read_symbols(im, &s, &str, q);
 	}
 	return 0;
 }
 
-/* PT_INTERP is the reliable sign of a dynamically linked program (sections
- * may be stripped): one pass over the program headers. */
-static void read_interp(const struct image *im, struct elf_file *out)
-{
-	uint64_t phoff;
-	unsigned phnum, phentsize;
+/* A program header, whatever the class. */
+struct segment {
+	uint32_t type;
+	uint64_t offset, vaddr, filesz;
+};
 
+#define LOADS_MAX 16
+
+/* What the program headers say: the loaded segments, and PT_DYNAMIC. */
+struct segments {
+	bool has_dynamic;
+	struct segment dynamic;
+	unsigned loads;
+	struct segment load[LOADS_MAX];
+};
+
+static void segment_entry(const struct image *im, const unsigned char *p, struct segment *g)
+{
+	if (im->is64) {
+		Elf64_Phdr h;
+
+		memcpy(&h, p, sizeof(h));
+		*g = (struct segment){h.p_type, h.p_offset, h.p_vaddr, h.p_filesz};
+	} else {
+		Elf32_Phdr h;
+
+		memcpy(&h, p, sizeof(h));
+		*g = (struct segment){h.p_type, h.p_offset, h.p_vaddr, h.p_filesz};
+	}
+}
+
+static void program_header_table(const struct image *im, uint64_t *phoff, unsigned *phnum,
+				 unsigned *phentsize)
+{
 	if (im->is64) {
 		Elf64_Ehdr h;
 
 		memcpy(&h, im->data, sizeof(h));
-		phoff = h.e_phoff, phnum = h.e_phnum, phentsize = h.e_phentsize;
+		*phoff = h.e_phoff, *phnum = h.e_phnum, *phentsize = h.e_phentsize;
 	} else {
 		Elf32_Ehdr h;
 
 		memcpy(&h, im->data, sizeof(h));
-		phoff = h.e_phoff, phnum = h.e_phnum, phentsize = h.e_phentsize;
+		*phoff = h.e_phoff, *phnum = h.e_phnum, *phentsize = h.e_phentsize;
 	}
-	for (unsigned i = 0; phoff && i < phnum; i++) {
-		const unsigned char *p = entry_at(im, phoff, i, phentsize);
-		uint32_t type;
+}
 
-		if (!p || phentsize < sizeof(type))
+/* PT_INTERP is the reliable sign of a dynamically linked program, and
+ * PT_DYNAMIC holds its needed libraries even when sections are stripped. */
+static void read_segments(const struct image *im, struct elf_file *out, struct segments *sg)
+{
+	size_t entsize = im->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+	uint64_t phoff;
+	unsigned phnum, phentsize;
+
+	program_header_table(im, &phoff, &phnum, &phentsize);
+	for (unsigned i = 0; phoff && phentsize >= entsize && i < phnum; i++) {
+		const unsigned char *p = entry_at(im, phoff, i, phentsize);
+		struct segment g;
+
+		if (!p)
 			break;
-		memcpy(&type, p, sizeof(type));
-		if (type == PT_INTERP)
+		segment_entry(im, p, &g);
+		if (g.type == PT_INTERP)
 			out->has_interp = true;
+		else if (g.type == PT_DYNAMIC)
+			sg->has_dynamic = true, sg->dynamic = g;
+		else if (g.type == PT_LOAD && sg->loads < LOADS_MAX)
+			sg->load[sg->loads++] = g;
 	}
+}
+
+/* A virtual address inside a loaded segment, as an offset in the file. */
+static bool file_offset(const struct segments *sg, uint64_t vaddr, uint64_t *off)
+{
+	for (unsigned i = 0; i < sg->loads; i++) {
+		const struct segment *g = &sg->load[i];
+
+		if (vaddr >= g->vaddr && vaddr - g->vaddr < g->filesz) {
+			*off = g->offset + (vaddr - g->vaddr);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Without section headers (sstrip), the needed libraries are still read
+ * from PT_DYNAMIC, with DT_STRTAB's strings, as the dynamic linker does. */
+static void read_dynamic_segment(const struct image *im, const struct segments *sg,
+				 struct elf_file *out)
+{
+	size_t entsize = im->is64 ? sizeof(Elf64_Dyn) : sizeof(Elf32_Dyn);
+	struct section dyn = {SHT_DYNAMIC, 0, sg->dynamic.offset, sg->dynamic.filesz, 0};
+	struct section str = {SHT_STRTAB, 0, 0, 0, 0};
+	uint64_t strtab = 0, val;
+	int64_t tag;
+
+	if (!in_file(im, dyn.offset, dyn.size))
+		return;
+	for (uint64_t off = 0; off + entsize <= dyn.size; off += entsize) {
+		dynamic_entry(im, im->data + dyn.offset + off, &tag, &val);
+		if (tag == DT_NULL)
+			break;
+		if (tag == DT_STRTAB)
+			strtab = val;
+		else if (tag == DT_STRSZ)
+			str.size = val;
+	}
+	if (strtab && str.size && file_offset(sg, strtab, &str.offset) &&
+	    in_file(im, str.offset, str.size))
+		read_dynamic(im, &dyn, &str, out);
 }
 
 static bool contains(const struct image *im, const char *text)
@@ -399,19 +483,23 @@ static int parse(const unsigned char *data, size_t size, struct elf_file *out,
 		 struct symbol_query *q, char *err, unsigned errlen)
 {
 	struct image im = {data, size, false};
+	struct segments sg = {0};
+	bool saw_dynamic = false;
 
 	memset(out, 0, sizeof(*out));
 	if (check_ident(&im, out, err, errlen) != 0)
 		return -1;
 	im.is64 = out->elf_class == ELFCLASS64;
 	/* Only files in this machine's byte order are read further. */
-	if (im.data[EI_DATA] == OWN_DATA) {
-		read_interp(&im, out);
-		if (read_sections(&im, out, q) != 0) {
-			say(err, errlen, "truncated ELF file: its section headers lie past its end");
-			return -1;
-		}
+	if (im.data[EI_DATA] != OWN_DATA)
+		return 0;
+	read_segments(&im, out, &sg);
+	if (read_sections(&im, out, q, &saw_dynamic) != 0) {
+		say(err, errlen, "truncated ELF file: its section headers lie past its end");
+		return -1;
 	}
+	if (!saw_dynamic && sg.has_dynamic)
+		read_dynamic_segment(&im, &sg, out);
 	return 0;
 }
 
