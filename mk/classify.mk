@@ -3,12 +3,12 @@
 # CLI test, a purity check of the object, the fuzzer and the benchmark.
 #
 #   make test-classify     all of the above but the benchmark, with a fuzz
-#                          smoke run of FUZZ_SMOKE_SECONDS (default 5) and
+#                          smoke run of FUZZ_SMOKE_SECONDS (default 3) and
 #                          a check of the generated shim/classify_words.h
 #   make fuzz              the fuzzer for FUZZ_SECONDS (default 60)
 #   make bench-classify    nanoseconds per classification
 
-FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_SMOKE_SECONDS ?= 3
 FUZZ_SECONDS       ?= 60
 FUZZ_CC            ?= clang
 

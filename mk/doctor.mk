@@ -44,7 +44,7 @@ $(DOCTOR_ASAN): $(DOCTOR_SRCS) $(DOCTOR_HDRS) shim/config.c
 # client library, define its entry point, or only name it.
 DOCTOR_FUZZ       := $(B)/fuzz/fuzz-elf
 DOCTOR_FUZZ_SEEDS := $(B)/fuzz/elf-seeds
-FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_SMOKE_SECONDS ?= 3
 FUZZ_CC            ?= clang
 
 $(DOCTOR_FUZZ): fuzz/fuzz_elf.c tools/doctor/elf_file.c tools/doctor/elf_file.h
