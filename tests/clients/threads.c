@@ -6,7 +6,8 @@
  *
  * Prints READY once every thread has connected (CONNECT_ERR ... and exit 2
  * if one cannot).  A "stats" line prints the running "TOTAL ok=<n> err=<n>"
- * (so a test can poll until errors show up).  On a "stop" line or EOF on
+ * (so a test can poll until errors show up), and "EACH <ok> <ok> ..." with
+ * every thread's own count (so it can wait until each has gone on).  On a "stop" line or EOF on
  * stdin it stops the threads and prints "thread <i> ok=<n> err=<n>
  * last_error=<text>" per thread and "TOTAL ok=<n> err=<n>". */
 #include <getopt.h>
@@ -178,6 +179,17 @@ static void print_totals(void)
 	fflush(stdout);
 }
 
+static void print_each(void)
+{
+	int i;
+
+	printf("EACH");
+	for (i = 0; i < opts.threads; i++)
+		printf(" %lu", atomic_load(&workers[i].ok));
+	printf("\n");
+	fflush(stdout);
+}
+
 static void wait_for_stop(void)
 {
 	char line[256];
@@ -185,8 +197,10 @@ static void wait_for_stop(void)
 	while (fgets(line, sizeof(line), stdin)) {
 		if (strncmp(line, "stop", 4) == 0)
 			break;
-		if (strncmp(line, "stats", 5) == 0)
+		if (strncmp(line, "stats", 5) == 0) {
 			print_totals();
+			print_each();
+		}
 	}
 }
 

@@ -49,6 +49,45 @@ static void wait_all_back(const unsigned long *killed, int nkilled)
 	}
 }
 
+/* "stats": the running total, then each thread's own count of successes. */
+static void ask_stats(struct client *c, unsigned long *ok, unsigned long *err,
+		      unsigned long each[NTHREADS])
+{
+	const char *line = client_ask(c, "stats");
+	char *end;
+
+	cr_assert(sscanf(line, "TOTAL ok=%lu err=%lu", ok, err) == 2, "bad total line: %s", line);
+	line = client_read(c, MRT_TIMEOUT_MS);
+	cr_assert(line && strncmp(line, "EACH", 4) == 0, "bad EACH line: %s", line ? line : "");
+	line += 4;
+	for (int i = 0; i < NTHREADS; i++, line = end) {
+		each[i] = strtoul(line, &end, 10);
+		cr_assert(end != line, "EACH line too short");
+	}
+}
+
+/* Poll until every thread has succeeded once more than `before`: a thread
+ * whose statement was being sent again then has finished with it, so the
+ * next round of KILLs cannot hit it in flight a second time (a statement lost
+ * in flight twice is rightly not sent a third time). */
+static void wait_each_went_on(struct client *c, const unsigned long before[NTHREADS])
+{
+	time_t deadline = time(NULL) + MRT_TIMEOUT_MS / 1000;
+	unsigned long now[NTHREADS], ok, err;
+	int behind;
+
+	for (;;) {
+		ask_stats(c, &ok, &err, now);
+		behind = 0;
+		for (int i = 0; i < NTHREADS; i++)
+			behind += now[i] <= before[i];
+		if (!behind)
+			return;
+		cr_assert(time(NULL) < deadline, "%d threads made no progress", behind);
+		pause_briefly();
+	}
+}
+
 /* Parse "TOTAL ok=<n> err=<n>". */
 static void parse_total(const char *line, unsigned long *ok, unsigned long *err)
 {
@@ -86,6 +125,12 @@ Test(threads, kill_all_twice_shim)
 		cr_assert_geq(k, NTHREADS, "round %d: only %d connections to kill", round, k);
 		n += k;
 		wait_all_back(killed, n);
+		if (round == 0) {
+			unsigned long before[NTHREADS], total_ok, total_err;
+
+			ask_stats(c, &total_ok, &total_err, before);
+			wait_each_went_on(c, before);
+		}
 	}
 	stop_threads(c, &ok, &err);
 	cr_assert_eq(err, 0, "threads saw %lu errors with the shim", err);
@@ -95,16 +140,14 @@ Test(threads, kill_all_twice_shim)
 Test(threads, kill_all_noshim)
 {
 	struct client *c = threads_start(NO_SHIM, NTHREADS);
-	unsigned long killed[64], ok = 0, err = 0;
+	unsigned long killed[64], each[NTHREADS], ok = 0, err = 0;
 	time_t deadline;
 
 	cr_assert_geq(kill_all_app_connections(killed, 64), NTHREADS);
 	/* Poll the running totals until the threads have hit the dead connections. */
 	deadline = time(NULL) + MRT_TIMEOUT_MS / 1000;
 	while (err == 0) {
-		const char *line = client_ask(c, "stats");
-
-		parse_total(line, &ok, &err);
+		ask_stats(c, &ok, &err, each);
 		cr_assert(time(NULL) < deadline, "no thread saw an error without the shim");
 		if (err == 0)
 			pause_briefly();
@@ -146,11 +189,11 @@ Test(threads, restart_is_quiet_shim)
 Test(threads, restart_noshim)
 {
 	struct client *c = threads_start(NO_SHIM, NTHREADS);
-	unsigned long ok, err;
+	unsigned long each[NTHREADS], ok, err;
 
 	server_ctl("restart");
 	for (int i = 0; i < 500; i++) {
-		parse_total(client_ask(c, "stats"), &ok, &err);
+		ask_stats(c, &ok, &err, each);
 		if (err)
 			break;
 		pause_briefly();
