@@ -41,6 +41,19 @@ $(STUB_LIB): tests/stub/stubclient.c tests/stub/stub.h
 	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden $(MARIADB_CFLAGS) -shared \
 	    -Wl,-soname,libmariadb.so.3 -o $@ $<
 
+# The same stand-in as an object, relinked without one function at a time
+# by tests/unit/lacking.sh, and the program it runs (lazy binding: it calls
+# none of what is taken away).
+STUB_OBJ := $(B)/stub/stubclient.o
+
+$(STUB_OBJ): tests/stub/stubclient.c tests/stub/stub.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden $(MARIADB_CFLAGS) -c -o $@ $<
+
+$(B)/tests/lacking: tests/stub/lacking.c tests/stub/stub.h $(STUB_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -Itests/stub -Wl,-z,lazy -o $@ $< -L$(B)/stub -l:libmariadb.so.3
+
 $(B)/tests/test-recovery: $(RECOVERY_SRC) $(SHIM_OBJS) $(STUB_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_CFLAGS) -Itests/stub -rdynamic -o $@ $(RECOVERY_SRC) $(SHIM_OBJS) \
@@ -57,11 +70,12 @@ $(B)/tests/test-recovery-asan: $(RECOVERY_SRC) $(SHIM_SRCS) $(wildcard shim/*.h)
 .PHONY: test-unit
 TEST_BUILDS += $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn \
                $(B)/tests/stress-conn-tsan $(B)/tests/test-recovery $(B)/tests/test-recovery-asan \
-               $(B)/asan/libmysqlreconnect.so $(B)/tsan/libmysqlreconnect.so
+               $(B)/asan/libmysqlreconnect.so $(B)/tsan/libmysqlreconnect.so \
+               $(STUB_OBJ) $(B)/tests/lacking
 
 test-unit: $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn $(B)/tests/stress-conn-tsan \
            $(B)/tests/test-recovery $(B)/tests/test-recovery-asan \
-           $(B)/mysql-reconnect-report $(SHIM_LIB)
+           $(B)/mysql-reconnect-report $(SHIM_LIB) $(STUB_OBJ) $(B)/tests/lacking
 	$(B)/tests/unit --jobs 2
 	ASAN_OPTIONS=detect_leaks=1 $(B)/tests/unit-asan --jobs 2
 	$(B)/tests/test-recovery --jobs 2
@@ -71,6 +85,7 @@ test-unit: $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn $(B)/test
 	tests/unit/report_cli.sh $(B)/mysql-reconnect-report
 	if command -v mawk >/dev/null; then AWK=mawk tests/unit/report_cli.sh $(B)/mysql-reconnect-report; fi
 	tests/unit/library_checks.sh $(SHIM_LIB) $(SHIM_MAP)
+	tests/unit/lacking.sh $(STUB_OBJ) $(B)/tests/lacking $(SHIM_LIB)
 
 TEST_TARGETS += test-unit
 

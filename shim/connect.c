@@ -30,7 +30,7 @@ static bool server_is_mariadb(const struct real_api *real, MYSQL *m)
 	if (real->mariadb_get_infov &&
 	    real->mariadb_get_infov(m, MARIADB_CONNECTION_SERVER_TYPE, &type) == 0 && type)
 		return strcmp(type, "MariaDB") == 0;
-	info = real->mysql_get_server_info(m);
+	info = real->mysql_get_server_info ? real->mysql_get_server_info(m) : NULL;
 	return info && strstr(info, "MariaDB");
 }
 
@@ -119,8 +119,8 @@ struct conn *connect_adopt(const struct shim_config *cfg, const struct real_api 
 	unsigned port = 0;
 	struct conn *c;
 
-	if (!real->mariadb_get_infov || real->mysql_get_socket(m) == (my_socket)-1 ||
-	    connect_nonblocking(real, m))
+	if (!(real_features() & FEATURE_RECOVERY) || !real->mysql_get_socket ||
+	    real->mysql_get_socket(m) == (my_socket)-1 || connect_nonblocking(real, m))
 		return NULL;
 	real->mariadb_get_infov(m, MARIADB_CONNECTION_HOST, &host);
 	real->mariadb_get_infov(m, MARIADB_CONNECTION_USER, &user);

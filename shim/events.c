@@ -361,15 +361,21 @@ void event_config_invalid(const struct shim_config *cfg, const struct config_pro
 	log_emit(cfg, &line);
 }
 
-void event_real_symbols_missing(const struct shim_config *cfg, const char *missing)
+void event_library_features(const struct shim_config *cfg, const char *missing,
+			    const char *off, bool passed_through)
 {
 	struct logline line;
 
-	logline_init(&line, LOG_ERR, "real_symbols_missing");
+	logline_init(&line, LOG_WARNING, "library_features");
 	logline_str(&line, "program", program_invocation_short_name);
 	logline_uint(&line, "pid", (unsigned long long)getpid());
-	logline_str(&line, "symbols", missing);
-	logline_str(&line, "outcome", "calls_to_them_fail");
+	logline_str(&line, "missing", missing[0] ? missing : "-");
+	logline_str(&line, "off", off);
+	logline_str(&line, "outcome", passed_through ? "every_call_passed_through" : "features_off");
+	logline_str(&line, "note", passed_through
+			    ? "the client library lacks functions the shim needs: it changes nothing"
+			    : "the client library lacks functions these features need: they are off; "
+			      "a lost connection they would have handled reaches the program");
 	log_emit(cfg, &line);
 }
 

@@ -60,6 +60,9 @@ void event_library_reconnected(const struct shim_config *cfg, const char *host,
 			       bool lost_transaction);
 void event_used_after_close(const struct shim_config *cfg);
 void event_config_invalid(const struct shim_config *cfg, const struct config_problem *p);
-void event_real_symbols_missing(const struct shim_config *cfg, const char *missing);
+/* The client library lacks functions some features need: those are off
+ * (all of them, and every call passed through, when passed_through). */
+void event_library_features(const struct shim_config *cfg, const char *missing,
+			    const char *off, bool passed_through);
 
 #endif

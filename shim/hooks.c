@@ -15,7 +15,7 @@
 #define EXPORT __attribute__((visibility("default")))
 
 /* Each hook has the client library's own signature (mysql.h). */
-#define HOOK(name, ret, params, required)                                          \
+#define HOOK(name, ret, params, needed_by)                                         \
 	_Static_assert(__builtin_types_compatible_p(__typeof__(&name), ret(*) params), \
 		       #name " in hooks.def differs from mysql.h");
 #include "hooks.def"
@@ -40,7 +40,10 @@ EXPORT int STDCALL mysql_real_query(MYSQL *mysql, const char *q, unsigned long l
 EXPORT int STDCALL mysql_query(MYSQL *mysql, const char *q)
 {
 	struct request r = {.kind = REQ_REAL_QUERY, .text = q, .len = q ? strlen(q) : 0};
+	const struct real_api *real = real_api();
 
+	if (__builtin_expect(!real->mysql_real_query, 0)) /* then nothing is followed */
+		return real->mysql_query ? real->mysql_query(mysql, q) : 1;
 	return shim_call(mysql, &r);
 }
 
@@ -220,7 +223,7 @@ struct hook_entry {
 };
 
 static const struct hook_entry hook_table[] = {
-#define HOOK(name, ret, params, required) {#name, (void *)&name},
+#define HOOK(name, ret, params, needed_by) {#name, (void *)&name},
 #include "hooks.def"
 };
 

@@ -51,6 +51,29 @@ static void atfork_child(void)
 	log_atfork_child();
 }
 
+/* A feature the client library cannot support is off from the start, as
+ * a setting: it then costs nothing on any call (no idle check without the
+ * library's socket, no tracking without its tracking functions). */
+static void apply_library_features(void)
+{
+	unsigned features = real_features();
+	char off[96];
+
+	if (features == FEATURE_ALL)
+		return;
+	event_library_features(&config, real_missing(),
+			       real_feature_names(FEATURE_ALL & ~features, off, sizeof(off)),
+			       !(features & FEATURE_CALLS));
+	if (!(features & FEATURE_CALLS))
+		config.mode = SHIM_MODE_OFF;
+	else if (!(features & FEATURE_RECOVERY) && config.mode == SHIM_MODE_ON)
+		config.mode = SHIM_MODE_OBSERVE; /* losses are logged, nothing changed */
+	if (!(features & FEATURE_IDLE_CHECK))
+		config.check_idle_ms = CONFIG_CHECK_IDLE_OFF;
+	if (!(features & FEATURE_TRACKING))
+		config.session_tracking = false;
+}
+
 static void init(void)
 {
 	struct config_problems problems;
@@ -61,8 +84,7 @@ static void init(void)
 	if (config.mode == SHIM_MODE_OFF)
 		return;
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
-	if (real_missing()[0])
-		event_real_symbols_missing(&config, real_missing());
+	apply_library_features();
 }
 
 /* Checked before pthread_once so that a read configuration costs one load. */

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dlsym.h"
@@ -14,19 +15,20 @@
 struct symbol {
 	const char *name;
 	size_t offset; /* in struct real_api */
-	bool required;
+	unsigned needed_by; /* FEATURE_* */
 };
 
-#define SYM(field, required) {#field, offsetof(struct real_api, field), required}
+#define SYM(field, needed_by) {#field, offsetof(struct real_api, field), needed_by}
 
 static const struct symbol symbols[] = {
-#define HOOK(name, ret, params, required) SYM(name, required),
+#define HOOK(name, ret, params, needed_by) SYM(name, needed_by),
 #define REAL HOOK
 #include "hooks.def"
 };
 
 static struct real_api api;
 static char missing[256];
+static unsigned features_off; /* FEATURE_* */
 static pthread_once_t bind_once = PTHREAD_ONCE_INIT;
 
 /* The shim's own load address: a candidate there is the shim itself. */
@@ -108,9 +110,16 @@ static void bind_all(void)
 		void *fn = lookup(symbols[i].name, &library);
 
 		memcpy((char *)&api + symbols[i].offset, &fn, sizeof(fn));
-		if (!fn && symbols[i].required)
+		if (!fn && symbols[i].needed_by) {
+			features_off |= symbols[i].needed_by;
 			note_missing(symbols[i].name);
+		}
 	}
+	/* Everything else rests on following calls and on recovery. */
+	if (features_off & FEATURE_CALLS)
+		features_off = FEATURE_ALL;
+	if (features_off & FEATURE_RECOVERY)
+		features_off |= FEATURE_IDLE_CHECK | FEATURE_FORK | FEATURE_TRACKING;
 }
 
 /* Checked before pthread_once so that a bound table costs one load. */
@@ -140,8 +149,29 @@ void *real_bound(const char *name)
 	return NULL;
 }
 
+unsigned real_features(void)
+{
+	real_api();
+	return FEATURE_ALL & ~features_off;
+}
+
 const char *real_missing(void)
 {
 	real_api();
 	return missing;
+}
+
+const char *real_feature_names(unsigned bits, char *buf, size_t size)
+{
+	static const char *const names[] = {"calls", "recovery", "idle_check", "fork",
+					    "session_tracking"};
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (bits & (1u << i))
+			used += (size_t)snprintf(buf + used, used < size ? size - used : 0, "%s%s",
+						 used ? "," : "", names[i]);
+	}
+	return buf;
 }

@@ -9,10 +9,24 @@
 #ifndef MYSQL_RECONNECT_REAL_H
 #define MYSQL_RECONNECT_REAL_H
 
+#include <stddef.h>
+
 #include <mysql.h>
 
+/* What the shim does depends on what the library it found exports: each
+ * function in hooks.def names the features that need it.  A library that
+ * lacks one has those features off; never a call through NULL. */
+enum real_feature {
+	FEATURE_CALLS = 1u << 0,      /* follow calls at all; without it, pass through */
+	FEATURE_RECOVERY = 1u << 1,   /* transaction record, reconnect in place, restore */
+	FEATURE_IDLE_CHECK = 1u << 2, /* look at an idle connection's socket */
+	FEATURE_FORK = 1u << 3,       /* a forked child's own connection */
+	FEATURE_TRACKING = 1u << 4,   /* the server's session tracking */
+};
+#define FEATURE_ALL 0x1fu
+
 struct real_api {
-#define HOOK(name, ret, params, required) ret(*name) params;
+#define HOOK(name, ret, params, needed_by) ret(*name) params;
 #define REAL HOOK
 #include "hooks.def"
 };
@@ -23,7 +37,17 @@ const struct real_api *real_api(void);
 /* The function bound for a name in the table, or NULL. */
 void *real_bound(const char *name);
 
-/* Comma-separated names of required symbols that could not be bound, or "". */
+/* The features the bound library allows (FEATURE_*).  Recovery also needs
+ * MariaDB Connector/C: the shim's option numbers and status reads are
+ * Connector/C's (mariadb_get_infov), so any other library is followed
+ * and passed through. */
+unsigned real_features(void);
+
+/* Comma-separated names of the functions some feature needed that could
+ * not be bound, or "". */
 const char *real_missing(void);
+
+/* "recovery,idle_check": the names of the FEATURE_* bits. */
+const char *real_feature_names(unsigned bits, char *buf, size_t size);
 
 #endif

@@ -496,7 +496,9 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 	if (cfg->mode == SHIM_MODE_OBSERVE || !inc.status_known) {
 		/* Without the server status the shim cannot tell a
 		 * transaction from autocommit: pass through. */
-		event_connection_lost(&inc, r, &verdict, inc.status_known ? "observe_only" : "pass_through_status_unknown");
+		event_connection_lost(&inc, r, &verdict,
+				      !(real_features() & FEATURE_RECOVERY) ? "pass_through_library_lacks_functions"
+				      : inc.status_known ? "observe_only" : "pass_through_status_unknown");
 		return rc;
 	}
 	in_transaction = session_in_transaction(c);
@@ -586,8 +588,11 @@ static int run_without_lost_state(struct incident *inc, const struct request *r)
  * so nothing the child does can reach the parent's connection. */
 static bool detach_socket(const struct real_api *real, MYSQL *m)
 {
-	int fd = (int)real->mysql_get_socket(m);
+	int fd;
 
+	if (!(real_features() & FEATURE_FORK))
+		return false;
+	fd = (int)real->mysql_get_socket(m);
 	return fd < 0 || sock_detach(fd);
 }
 

@@ -60,7 +60,7 @@ void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *
  * so recovery follows its usual rules. */
 void session_check_peer(struct conn *c, MYSQL *m, const struct real_api *real)
 {
-	int fd = (int)real->mysql_get_socket(m);
+	int fd = real->mysql_get_socket ? (int)real->mysql_get_socket(m) : -1;
 
 	if (fd >= 0 && sock_peer_closed(fd) && sock_detach(fd))
 		c->found_closed = true;

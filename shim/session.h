@@ -65,7 +65,8 @@ static inline void session_note_before_call(const struct real_api *real, struct 
 	    real->mariadb_get_infov(m, MARIADB_CONNECTION_SERVER_STATUS, &now))
 		return;
 	if ((c->status & SERVER_STATUS_IN_TRANS) && !(now & SERVER_STATUS_IN_TRANS) &&
-	    (c->keep_in_trans || real->mysql_get_socket(m) == (my_socket)-1))
+	    (c->keep_in_trans ||
+	     (real->mysql_get_socket && real->mysql_get_socket(m) == (my_socket)-1)))
 		now |= SERVER_STATUS_IN_TRANS;
 	c->keep_in_trans = false;
 	if (now & SERVER_SESSION_STATE_CHANGED) /* say, a later result of a multi-statement */
