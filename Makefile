@@ -127,4 +127,4 @@ uninstall:
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path $(B)/mysql-sid -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -29,7 +29,7 @@ CLS_SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # Symbols the pure module may use: anything else (allocation, stdio, locale,
 # errno...) fails the check, as does any writable data or bss symbol.
-CLS_ALLOWED_UNDEF := memchr memcmp memcpy memmove memset __stack_chk_fail \
+CLS_ALLOWED_UNDEF := memchr memcmp memcpy memmove memset strlen __stack_chk_fail \
                      __memcpy_chk __memmove_chk __memset_chk _GLOBAL_OFFSET_TABLE_
 
 TOOLS         += $(CLS_TOOL)

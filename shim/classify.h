@@ -90,6 +90,13 @@ void sql_classify(const char *text, size_t len, unsigned flags, struct sql_verdi
  * Returns the length written.  For logging statement text. */
 size_t sql_mask(const char *text, size_t len, unsigned flags, char *out, size_t cap);
 
+/* A server's error message for the log, NUL-terminated in out.  What it
+ * quotes is the program's data ("Duplicate entry 'alice@example.com'",
+ * "... near 'IDENTIFIED BY ...'") and is not escaped: the excerpt may hold
+ * quotes of its own ("near ''secret''", "entry 'O'Brien'").  So everything
+ * from the first quote (', " or `) to the last is one masked span '?'. */
+void sql_mask_message(const char *message, char *out, size_t cap);
+
 /* "read", "write", "transaction", ... (static strings). */
 const char *sql_reason_name(enum sql_reason reason);
 

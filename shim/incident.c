@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "classify.h"
 #include "clock.h"
 #include "log.h"
 
@@ -93,31 +94,6 @@ void incident_line(const struct incident *inc, struct logline *l, int severity,
 	logline_str(l, "db", inc->schema[0] ? inc->schema : NULL);
 }
 
-/* A server's message may quote the program's data ("Duplicate entry
- * 'alice@example.com'", "... near 'IDENTIFIED BY ...'", MySQL 8's 3000s
- * "Check constraint 'x' ..."): what it quotes is masked.  Only the client
- * library's own messages (2000-2999) are kept whole: they quote the host
- * or socket, which the line names anyway. */
-static void mask_quoted(char *dst, size_t size, const char *src)
-{
-	size_t n = 0;
-	bool quoted = false;
-
-	for (; *src && n + 4 < size; src++) {
-		if (*src == '\'') {
-			quoted = !quoted;
-			dst[n++] = '\'';
-			if (quoted)
-				dst[n++] = '?';
-		} else if (!quoted) {
-			dst[n++] = *src;
-		}
-	}
-	if (quoted)
-		dst[n++] = '\'';
-	dst[n] = '\0';
-}
-
 void incident_add_error(const struct incident *inc, struct logline *l)
 {
 	const struct real_api *real = inc->real;
@@ -127,7 +103,7 @@ void incident_add_error(const struct incident *inc, struct logline *l)
 
 	logline_uint(l, "errno", err);
 	if (message && (err < 2000 || err > 2999)) {
-		mask_quoted(masked, sizeof(masked), message);
+		sql_mask_message(message, masked, sizeof(masked));
 		message = masked;
 	}
 	logline_str(l, "error", message);

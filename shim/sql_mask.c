@@ -3,6 +3,7 @@
 #include "classify.h"
 #include "sql_lex.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 static size_t put_bytes(char *out, size_t n, size_t cap, const char *s, size_t k)
@@ -11,6 +12,25 @@ static size_t put_bytes(char *out, size_t n, size_t cap, const char *s, size_t k
 		k = cap - n;
 	memcpy(out + n, s, k);
 	return n + k;
+}
+
+/* 0x1F and 0b101 are literals to the server although the lexer reads
+ * them as words (as it does 0x1G, a name). */
+static bool is_prefixed_literal(const char *w, size_t n)
+{
+	size_t i;
+
+	if (n < 3 || w[0] != '0' || (w[1] != 'x' && w[1] != 'b'))
+		return false;
+	for (i = 2; i < n; i++) {
+		char ch = w[i];
+
+		if (w[1] == 'b' ? ch != '0' && ch != '1'
+				: !((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
+				    (ch >= 'A' && ch <= 'F')))
+			return false;
+	}
+	return true;
 }
 
 /* The masked form of one token that starts at raw. */
@@ -22,6 +42,10 @@ static size_t put_token(char *out, size_t n, size_t cap, const struct tok *t,
 	switch (t->type) {
 	case T_NUM:
 		return put_bytes(out, n, cap, "?", 1);
+	case T_WORD:
+		if (is_prefixed_literal(raw, (size_t)(raw_end - raw)))
+			return put_bytes(out, n, cap, "?", 1);
+		return put_bytes(out, n, cap, raw, (size_t)(raw_end - raw));
 	case T_STRING:
 		if (*raw != '\'' && *raw != '"')
 			return put_bytes(out, n, cap, "?", 1); /* X'..', B'..' */
@@ -61,4 +85,31 @@ size_t sql_mask(const char *text, size_t len, unsigned flags, char *out, size_t 
 		prev_end = lx.p;
 	}
 	return n;
+}
+
+static bool is_quote(char ch)
+{
+	return ch == '\'' || ch == '"' || ch == '`';
+}
+
+void sql_mask_message(const char *message, char *out, size_t cap)
+{
+	size_t first, last, len = 0, n;
+
+	if (!cap)
+		return;
+	while (message[len])
+		len++;
+	for (first = 0; first < len && !is_quote(message[first]); first++)
+		;
+	for (last = len; last > first + 1 && !is_quote(message[last - 1]); last--)
+		;
+	n = put_bytes(out, 0, cap - 1, message, first);
+	if (first < len) {
+		n = put_bytes(out, n, cap - 1, "'?'", 3);
+		/* an unpaired quote: nothing after it is safe */
+		if (last > first + 1)
+			n = put_bytes(out, n, cap - 1, message + last, len - last);
+	}
+	out[n] = '\0';
 }

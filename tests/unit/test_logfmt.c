@@ -150,3 +150,34 @@ Test(logfmt, statement_is_cut_at_max)
 	cr_expect_eq(strstr(statement_line("INSERT INTO t VALUES ('hunter2hunter2')", 24),
 			    "hunter"), NULL);
 }
+
+static const char *masked_message(const char *message)
+{
+	static char out[256];
+
+	sql_mask_message(message, out, sizeof(out));
+	return out;
+}
+
+/* The server quotes what it quotes without escaping it. */
+Test(logfmt, server_messages_mask_from_first_to_last_quote)
+{
+	cr_expect_str_eq(masked_message("You have an error in your SQL syntax; check the manual "
+					"near ''hunter2-secret'' at line 1"),
+			 "You have an error in your SQL syntax; check the manual near '?' at line 1");
+	cr_expect_str_eq(masked_message("Duplicate entry 'O'Brien:pin=4711' for key 'PRIMARY'"),
+			 "Duplicate entry '?'");
+	cr_expect_str_eq(masked_message("Incorrect integer value: 'x' for column `t`.`c` at row 1"),
+			 "Incorrect integer value: '?' at row 1");
+	cr_expect_str_eq(masked_message("Unknown column 'secret"), "Unknown column '?'",
+			 "an unpaired quote masks the rest");
+	cr_expect_str_eq(masked_message("Lost connection to server during query"),
+			 "Lost connection to server during query");
+}
+
+Test(logfmt, hex_and_binary_literals_are_masked)
+{
+	cr_expect_str_eq(statement_line("INSERT INTO t VALUES (0xDEADBEEF, 0b0101, 0x1G)", 256),
+			 "event=test statement=\"INSERT INTO t VALUES (?, ?, 0x1G)\"",
+			 "0x1G is a name, not a literal");
+}
