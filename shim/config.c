@@ -142,13 +142,13 @@ static unsigned parse_check_idle(config_lookup_fn lookup, struct config_problems
 	unsigned value;
 
 	if (!text)
-		return 1000;
+		return CONFIG_CHECK_IDLE_DEFAULT;
 	if (strcasecmp(text, "off") == 0)
 		return CONFIG_CHECK_IDLE_OFF;
 	if (parse_unsigned(text, 0, CONFIG_CHECK_IDLE_MAX, &value))
 		return value;
-	add_problem(p, variable, text, "off, or milliseconds from 0 to 86400000", "1000");
-	return 1000;
+	add_problem(p, variable, text, "off, or milliseconds from 0 to 86400000", "10");
+	return CONFIG_CHECK_IDLE_DEFAULT;
 }
 
 static void parse_socket(struct shim_config *c, config_lookup_fn lookup,

@@ -38,7 +38,7 @@ Test(config, defaults)
 	cr_expect_eq(c.facility, LOG_USER);
 	cr_expect_not(c.log_statements);
 	cr_expect_eq(c.method, METHOD_AUTO);
-	cr_expect_eq(c.check_idle_ms, 1000);
+	cr_expect_eq(c.check_idle_ms, 10);
 	cr_expect(c.session_tracking);
 	cr_expect_str_eq(c.syslog_socket, "/dev/log");
 }
@@ -128,9 +128,9 @@ Test(config, bad_values_fall_back_with_one_problem_each)
 		{"MYSQL_RECONNECT_SYSLOG_FACILITY", "local9", "user"},
 		{"MYSQL_RECONNECT_LOG_STATEMENTS", "sometimes", "off"},
 		{"MYSQL_RECONNECT_METHOD", "magic", "auto"},
-		{"MYSQL_RECONNECT_CHECK_IDLE_MS", "never", "1000"},
+		{"MYSQL_RECONNECT_CHECK_IDLE_MS", "never", "10"},
 		{"MYSQL_RECONNECT_SESSION_TRACKING", "maybe", "on"},
-		{"MYSQL_RECONNECT_CHECK_IDLE_MS", "86400001", "1000"},
+		{"MYSQL_RECONNECT_CHECK_IDLE_MS", "86400001", "10"},
 		{"MYSQL_RECONNECT_SYSLOG_SOCKET", "relative/path", "/dev/log"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
