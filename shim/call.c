@@ -67,6 +67,10 @@ static int answer(const struct shim_config *cfg, const struct real_api *real, st
 	if (sent) {
 		kept->known = false; /* answered, or recovered below */
 		session_note_before_call(real, c, m);
+	} else if (r->kind == REQ_NEXT_RESULT) {
+		/* the status after the last result read: a transaction that a
+		 * middle statement began, the settings it changed */
+		session_note_before_call(real, c, m);
 	}
 	rc = run_guarded(real, m, &asked);
 	if (unlikely(rc != 0))

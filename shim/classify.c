@@ -693,7 +693,7 @@ static bool only_words(struct ctx *c, struct stmt *st, const char (*ok)[12],
 static void txn_begin(struct ctx *c, struct stmt *st, const char *what)
 {
 	st->txn = SQL_TXN_BEGIN;
-	safe(c, SQL_REASON_TRANSACTION, what, SQL_FACT_COMMITS);
+	safe(c, SQL_REASON_TRANSACTION, what, SQL_FACT_COMMITS | SQL_FACT_BEGINS);
 }
 
 static int head_begin(struct ctx *c, struct stmt *st)
@@ -971,8 +971,10 @@ static void set_autocommit(struct ctx *c, struct stmt *st)
 	    KW(t, "OFF") || KW(t, "FALSE")) {
 		skip(c);
 		t = peek(c);
-		if (is_term(t, st) || is_punct(t, ','))
+		if (is_term(t, st) || is_punct(t, ',')) {
+			c->out->facts |= SQL_FACT_BEGINS;
 			return;
+		}
 	}
 	commits(c, st);
 }
@@ -1015,6 +1017,56 @@ static bool set_target(struct ctx *c, const struct tok *t,
 	return true;
 }
 
+enum relex { RELEX_NONE, RELEX_SQL_MODE, RELEX_CHARSET };
+
+/* A session variable that changes how the server lexes the statements
+ * after it: quotes and backslashes (sql_mode), multi-byte characters. */
+static enum relex relex_target(const struct tok *t, unsigned char scope)
+{
+	if (t->type == T_SYSVAR)
+		scope = t->scope;
+	if ((t->type != T_SYSVAR && t->type != T_WORD) || scope != S_SESSION)
+		return RELEX_NONE;
+	if (IS(t->p, t->n, "SQL_MODE"))
+		return RELEX_SQL_MODE;
+	if (IS(t->p, t->n, "CHARACTER_SET_CLIENT") || IS(t->p, t->n, "CHARACTER_SET_CONNECTION"))
+		return RELEX_CHARSET;
+	return RELEX_NONE;
+}
+
+static bool contains_word(const char *p, size_t n, const char *kw)
+{
+	size_t k = 0;
+
+	while (kw[k])
+		k++;
+	for (size_t i = 0; i + k <= n; i++)
+		if (cmpw(p + i, k, kw) == 0)
+			return true;
+	return false;
+}
+
+/* Does the value v make the server lex differently from this lexer?
+ * sql_mode with NO_BACKSLASH_ESCAPES or ANSI(_QUOTES); a character set
+ * whose multi-byte characters may hold a backslash or quote byte.  A
+ * value that is not a plain literal may be anything: yes. */
+static bool relexes(enum relex what, const struct tok *v)
+{
+	static const char wide[][8] = {"BIG5", "CP932", "GBK", "GB18030", "SJIS"};
+
+	if (what == RELEX_NONE)
+		return false;
+	if (v->type != T_STRING && v->type != T_WORD)
+		return true;
+	if (what == RELEX_SQL_MODE)
+		return IS(v->p, v->n, "DEFAULT") || contains_word(v->p, v->n, "ANSI") ||
+		       contains_word(v->p, v->n, "NO_BACKSLASH_ESCAPES");
+	for (size_t i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+		if (cmpw(v->p, v->n, wide[i]) == 0)
+			return true;
+	return IS(v->p, v->n, "DEFAULT");
+}
+
 /* SET [GLOBAL|SESSION|...] a = x, @b = y, NAMES ..., ... */
 static int set_list(struct ctx *c, struct stmt *st, const struct tok *pre)
 {
@@ -1032,9 +1084,12 @@ static int set_list(struct ctx *c, struct stmt *st, const struct tok *pre)
 			t = *peek(c);
 			skip(c);
 		}
+		bool scoped = false;
+
 		if (t.type == T_WORD && sql_lex_scope(t.p, t.n) != S_UNKNOWN &&
 		    !is_assign(peek(c)) && !is_term(peek(c), st)) {
 			scope = sql_lex_scope(t.p, t.n);
+			scoped = true;
 			t = *peek(c);
 			skip(c);
 		}
@@ -1043,18 +1098,24 @@ static int set_list(struct ctx *c, struct stmt *st, const struct tok *pre)
 				unsafe(c, SQL_REASON_WRITE, "SET GLOBAL", SQL_FACT_WRITE);
 			else
 				safe(c, SQL_REASON_SESSION, "SET TRANSACTION",
-				     SQL_FACT_CHANGES_SESSION);
+				     SQL_FACT_CHANGES_SESSION | (scoped ? 0 : SQL_FACT_NEXT_TXN));
 			return HEAD_DONE;
 		}
 		if (KW(&t, "NAMES") || KW(&t, "CHARSET") ||
 		    (KW(&t, "CHARACTER") && ACCEPT(c, "SET"))) {
 			safe(c, SQL_REASON_SESSION, KW(&t, "NAMES") ? "SET NAMES" :
 			     "SET CHARACTER SET", SQL_FACT_CHANGES_SESSION);
+			if (relexes(RELEX_CHARSET, peek(c)))
+				c->out->facts |= SQL_FACT_RELEXES;
 		} else {
+			enum relex what = relex_target(&t, scope);
+
 			if (!set_target(c, &t, scope, &autocommit) ||
 			    !is_assign(peek(c)))
 				break;
 			skip(c);
+			if (relexes(what, peek(c)))
+				c->out->facts |= SQL_FACT_RELEXES;
 			if (autocommit)
 				set_autocommit(c, st);
 		}
@@ -1098,7 +1159,8 @@ static int head_set(struct ctx *c, struct stmt *st)
 		return HEAD_DONE;
 	}
 	if (KW(t, "ROLE")) {
-		safe(c, SQL_REASON_SESSION, "SET ROLE", SQL_FACT_CHANGES_SESSION);
+		safe(c, SQL_REASON_SESSION, "SET ROLE",
+		     SQL_FACT_CHANGES_SESSION | SQL_FACT_SETS_ROLE);
 		return HEAD_DONE;
 	}
 	if (KW(t, "DEFAULT")) {
@@ -1282,6 +1344,14 @@ void sql_classify(const char *text, size_t len, unsigned flags,
 		}
 		if (t->type == T_ERROR) {
 			unsafe(&c, SQL_REASON_UNKNOWN, t->p, 0);
+			break;
+		}
+		/* The server lexes what follows in another mode than this lexer
+		 * (SET sql_mode='NO_BACKSLASH_ESCAPES'; SELECT '\'; ...). */
+		if (out->facts & SQL_FACT_RELEXES) {
+			unsafe(&c, SQL_REASON_UNKNOWN, "a statement after a change of sql_mode or "
+			       "character set", 0);
+			out->statements++;
 			break;
 		}
 		statement(&c, out->statements == 0);

@@ -62,6 +62,13 @@ enum sql_reason {
 #define SQL_FACT_PREPARES         0x0800u /* PREPARE, HANDLER: named session objects */
 #define SQL_FACT_READS_LAST_RESULT 0x1000u /* LAST_INSERT_ID(), ROW_COUNT(), FOUND_ROWS(),
 					      LASTVAL(), PREVIOUS VALUE FOR, CURRVAL */
+#define SQL_FACT_NEXT_TXN         0x2000u /* SET TRANSACTION ... for the next transaction
+					      only (no SESSION): the server does not report it */
+#define SQL_FACT_SETS_ROLE        0x4000u /* SET ROLE: privileges a reconnect would change */
+#define SQL_FACT_BEGINS          0x10000u /* BEGIN, START TRANSACTION, SET autocommit=0:
+					      a transaction may be open after it */
+#define SQL_FACT_RELEXES          0x8000u /* changes how the server lexes what follows
+					      (sql_mode, the character set) */
 
 struct sql_verdict {
 	/* May be re-sent on a fresh connection without the program observing

@@ -43,6 +43,7 @@ struct conn {
 	bool insert_id_seen;       /* the session's LAST_INSERT_ID() was set */
 	bool insert_id_at_loss;    /* ... and it was lost */
 	bool keep_in_trans;        /* the shim's own 2006 cleared IN_TRANS (session.h) */
+	bool multi_statements_off; /* the program's mysql_set_server_option (session.h) */
 	unsigned held;             /* SESSION_* state a reconnect cannot restore */
 	unsigned lost;             /* SESSION_* state lost with the last session */
 	struct strlist *vars;       /* system variables the program changed (heap) */

@@ -137,6 +137,15 @@ EXPORT int STDCALL mysql_next_result(MYSQL *mysql)
 	return shim_call(mysql, &r) ? (more > 0 ? more : 1) : more;
 }
 
+/* MYSQL_OPTION_MULTI_STATEMENTS_OFF is a program's guard against injected
+ * statements: a fresh session has it again (session.h). */
+EXPORT int STDCALL mysql_set_server_option(MYSQL *mysql, enum enum_mysql_set_option option)
+{
+	struct request r = {.kind = REQ_SET_SERVER_OPTION, .flag = (my_bool)option};
+
+	return shim_call(mysql, &r);
+}
+
 EXPORT int STDCALL mysql_ping(MYSQL *mysql)
 {
 	struct request r = {.kind = REQ_PING};

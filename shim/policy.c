@@ -6,6 +6,7 @@
 
 #define MYSQL_CLIENT_INTERACTION_TIMEOUT 4031 /* MySQL 8.0.24+ only */
 #define MYSQL_ACCOUNT_LOCKED 3118             /* MySQL's ER_ACCOUNT_HAS_BEEN_LOCKED */
+#define MARIADB_ERR_NET_WRITE 5014            /* Connector/C's CR_ERR_NET_WRITE */
 
 enum lost_kind policy_lost_kind(unsigned err, bool server_is_mysql)
 {
@@ -16,6 +17,13 @@ enum lost_kind policy_lost_kind(unsigned err, bool server_is_mysql)
 	case CR_SERVER_LOST_EXTENDED:
 	case ER_CONNECTION_KILLED:
 	case ER_SERVER_SHUTDOWN:
+	/* A TLS connection that met EOF or a broken stream: the library has
+	 * closed it.  Only calls on a connection ask: at connect, 2026 is a
+	 * handshake that failed for good (policy_error_is_final). */
+	case CR_SSL_CONNECTION_ERROR:
+	/* Connector/C's write error where it queued several commands (a
+	 * prepared statement prepared again): some may have gone out. */
+	case MARIADB_ERR_NET_WRITE:
 		return LOST_IN_FLIGHT;
 	case ER_NET_PACKET_TOO_LARGE:
 		return LOST_BY_STATEMENT;
@@ -64,18 +72,18 @@ unsigned policy_backoff_ms(const struct shim_config *cfg, unsigned attempt, uint
 enum loss_action policy_on_loss(enum lost_kind kind, bool in_transaction, bool holds_state,
 				const struct call_facts *call, const char **why)
 {
-	if (in_transaction) {
+	if (in_transaction || call->opens_transaction) {
 		if (call->rolls_back) {
 			*why = "rollback_of_lost_transaction";
 			return ACTION_ROLLBACK_FRESH;
 		}
-		if (call->commits) {
+		if (call->commits && !call->opens_transaction) {
 			/* The transaction ended with this call, committed or not:
 			 * nobody can tell, so the program must be told. */
 			*why = "transaction_end_outcome_unknown";
 			return ACTION_RETURN_ERROR;
 		}
-		*why = "in_transaction";
+		*why = in_transaction ? "in_transaction" : "transaction_begun_by_text";
 		return ACTION_TRANSACTION_LOST;
 	}
 	if (holds_state && kind != LOST_BY_STATEMENT && kind != LOST_READ_TIMEOUT) {

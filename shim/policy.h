@@ -36,6 +36,9 @@ struct call_facts {
 	bool commits;    /* COMMIT, BEGIN or an implicit commit */
 	bool rolls_back; /* ROLLBACK (or change_user) */
 	bool depends_on_session; /* reads state of the lost session */
+	bool opens_transaction;  /* a text that begins a transaction and goes on
+				    (START TRANSACTION; UPDATE ...): the program
+				    may be inside one, whatever result was lost */
 };
 
 /* A statement that keeps losing the connection is sent again at most this

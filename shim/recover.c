@@ -211,7 +211,8 @@ static void fail_call(struct incident *inc, const struct request *r)
  * error of the shim's last connect attempt or session restore. */
 static void rearm_lost_error(const struct incident *inc)
 {
-	if (!lost_error(inc))
+	/* 2026 after a connect attempt is its TLS handshake failing */
+	if (!lost_error(inc) || last_errno(inc) == CR_SSL_CONNECTION_ERROR)
 		session_set_gone_error(inc->real, inc->conn, inc->mysql);
 }
 

@@ -24,6 +24,10 @@ int request_run(const struct real_api *real, MYSQL *m, const struct request *r)
 		return real->mysql_ping ? real->mysql_ping(m) : 1;
 	case REQ_RESET_CONNECTION:
 		return real->mysql_reset_connection ? real->mysql_reset_connection(m) : 1;
+	case REQ_SET_SERVER_OPTION:
+		return real->mysql_set_server_option
+			       ? real->mysql_set_server_option(m, (enum enum_mysql_set_option)r->flag)
+			       : 1;
 	case REQ_CHANGE_USER:
 		return real->mysql_change_user
 			       ? real->mysql_change_user(m, r->text, r->password, r->db)
@@ -147,6 +151,8 @@ static void statement_facts(const struct request *r, unsigned sql_flags,
 	facts->depends_on_session = (v->facts & SQL_FACT_DEPENDS_SESSION) ||
 				    v->reason == SQL_REASON_UNKNOWN ||
 				    v->reason == SQL_REASON_EMPTY;
+	facts->opens_transaction = (v->facts & (SQL_FACT_BEGINS | SQL_FACT_MULTI)) ==
+				   (SQL_FACT_BEGINS | SQL_FACT_MULTI);
 }
 
 void request_facts(const struct request *r, unsigned sql_flags, struct call_facts *facts,
@@ -160,6 +166,7 @@ void request_facts(const struct request *r, unsigned sql_flags, struct call_fact
 	facts->commits = false;
 	facts->rolls_back = false;
 	facts->depends_on_session = false;
+	facts->opens_transaction = false;
 	switch (r->kind) {
 	case REQ_REAL_QUERY:
 	case REQ_SEND_QUERY:
@@ -198,6 +205,7 @@ void request_facts(const struct request *r, unsigned sql_flags, struct call_fact
 		break;
 	case REQ_SELECT_DB:
 	case REQ_SET_CHARSET:
+	case REQ_SET_SERVER_OPTION: /* sets, and may be set again */
 		break;
 	}
 	v->safe = facts->safe;
@@ -211,6 +219,7 @@ const char *request_name(const struct request *r)
 		[REQ_AUTOCOMMIT] = "autocommit", [REQ_SELECT_DB] = "select_db",
 		[REQ_SET_CHARSET] = "set_character_set", [REQ_PING] = "ping",
 		[REQ_CHANGE_USER] = "change_user", [REQ_RESET_CONNECTION] = "reset_connection",
+		[REQ_SET_SERVER_OPTION] = "set_server_option",
 		[REQ_SEND_QUERY] = "send_query", [REQ_READ_QUERY_RESULT] = "read_query_result",
 		[REQ_STORE_RESULT] = "store_result", [REQ_NEXT_RESULT] = "next_result",
 		[REQ_STMT_PREPARE] = "stmt_prepare",

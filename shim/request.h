@@ -21,6 +21,7 @@ enum request_kind {
 	REQ_PING,
 	REQ_CHANGE_USER,  /* text = user, password, db */
 	REQ_RESET_CONNECTION,
+	REQ_SET_SERVER_OPTION, /* flag = MYSQL_OPTION_MULTI_STATEMENTS_ON/OFF */
 	REQ_SEND_QUERY,        /* mysql_send_query(text, len): sends, reads nothing */
 	REQ_READ_QUERY_RESULT, /* text, len = what the last send_query sent (call.c) */
 	REQ_STORE_RESULT,      /* *result; text, len = the statement it answers, and

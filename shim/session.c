@@ -24,7 +24,9 @@ static unsigned held_by(const struct sql_verdict *v)
 	return (v->facts & SQL_FACT_TEMP_TABLE ? SESSION_TEMP_TABLES : 0) |
 	       (v->facts & SQL_FACT_TAKES_LOCK ? SESSION_LOCKS : 0) |
 	       (v->facts & SQL_FACT_SETS_USER_VAR ? SESSION_USER_VARS : 0) |
-	       (v->facts & SQL_FACT_PREPARES ? SESSION_PREPARED : 0);
+	       (v->facts & SQL_FACT_PREPARES ? SESSION_PREPARED : 0) |
+	       (v->facts & SQL_FACT_NEXT_TXN ? SESSION_NEXT_TXN : 0) |
+	       (v->facts & SQL_FACT_SETS_ROLE ? SESSION_ROLE : 0);
 }
 
 void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *m,
@@ -44,13 +46,15 @@ void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *
 		     c->status & SERVER_STATUS_NO_BACKSLASH_ESCAPES ? SQL_NO_BACKSLASH_ESCAPES : 0,
 		     &v);
 	held = held_by(&v);
+	/* SET ROLE, alone in its text, is set again as it was. */
+	if ((held & SESSION_ROLE) && !(v.facts & SQL_FACT_MULTI) &&
+	    settings_note_role(c, text, len))
+		held &= ~SESSION_ROLE;
 	/* SET @k = <literal> is set again, exactly. */
 	if ((held & SESSION_USER_VARS) && settings_note_user_vars(c, text, len))
 		held &= ~SESSION_USER_VARS;
 	if (!settings_note_statement(c, text, len, &v, collation_reset))
 		held |= SESSION_UNTRACKED;
-	if (settings_next_transaction(text, len))
-		held |= SESSION_NEXT_TXN;
 	c->held |= held;
 }
 
@@ -100,6 +104,11 @@ bool session_restore(const struct real_api *real, struct conn *c, MYSQL *m,
 {
 	if (!settings_restore(real, c, m, autocommit_off))
 		return false;
+	/* The connect-time capability is back on: the program turned it off. */
+	if (c->multi_statements_off &&
+	    (!real->mysql_set_server_option ||
+	     real->mysql_set_server_option(m, MYSQL_OPTION_MULTI_STATEMENTS_OFF)))
+		return false;
 	c->lost |= (c->held & (SESSION_BLOCKING | SESSION_USER_VARS)) | SESSION_LAST_RESULT |
 		   (c->insert_id_at_loss ? SESSION_LAST_INSERT_ID : 0);
 	c->held = 0;
@@ -144,6 +153,7 @@ const char *session_state_names(unsigned bits, char *buf, size_t size)
 	static const char *const names[] = {
 		"temporary_tables", "locks", "user_variables", "prepared_statements",
 		"untracked_changes", "last_result", "last_insert_id", "next_transaction",
+		"role",
 	};
 	size_t used = 0;
 

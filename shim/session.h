@@ -40,12 +40,15 @@
 #define SESSION_LAST_RESULT    0x20u /* ROW_COUNT(), FOUND_ROWS() (lost only) */
 #define SESSION_LAST_INSERT_ID 0x40u /* LAST_INSERT_ID() (lost only) */
 #define SESSION_NEXT_TXN       0x80u /* SET TRANSACTION ... for the next transaction */
+#define SESSION_ROLE          0x100u /* SET ROLE: a fresh session has the default role */
 
 /* Held state that makes a loss reach the program. */
 #define SESSION_UNRESTORABLE (SESSION_TEMP_TABLES | SESSION_LOCKS | SESSION_USER_VARS | \
-			      SESSION_PREPARED | SESSION_UNTRACKED | SESSION_NEXT_TXN)
-/* Lost state any statement may depend on: all of them fail. */
-#define SESSION_BLOCKING (SESSION_TEMP_TABLES | SESSION_LOCKS | SESSION_UNTRACKED)
+			      SESSION_PREPARED | SESSION_UNTRACKED | SESSION_NEXT_TXN | \
+			      SESSION_ROLE)
+/* Lost state any statement may depend on: all of them fail (with other
+ * privileges, any statement may do what the program meant to forbid). */
+#define SESSION_BLOCKING (SESSION_TEMP_TABLES | SESSION_LOCKS | SESSION_UNTRACKED | SESSION_ROLE)
 
 /* After a successful statement the server flagged (state_changed) or that
  * may hold state: what it changed or left in the session. */
@@ -92,9 +95,12 @@ static inline void session_check_idle(const struct shim_config *cfg,
 bool session_text_mentions_get_lock(const char *text, size_t len);
 
 /* Could this statement have left state that the server does not flag?
- * (LOCK TABLES, HANDLER, user variables assigned in a SELECT, GET_LOCK();
- * without tracking, any SET.)  A look at its first byte, a memchr for '@'
- * and one for each '_'. */
+ * (LOCK TABLES, HANDLER, SET TRANSACTION, SET ROLE, user variables
+ * assigned in a SELECT, GET_LOCK(); without tracking, any SET.)  A look at
+ * its first byte, a memchr for ';', '@' and each '_': true sends it to the
+ * classifier, the one reader of statements, which decides.  A text that
+ * starts with a comment or holds more than one statement always goes
+ * there: the look reads only the first word. */
 static inline bool session_text_may_hold(const struct conn *c, const char *text, size_t len)
 {
 	size_t i = 0;
@@ -104,18 +110,22 @@ static inline bool session_text_may_hold(const struct conn *c, const char *text,
 	if (i < len) {
 		char first = (char)(text[i] | 0x20);
 
-		/* LOCK, HANDLER, FLUSH ... WITH READ LOCK, BACKUP */
-		if (first == 'l' || first == 'h' || first == 'f' || first == 'b')
+		/* LOCK, HANDLER, FLUSH ... WITH READ LOCK, BACKUP, and
+		 * comments: / # - (and ( for a parenthesised statement) */
+		if (first == 'l' || first == 'h' || first == 'f' || first == 'b' ||
+		    text[i] == '/' || text[i] == '#' || text[i] == '-' || text[i] == '(')
 			return true;
-		/* SET TRANSACTION (for the next transaction only: not tracked) */
+		/* SET (TRANSACTION for the next one, ROLE: neither tracked) */
 		if (first == 's' && len - i > 3 && (text[i + 1] | 0x20) == 'e' &&
-		    (text[i + 2] | 0x20) == 't' && (text[i + 3] == ' ' || text[i + 3] == '\t'))
+		    (text[i + 2] | 0x20) == 't' && (text[i + 3] == ' ' || text[i + 3] == '\t' ||
+						    text[i + 3] == '\n' || text[i + 3] == '/'))
 			return true;
-		/* untracked: SET, USE, CREATE [TEMPORARY], PREPARE (not SELECT, CALL) */
+		/* untracked: USE, CREATE [TEMPORARY], PREPARE (not SELECT, CALL) */
 		if (!c->tracking && len - i > 3 && settings_first_word_changes(text + i))
 			return true;
 	}
-	return memchr(text, '@', len) != NULL || session_text_mentions_get_lock(text, len);
+	return memchr(text, ';', len) || memchr(text, '@', len) != NULL ||
+	       session_text_mentions_get_lock(text, len);
 }
 
 void session_start_over(const struct shim_config *cfg, const struct real_api *real,
@@ -166,6 +176,10 @@ static inline void session_after_success(const struct shim_config *cfg,
 		c->held &= ~SESSION_NEXT_TXN; /* the transaction it was for began */
 	if (r->kind == REQ_CHANGE_USER || r->kind == REQ_RESET_CONNECTION) {
 		session_start_over(cfg, real, c, m);
+		return;
+	}
+	if (r->kind == REQ_SET_SERVER_OPTION) {
+		c->multi_statements_off = r->flag == MYSQL_OPTION_MULTI_STATEMENTS_OFF;
 		return;
 	}
 	if (!c->insert_id_seen && real->mysql_insert_id && real->mysql_insert_id(m))

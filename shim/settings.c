@@ -3,6 +3,8 @@
  * after a reconnect. */
 #include "settings.h"
 
+#include "sql_lex.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,21 +178,6 @@ bool settings_read_tracked(const struct real_api *real, struct conn *c, MYSQL *m
 
 /* ---- what a statement leaves in the session ---------------------------- */
 
-static const char *find_word(const char *text, size_t len, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (size_t i = 0; i + n <= len; i++) {
-		size_t k = 0;
-
-		while (k < n && (text[i + k] | 0x20) == (word[k] | 0x20))
-			k++;
-		if (k == n)
-			return text + i + n;
-	}
-	return NULL;
-}
-
 static bool is_name_char(char ch)
 {
 	char lower = (char)(ch | 0x20);
@@ -215,32 +202,44 @@ static const char *skip_blanks(const char *p, const char *end)
 
 /* SET NAMES cs COLLATE x: the server reports the character sets but not
  * the collation (a change of character set resets it: the record's
- * collation goes, and comes back only from a real SET NAMES ... COLLATE). */
+ * collation goes, and comes back only from a real SET NAMES ... COLLATE).
+ * Read with the lexer, so that comments and every statement of a
+ * multi-statement text count; the last SET NAMES of the text decides. */
 static void note_names_collation(struct conn *c, const char *text, size_t len)
 {
-	const char *end = text + len, *p = skip_blanks(text, end), *start;
+	struct lexer lx = {.p = text, .end = text + len,
+			   .esc = !(c->status & SERVER_STATUS_NO_BACKSLASH_ESCAPES)};
+	struct tok t[5];
+	bool head = true;
 
-	if (end - p < 4 || !word_is(p, "SET"))
-		return;
-	p = skip_blanks(p + 3, end);
-	if (end - p < 6 || !word_is(p, "NAMES") || !(p = find_word(p, (size_t)(end - p), "COLLATE")))
-		return;
-	while (p < end && (*p == ' ' || *p == '\'' || *p == '"' || *p == '`' || *p == '\t'))
-		p++;
-	for (start = p; p < end && is_name_char(*p); p++)
-		;
-	if (p > start && !list_put(&c->vars, "collation_connection", 20, start, (size_t)(p - start)))
-		c->held |= SESSION_UNTRACKED;
-}
-
-bool settings_next_transaction(const char *text, size_t len)
-{
-	const char *end = text + len, *p = skip_blanks(text, end);
-
-	if (end - p < 4 || !word_is(p, "SET"))
-		return false;
-	p = skip_blanks(p + 3, end);
-	return end - p >= 12 && word_is(p, "TRANSACTION");
+	for (;;) {
+		sql_lex(&lx, &t[0]);
+		if (t[0].type == T_END || t[0].type == T_ERROR)
+			return;
+		if (t[0].type == T_SEMI) {
+			head = true;
+			continue;
+		}
+		if (!head || t[0].type != T_WORD || !IS(t[0].p, t[0].n, "SET")) {
+			head = false;
+			continue;
+		}
+		head = false;
+		for (int i = 1; i < 5; i++)
+			sql_lex(&lx, &t[i]);
+		if (t[1].type != T_WORD || !IS(t[1].p, t[1].n, "NAMES"))
+			continue;
+		if (t[3].type == T_WORD && IS(t[3].p, t[3].n, "COLLATE") &&
+		    (t[4].type == T_WORD || t[4].type == T_STRING || t[4].type == T_QIDENT) &&
+		    !list_put(&c->vars, "collation_connection", 20, t[4].p, t[4].n))
+			c->held |= SESSION_UNTRACKED;
+		if (t[3].type == T_SEMI)
+			head = true;
+		if (t[4].type == T_SEMI)
+			head = true;
+		if (t[3].type == T_END || t[4].type == T_END)
+			return;
+	}
 }
 
 /* word: the first word of a statement, at least 4 bytes to read. */
@@ -341,6 +340,15 @@ bool settings_note_user_vars(struct conn *c, const char *text, size_t len)
 	    !literal_user_var_set(text, len, &name, &n))
 		return false;
 	return list_put(&c->statements, name, n, text, len);
+}
+
+bool settings_note_role(struct conn *c, const char *text, size_t len)
+{
+	static const char key[] = "SET ROLE";
+
+	if (memchr(text, '\0', len) || statements_full(c, len))
+		return false;
+	return list_put(&c->statements, key, sizeof(key) - 1, text, len);
 }
 
 bool settings_note_statement(struct conn *c, const char *text, size_t len,

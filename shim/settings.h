@@ -43,9 +43,10 @@ bool settings_note_statement(struct conn *c, const char *text, size_t len,
  * variable assignment (the value could differ). */
 bool settings_note_user_vars(struct conn *c, const char *text, size_t len);
 
-/* SET TRANSACTION ... without SESSION or GLOBAL: characteristics of the
- * next transaction only, which the server does not report. */
-bool settings_next_transaction(const char *text, size_t len);
+/* SET ROLE ...: the last one is sent again after a reconnect (a fresh
+ * session has the account's default role).  False when it cannot be
+ * recorded. */
+bool settings_note_role(struct conn *c, const char *text, size_t len);
 
 /* Could a statement starting at word (4 bytes readable) change the
  * session?  SET, USE, CREATE, PREPARE. */

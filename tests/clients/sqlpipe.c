@@ -5,6 +5,7 @@
  *
  *   SQL text            OK rows=<n> first=<v|NULL|->  /  OK affected=<n>  /  ERR <errno> <msg>
  *   \commit \rollback \ping \autocommit 0|1 \selectdb DB \charset CS   OK / ERR
+ *   \multi 0|1           mysql_set_server_option(MULTI_STATEMENTS_OFF / _ON)
  *   \send SQL           the same through mysql_send_query + mysql_read_query_result
  *                       (how Ruby mysql2 sends every query)
  *   \hold SQL           mysql_real_query only: HELD / ERR (the result waits)
@@ -46,6 +47,7 @@ SQLPIPE_EXPORT int sqlpipe_main(int argc, char **argv);
 struct options {
 	const char *host, *socket, *user, *password, *db;
 	const char *charset, *init_command;
+	const char *tls_ca; /* --tls-ca: TLS, the server verified against this CA */
 	unsigned port;
 	unsigned read_timeout; /* seconds, 0: the library's default */
 	bool reconnect;
@@ -87,7 +89,7 @@ static void usage(FILE *out)
 		"usage: sqlpipe [--host H] [--port N] [--socket S] [--user U]\n"
 		"               [--password P] [--database D] [--reconnect]\n"
 		"               [--charset CS] [--init-command SQL] [--api real|query]\n"
-		"               [--read-timeout SECONDS]\n");
+		"               [--read-timeout SECONDS] [--tls-ca FILE]\n");
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -104,6 +106,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"init-command", required_argument, NULL, 'i'},
 		{"read-timeout", required_argument, NULL, 't'},
 		{"api", required_argument, NULL, 'a'},
+		{"tls-ca", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'H'},
 		{NULL, 0, NULL, 0},
 	};
@@ -123,6 +126,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'c': o->charset = optarg; break;
 		case 'i': o->init_command = optarg; break;
 		case 't': o->read_timeout = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'T': o->tls_ca = optarg; break;
 		case 'a':
 			if (strcmp(optarg, "query") == 0)
 				o->use_mysql_query = true;
@@ -155,6 +159,12 @@ static MYSQL *open_connection(const struct options *o, char *err, size_t size)
 		mysql_options(m, MYSQL_INIT_COMMAND, o->init_command);
 	if (o->read_timeout)
 		mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &o->read_timeout);
+	if (o->tls_ca) {
+		my_bool verify = 1;
+
+		mysql_options(m, MYSQL_OPT_SSL_CA, o->tls_ca);
+		mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+	}
 	if (!mysql_real_connect(m, o->host, o->user, o->password, o->db, o->port,
 				o->socket, CLIENT_MULTI_STATEMENTS | CLIENT_MULTI_RESULTS)) {
 		format_error(m, err, size);
@@ -433,6 +443,11 @@ static bool handle_api_command(const char *line)
 	} else if (strncmp(line, "\\charset ", 9) == 0) {
 		if (!not_connected())
 			reply_status(mysql_set_character_set(conn, line + 9));
+	} else if (strncmp(line, "\\multi ", 7) == 0) {
+		if (!not_connected())
+			reply_status(mysql_set_server_option(conn, atoi(line + 7)
+								   ? MYSQL_OPTION_MULTI_STATEMENTS_ON
+								   : MYSQL_OPTION_MULTI_STATEMENTS_OFF));
 	} else {
 		return false;
 	}

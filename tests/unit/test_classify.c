@@ -427,7 +427,22 @@ static const struct tcase set[] = {
 	C("SET STATEMENT a = 1 FOR SET STATEMENT b = 2 FOR SELECT 1", SAFE, "read: SELECT"),
 	C("SET STATEMENT a = 1", UNSAFE, "unknown: malformed SET STATEMENT"),
 	C("SET STATEMENT a = @x FOR SELECT 1", UNSAFE, "session: @user variable"),
+	/* for the next transaction only, which the server does not report */
+	S("SET TRANSACTION READ ONLY", SAFE, "session: SET TRANSACTION", 1, SQL_FACT_NEXT_TXN),
+	S("/* tag */ SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", SAFE,
+	  "session: SET TRANSACTION", 1, SQL_FACT_NEXT_TXN),
+	S("SET ROLE NONE", SAFE, "session: SET ROLE", 1, SQL_FACT_SETS_ROLE),
+	S("/* tag */ SET ROLE reader", SAFE, "session: SET ROLE", 1, SQL_FACT_SETS_ROLE),
 };
+/* SET SESSION TRANSACTION lasts, and the server reports it. */
+Test(classify, set_session_transaction_is_not_for_the_next_only)
+{
+	struct sql_verdict v;
+
+	sql_classify("SET SESSION TRANSACTION READ ONLY", 33, 0, &v);
+	cr_expect(v.safe);
+	cr_expect_eq(v.facts & SQL_FACT_NEXT_TXN, 0);
+}
 Test(classify, set) { RUN("set", set, 0); }
 
 /* ---- side effects ---- */
@@ -788,6 +803,22 @@ static const struct tcase multi_statement[] = {
 	  SQL_FACT_WRITE),
 	S("SELECT 1; /* c */ ; -- x\n ; SELECT 2", SAFE, "read: SELECT", 2, SQL_FACT_MULTI),
 	S("/*!40101 SET NAMES utf8 */; /*!40101 SET sql_mode='' */", SAFE, "session: SET NAMES", 2, 0),
+	/* The server lexes what follows a change of sql_mode or of the
+	 * character set in that mode: this text is one string to the old
+	 * mode, and an INSERT to the server. */
+	S("SET sql_mode='NO_BACKSLASH_ESCAPES'; SELECT '\\'; INSERT INTO t VALUES (1); -- '",
+	  UNSAFE, "unknown: a statement after a change of sql_mode or character set", ANY,
+	  SQL_FACT_RELEXES),
+	S("SET SESSION sql_mode = 'ANSI'; SELECT \"a\"", UNSAFE,
+	  "unknown: a statement after a change of sql_mode or character set", ANY, SQL_FACT_RELEXES),
+	S("SET @@sql_mode = DEFAULT; SELECT 1", UNSAFE,
+	  "unknown: a statement after a change of sql_mode or character set", ANY, SQL_FACT_RELEXES),
+	S("SET NAMES sjis; SELECT 1", UNSAFE,
+	  "unknown: a statement after a change of sql_mode or character set", ANY, SQL_FACT_RELEXES),
+	S("SET character_set_client = gbk; SELECT 1", UNSAFE,
+	  "unknown: a statement after a change of sql_mode or character set", ANY, SQL_FACT_RELEXES),
+	S("SET sql_mode = 'STRICT_ALL_TABLES'; SELECT 1", SAFE, "session: SET", 2, 0),
+	S("SELECT 1; SET sql_mode = 'ANSI'", SAFE, "read: SELECT", 2, SQL_FACT_RELEXES),
 };
 Test(classify, multi_statement) { RUN("multi_statement", multi_statement, 0); }
 

@@ -152,3 +152,20 @@ Test(policy, read_timeout_is_not_sent_again)
 	cr_expect_eq(policy_on_loss(LOST_READ_TIMEOUT, false, false, &read, &why),
 		     ACTION_RETURN_ERROR);
 }
+
+/* START TRANSACTION; UPDATE ...: whichever result was lost, the program may
+ * be inside the transaction the text began; what follows must not run on a
+ * fresh session in autocommit mode. */
+Test(policy, a_text_that_opens_a_transaction_loses_it)
+{
+	const struct call_facts opens = {.safe = false, .commits = true, .opens_transaction = true};
+	const char *why = NULL;
+
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, false, false, &opens, &why),
+		     ACTION_TRANSACTION_LOST);
+	cr_expect_str_eq(why, "transaction_begun_by_text");
+	cr_expect_eq(policy_on_loss(LOST_NOT_SENT, false, false, &opens, &why),
+		     ACTION_TRANSACTION_LOST);
+	cr_expect_eq(policy_on_loss(LOST_IN_FLIGHT, true, false, &opens, &why),
+		     ACTION_TRANSACTION_LOST, "inside one already: it ended, and began another");
+}
