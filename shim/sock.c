@@ -26,11 +26,14 @@ bool sock_peer_closed(int fd)
 bool sock_detach(int fd)
 {
 	int saved_errno = errno;
-	int spare = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	bool done = spare >= 0 && dup3(spare, fd, O_CLOEXEC) >= 0;
+	int pair[2];
+	bool done = false;
 
-	if (spare >= 0)
-		close(spare);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0) {
+		close(pair[1]); /* reads now see EOF, writes EPIPE */
+		done = dup3(pair[0], fd, O_CLOEXEC) >= 0;
+		close(pair[0]);
+	}
 	errno = saved_errno;
 	return done;
 }

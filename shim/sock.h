@@ -16,10 +16,14 @@ bool sock_peer_closed(int fd);
  * no handshake.  False when it cannot tell (host not resolvable). */
 bool sock_accepts(const char *host, unsigned port, const char *path, int timeout_ms);
 
-/* Points fd at a fresh unconnected socket: the connection behind it is
- * closed (or, in a forked child, left to the parent), and the client
- * library's next write on fd fails at once, so it reports 2006 itself.
- * False when that could not be done (fd untouched). */
+/* Points fd at one end of a socket pair whose other end is closed: the
+ * connection behind it is closed (or, in a forked child, left to the
+ * parent), the client library's next write on fd fails at once with EPIPE
+ * (2006), and a read sees EOF.  Not an unconnected socket: there a write
+ * fails with ENOTCONN, which OpenSSL takes for "try again" while poll()
+ * reports the socket ready at once, so a TLS connection's write loops for
+ * ever.  EPIPE raises no SIGPIPE: both client libraries ignore it.  False
+ * when that could not be done (fd untouched). */
 bool sock_detach(int fd);
 
 #endif

@@ -578,7 +578,9 @@ void client_kill(struct client *c)
 
 bool is_lost_error(const char *r)
 {
-	static const char *const lost[] = {"ERR 2006 ", "ERR 2013 ", "ERR 1927 ", "ERR 4031 "};
+	/* 2026: a TLS connection that met EOF */
+	static const char *const lost[] = {"ERR 2006 ", "ERR 2013 ", "ERR 1927 ", "ERR 4031 ",
+					   "ERR 2026 "};
 	size_t i;
 
 	for (i = 0; i < sizeof(lost) / sizeof(lost[0]); i++)

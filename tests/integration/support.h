@@ -116,7 +116,7 @@ int client_finish(struct client *c);
 void client_kill(struct client *c);
 
 /* True for "ERR <n> ..." with n one of the connection-loss errors
- * (2006, 2013, 1927, 4031). */
+ * (2006, 2013, 1927, 4031, 2026 over TLS). */
 bool is_lost_error(const char *response);
 void assert_lost_error(const char *response, const char *context);
 void assert_ok(const char *response, const char *context);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define EXPORT __attribute__((visibility("default")))
@@ -27,6 +28,7 @@ static struct {
 	bool connected;     /* the library's pvio */
 	bool killed;        /* the server closed it */
 	int fd[2];          /* [0] the library's socket, [1] the server's end */
+	ino_t socket_ino;   /* of fd[0] when connected: another is the shim's */
 	unsigned status;
 	bool reconnect;     /* MYSQL_OPT_RECONNECT */
 	bool reconnect_in_command; /* ... while the last command ran */
@@ -63,6 +65,13 @@ static void end_server(void)
 	st.killed = false;
 }
 
+static ino_t socket_ino(int fd)
+{
+	struct stat sb;
+
+	return fstat(fd, &sb) == 0 ? sb.st_ino : 0;
+}
+
 static int connect_session(void)
 {
 	if (st.refuse_connects > 0) {
@@ -76,6 +85,7 @@ static int connect_session(void)
 		return 1;
 	}
 	st.connected = true;
+	st.socket_ino = socket_ino(st.fd[0]);
 	st.status = SERVER_STATUS_AUTOCOMMIT;
 	st.insert_id = st.next_id = 0;
 	st.session++;
@@ -203,13 +213,12 @@ EXPORT my_bool STDCALL mariadb_reconnect(MYSQL *m)
 }
 
 /* Did the write reach a server?  False when the shim cut the socket
- * loose, or the server closed it and this is a Unix socket. */
+ * loose (its descriptor is another socket now, whose write fails), or the
+ * server closed it and this is a Unix socket. */
 static bool write_fails(void)
 {
-	char byte = 'q';
-
-	if (send(st.fd[0], &byte, 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno != EPIPE)
-		return true; /* ENOTCONN: the shim pointed it at an unconnected socket */
+	if (socket_ino(st.fd[0]) != st.socket_ino)
+		return true;
 	return st.killed && st.transport == STUB_SOCKET; /* TCP buffers the write */
 }
 
