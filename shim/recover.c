@@ -199,12 +199,13 @@ static const char *stop_reason(const struct incident *inc, unsigned *delay_ms)
  * the program reads it: on the MYSQL handle, and for a statement call on
  * the statement, set by the library running it on a cut-off connection
  * (which is then reconnected by the next call). */
-static void fail_call(struct incident *inc, const struct request *r)
+static int fail_call(struct incident *inc, const struct request *r)
 {
 	/* Cutting a live connection ends its transaction: then that is lost. */
 	if (r->stmt && stmt_fail_lost(inc->real, r->stmt, r->kind, r->text, r->len))
 		mark(inc, CONN_DEAD | (session_in_transaction(inc->conn) ? CONN_TXN_LOST : 0));
 	session_set_gone_error(inc->real, inc->conn, inc->mysql);
+	return request_refused_rc(r);
 }
 
 /* After giving up, the program must see a lost connection (2006), not the
@@ -387,9 +388,9 @@ static int resend(struct incident *inc, const struct request *r, const struct ca
 		if (!reconnect(inc))
 			return rc;
 		if (!fits_server(inc, r)) {
-			fail_call(inc, r);
+			rc = fail_call(inc, r);
 			event_too_large(inc);
-			return 1;
+			return rc;
 		}
 		inc->conn->call_start_ms = clock_coarse_ms();
 		rc = request_run_again(inc->real, inc->mysql, r);
@@ -532,23 +533,24 @@ static int in_lost_transaction(struct incident *inc, const struct request *r)
 {
 	struct call_facts facts;
 	struct sql_verdict verdict;
+	int rc;
 
 	request_facts(r, sql_flags(inc), &facts, &verdict);
 	switch (policy_in_lost_transaction(&facts)) {
 	case LOST_TXN_ROLLBACK:
-		return rollback_fresh(inc, r, 1);
+		return rollback_fresh(inc, r, request_refused_rc(r));
 	case LOST_TXN_END:
 		inc->conn->flags &= ~CONN_TXN_LOST;
-		fail_call(inc, r);
+		rc = fail_call(inc, r);
 		event_incident(inc, LOG_ERR, "commit_failed", "error_returned", request_name(r),
 			    "the transaction was lost with its connection and is not committed; run it again");
-		return 1;
+		return rc;
 	case LOST_TXN_REFUSE:
 	default:
-		fail_call(inc, r);
+		rc = fail_call(inc, r);
 		event_incident(inc, LOG_ERR, "statement_refused", "error_returned", "transaction_lost",
 			    "the program must ROLLBACK; its statements fail until it ends the transaction");
-		return 1;
+		return rc;
 	}
 }
 
@@ -569,7 +571,7 @@ static int run_without_lost_state(struct incident *inc, const struct request *r)
 		char names[128];
 		struct logline l;
 
-		fail_call(inc, r);
+		rc = fail_call(inc, r);
 		incident_line(inc, &l, LOG_ERR, "statement_refused");
 		event_add_statement(inc, &l, r, &verdict);
 		logline_str(&l, "lost_state", session_state_names(reads, names, sizeof(names)));
@@ -577,7 +579,7 @@ static int run_without_lost_state(struct incident *inc, const struct request *r)
 		logline_str(&l, "remedy", "it reads session state lost with the connection; it fails "
 			    "until the program sets that up again or reconnects");
 		incident_emit(inc, &l);
-		return 1;
+		return rc;
 	}
 	rc = run(inc->cfg, inc->real, inc->conn, inc->mysql, r);
 	if (rc == 0)
@@ -635,7 +637,7 @@ int recover_before_call(const struct shim_config *cfg, const struct real_api *re
 	if (c->flags & CONN_TXN_LOST)
 		return in_lost_transaction(&inc, r);
 	if ((c->flags & CONN_DEAD) && !reconnect(&inc))
-		return 1;
+		return request_refused_rc(r);
 	if (c->flags & CONN_STATE_LOST)
 		return run_without_lost_state(&inc, r);
 	return run(cfg, real, c, m, r);

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <errmsg.h>
+
 #include "stmt.h"
 
 int request_run(const struct real_api *real, MYSQL *m, const struct request *r)
@@ -106,6 +108,21 @@ int request_run_again(const struct real_api *real, MYSQL *m, const struct reques
 		return request_run(real, m, &execute) || request_run(real, m, r);
 	default:
 		return request_run(real, m, r);
+	}
+}
+
+int request_refused_rc(const struct request *r)
+{
+	switch (r->kind) {
+	case REQ_REAL_QUERY:
+	case REQ_COMMIT:
+	case REQ_ROLLBACK:
+	case REQ_AUTOCOMMIT:
+		return -1;
+	case REQ_SET_CHARSET:
+		return CR_SERVER_GONE_ERROR;
+	default:
+		return 1;
 	}
 }
 

@@ -57,6 +57,14 @@ int request_run(const struct real_api *real, MYSQL *mysql, const struct request 
  * mysql_real_query (and stored). */
 int request_run_again(const struct real_api *real, MYSQL *mysql, const struct request *r);
 
+/* What the client library itself returns for this call when it cannot
+ * send it (2006, the connection gone): the shim returns the same when it
+ * fails a call itself.  Connector/C's values: mysql_real_query maps a
+ * failed send to -1 and mysql_commit, mysql_rollback and mysql_autocommit
+ * return it cast to my_bool; mysql_set_character_set returns the error
+ * number; the rest 1. */
+int request_refused_rc(const struct request *r);
+
 /* Did the failed call leave an error where the program reads it (the
  * MYSQL handle, or the statement)? */
 bool request_left_error(const struct real_api *real, MYSQL *mysql, const struct request *r);

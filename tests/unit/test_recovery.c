@@ -314,7 +314,8 @@ Test(recovery, a_change_that_cannot_be_replayed_is_not_hidden)
 	cr_assert_eq(q(m, "SET time_zone = '+05:00'; SET sql_mode = ''"), 0);
 	stub_kill();
 	expect_lost(m, q(m, "SELECT 1"), "SELECT after the loss of a changed session");
-	cr_expect_eq(q(m, "SELECT 1"), 1, "everything fails until the program starts over");
+	cr_expect_eq(q(m, "SELECT 1"), -1, "everything fails until the program starts over, "
+		     "with the value the library returns for a call it cannot send");
 	cr_expect_eq(mysql_change_user(m, "app", "pw", "db"), 0);
 	cr_expect_eq(q(m, "SELECT 1"), 0);
 }
@@ -784,4 +785,20 @@ BOTH_TRANSPORTS(a_refused_statement_in_a_live_transaction_loses_it)
 	expect_lost(m, q(m, "COMMIT"), "its COMMIT");
 	cr_expect_eq(stub_executed("INSERT INTO t VALUES (2)"), 0);
 	mysql_stmt_close(s);
+}
+
+/* A call the shim fails itself returns what Connector/C returns for a call
+ * it cannot send: -1 from mysql_real_query, and that -1 cast to my_bool
+ * from mysql_commit (mariadb_lib.c). */
+BOTH_TRANSPORTS(refusals_return_the_library_s_own_values)
+{
+	MYSQL *m = connected(*t);
+
+	cr_assert_eq(q(m, "BEGIN"), 0);
+	cr_assert_eq(q(m, "INSERT INTO t VALUES (1)"), 0);
+	stub_kill();
+	expect_lost(m, q(m, "INSERT INTO t VALUES (2)"), "INSERT that meets the loss");
+	cr_expect_eq(q(m, "SELECT 1"), -1);
+	cr_expect_eq(mysql_real_query(m, "SELECT 1", 8), -1);
+	cr_expect_eq(mysql_commit(m), (my_bool)-1);
 }
