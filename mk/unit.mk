@@ -1,6 +1,7 @@
 # Unit tests of the shim's pure modules (Criterion), also built with
 # AddressSanitizer + UndefinedBehaviorSanitizer; the registry's lock-free
-# lookups under load, plainly and with ThreadSanitizer.
+# lookups under load, plainly and with ThreadSanitizer; the licence, the same
+# in LICENSE, debian/copyright and the README.
 
 CRITERION_FLAGS := $(shell pkg-config --cflags --libs criterion 2>/dev/null || echo -lcriterion)
 UNIT_SRCS  := tests/unit/test_config.c tests/unit/test_logfmt.c tests/unit/test_policy.c \
@@ -86,6 +87,7 @@ test-unit: $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn $(B)/test
 	if command -v mawk >/dev/null; then AWK=mawk tests/unit/report_cli.sh $(B)/mysql-reconnect-report; fi
 	tests/unit/library_checks.sh $(SHIM_LIB) $(SHIM_MAP)
 	tests/unit/lacking.sh $(STUB_OBJ) $(B)/tests/lacking $(SHIM_LIB)
+	tests/unit/licence.sh
 
 TEST_TARGETS += test-unit
 
