@@ -51,12 +51,25 @@ BENCH_TARGETS :=
 INSTALL_BINS := $(B)/mysql-reconnect $(B)/mysql-reconnect-report
 INSTALL_MAN1 := man/mysql-reconnect.1 man/mysql-reconnect-report.1
 
-.PHONY: all test demo bench fuzz install uninstall clean deps
-all: $(SHIM_LIB) tools
+.PHONY: all test demo bench fuzz install uninstall clean deps man
+all: $(SHIM_LIB) tools man
 
 include $(wildcard mk/*.mk)
 
 tools: $(TOOLS)
+
+# The manual pages name the library of the installation they belong to:
+# man/ holds them with @LIBRARY@; `make` writes build/man/ with the build
+# tree's library, `make install` writes LIBDIR's (the Debian package's, as
+# debian/rules gives LIBDIR).  A hyphen in the path is \- for troff.
+man_subst = sed -e 's|@LIBRARY@|$(subst -,\\-,$(1))|g'
+MAN_PAGES = $(INSTALL_MAN1) man/libmysqlreconnect.8
+
+man: $(MAN_PAGES:man/%=$(B)/man/%)
+
+$(B)/man/%: man/% Makefile
+	@mkdir -p $(dir $@)
+	$(call man_subst,$(abspath $(SHIM_LIB))) $< > $@
 
 $(B)/obj/shim/%.o: shim/%.c
 	@mkdir -p $(dir $@)
@@ -115,8 +128,10 @@ install: all
 	chmod 755 $(DESTDIR)$(BINDIR)/mysql-reconnect
 	for f in $(filter-out $(B)/mysql-reconnect,$(INSTALL_BINS)); do \
 	    install -m 755 $$f $(DESTDIR)$(BINDIR)/; done
-	install -m 644 $(INSTALL_MAN1) $(DESTDIR)$(MANDIR)/man1/
-	install -m 644 man/libmysqlreconnect.8 $(DESTDIR)$(MANDIR)/man8/
+	for f in $(MAN_PAGES); do \
+	    d=$(DESTDIR)$(MANDIR)/man$${f##*.}/$${f##*/}; \
+	    $(call man_subst,$(LIBDIR)/libmysqlreconnect.so) $$f > $$d && chmod 644 $$d || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libmysqlreconnect.so

@@ -5,8 +5,10 @@
 #                   debian/changelog: the working tree (without build/ and
 #                   .git) is copied to build/deb/src and built there with
 #                   dpkg-buildpackage -us -uc -b, so the tree is not touched;
-#                   then lintian on the .changes.  The .changes, .buildinfo
-#                   and -dbgsym package stay in build/deb/.
+#                   then lintian on the .changes, and a check that the
+#                   package's manual pages and wrapper name the library
+#                   where it puts it (tests/unit/installed_paths.sh).  The
+#                   .changes, .buildinfo and -dbgsym package stay in build/deb/.
 #   make deb-check  as root, where the package is not installed: install that
 #                   .deb, check its files, the wrapper, the manual pages and a
 #                   preload, run the integration suite (TCP, then the Unix
@@ -37,6 +39,8 @@ deb:
 	    -u LDFLAGS dpkg-buildpackage -us -uc -b
 	cp $(DEB_DIR)/$(DEB_BASE).deb $(DEB_FILE)
 	lintian --info $(DEB_DIR)/$(DEB_BASE).changes
+	rm -rf $(DEB_DIR)/root && dpkg-deb -x $(DEB_FILE) $(DEB_DIR)/root
+	tests/unit/installed_paths.sh $(DEB_DIR)/root
 	@echo $(DEB_FILE)
 
 deb-check:
