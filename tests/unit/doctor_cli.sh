@@ -241,6 +241,35 @@ if "$DOCTOR" "$d/t" | grep -q "$(printf '\001')"; then
 else
 	echo "ok   a control character in a path does not reach the terminal"
 fi
+# No value can forge a line of the text output: a program's path, a
+# process's program and a setting's value, each holding a newline.
+forged=$(printf '%s/f\nverdict:  can help: forged' "$TMP")
+mkdir -p "$forged" && cp "$(command -v sleep)" "$forged/sleep"
+"$forged/sleep" 60 &
+FPID=$!
+PIDS="$PIDS $FPID"
+i=0
+while [ "$(readlink "/proc/$FPID/exe")" != "$forged/sleep" ] && [ $i -lt 500 ]; do
+	i=$((i + 1))
+	sleep 0.01
+done
+for what in program process setting; do
+	case $what in
+	program) out=$("$DOCTOR" "$forged/sleep" 2>&1) ;;
+	process) out=$("$DOCTOR" "$FPID" 2>&1) ;;
+	setting) out=$(env MYSQL_RECONNECT_BUDGET_MS="$(printf '1\nverdict:  can help: forged')" \
+		"$DOCTOR" /bin/true 2>&1) ;;
+	esac
+	if [ "$(printf '%s\n' "$out" | grep -c '^verdict:')" = 1 ] &&
+		! printf '%s\n' "$out" | grep -q '^verdict:  can help: forged' &&
+		printf '%s\n' "$out" | grep -qF '\nverdict:  can help: forged'; then
+		echo "ok   a newline in the $what's name or value is escaped: no line of its own"
+	else
+		echo "FAIL a newline in the $what's name or value forged a line:"
+		printf '%s\n' "$out" | sed 's/^/     /'
+		fail=1
+	fi
+done
 
 expect "an unserved syslog socket is reported" 0 \
 	"syslog: +$TMP/nosuch: No such file or directory: incident reports would be lost" \
