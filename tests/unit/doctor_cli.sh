@@ -127,8 +127,46 @@ expect "... and a misspelt one is named" 0 \
 start MYSQL_RECONNECT_LOG=none
 expect "a process without the client library" 1 'mysql-reconnect not loaded' "$PID"
 start LD_PRELOAD=/nonexistent/libmysqlreconnect.so
-expect "a process whose LD_PRELOAD names the library, which ld.so ignored" 1 \
-	'note: +its LD_PRELOAD names libmysqlreconnect, but the library is not loaded' "$PID"
+expect "a process whose LD_PRELOAD names a library that does not exist" 1 \
+	'^note: +its LD_PRELOAD names /nonexistent/libmysqlreconnect\.so, which does not exist: .*runs unprotected; restart it with the installed library' \
+	"$PID"
+if [ "$(printf '%s\n' "$out" | grep -c '^note:')" = 1 ]; then
+	echo "ok   ... in one line"
+else
+	echo "FAIL ... in one line:"
+	printf '%s\n' "$out" | sed 's/^/     /'
+	fail=1
+fi
+# Relative to the process's working directory, not the doctor's.
+mkdir -p "$TMP/cwd" && cp "$SHIM" "$TMP/cwd/libmysqlreconnect.so"
+(cd "$TMP/cwd" && start LD_PRELOAD="./libmysqlreconnect.so" MYSQL_RECONNECT_LOG=none &&
+	echo "$PID" > "$TMP/cwd/pid")
+PID=$(cat "$TMP/cwd/pid")
+PIDS="$PIDS $PID"
+expect "a process's relative LD_PRELOAD is read from its own directory" 1 \
+	"loaded: .*mysql-reconnect $TMP/cwd/libmysqlreconnect\.so" "$PID"
+if printf '%s\n' "$out" | grep -q 'does not exist'; then
+	echo "FAIL ... and it exists there:"
+	printf '%s\n' "$out" | sed 's/^/     /'
+	fail=1
+fi
+# The doctor's own LD_PRELOAD, when it examines a program.  (Built with
+# ASan, given a preload that exists, it must be told that its runtime need
+# not come first.)
+NOORDER="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+expect "the doctor's own LD_PRELOAD naming a library that does not exist" 0 \
+	'^note: +LD_PRELOAD names /usr/local/lib/nowhere/libmysqlreconnect\.so, which does not exist: the dynamic linker ignores it with one warning and the program runs unprotected; give the installed library' \
+	env LD_PRELOAD="/usr/local/lib/nowhere/libmysqlreconnect.so" "$DOCTOR" "$DYNAMIC"
+expect "... among other preloads, colon-separated" 0 \
+	'^note: +LD_PRELOAD names nowhere/libmysqlreconnect\.so, which does not exist' \
+	env ASAN_OPTIONS="$NOORDER" LD_PRELOAD="$LIBMARIADB:nowhere/libmysqlreconnect.so" \
+	"$DOCTOR" "$DYNAMIC"
+expect "... but not one that exists" 0 '^verdict:' env ASAN_OPTIONS="$NOORDER" \
+	LD_PRELOAD="$SHIM" MYSQL_RECONNECT_LOG=none "$DOCTOR" "$DYNAMIC"
+if printf '%s\n' "$out" | grep -q 'does not exist'; then
+	echo "FAIL ... an existing LD_PRELOAD was said not to exist"
+	fail=1
+fi
 
 cp "$DYNAMIC" "$TMP/set-uid" && chmod 4755 "$TMP/set-uid"
 expect "a set-user-ID program is pointed out" 0 'note: +a set-user-ID or set-group-ID program' \

@@ -1,7 +1,8 @@
 /* envcheck.c - parse the settings with the library's own parser (so the
  * doctor and the library can never disagree on what is valid), list
  * MYSQL_RECONNECT_* names it does not know (a typo is silently ignored by
- * the library), and try the syslog socket the way the library sends to it. */
+ * the library), try the syslog socket the way the library sends to it, and
+ * notice an LD_PRELOAD that names the library where there is none. */
 #include "envcheck.h"
 
 #include <errno.h>
@@ -94,13 +95,53 @@ static enum syslog_state try_syslog(const char *path, char *err, size_t errlen)
 		      errlen);
 }
 
-void env_check(struct env_report *out, const char *const *vars)
+/* The dynamic linker splits LD_PRELOAD at spaces and colons, reads an entry
+ * with a slash as a path (relative to the working directory) and ignores,
+ * with one warning, one that does not exist: the program then runs without
+ * the library.  The first such entry naming libmysqlreconnect is noted.  A
+ * bare name is searched for like a needed library: not judged here. */
+static void find_missing_preload(struct env_report *out, const char *const *vars,
+				 const char *cwd)
+{
+	const char *list = NULL;
+
+	for (const char *const *v = vars; v && *v; v++)
+		if (strncmp(*v, "LD_PRELOAD=", 11) == 0)
+			list = *v + 11;
+	while (list && *list) {
+		size_t len = strcspn(list, " :");
+		char entry[PATH_MAX], path[PATH_MAX + 64];
+		const char *slash;
+		struct stat st;
+
+		if (len && len < sizeof(entry)) {
+			memcpy(entry, list, len);
+			entry[len] = '\0';
+			slash = strrchr(entry, '/');
+			if (entry[0] == '/' || !cwd)
+				snprintf(path, sizeof(path), "%s", entry);
+			else
+				snprintf(path, sizeof(path), "%s/%s", cwd, entry);
+			if (slash && strncmp(slash + 1, "libmysqlreconnect", 17) == 0 &&
+			    stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) {
+				snprintf(out->preload_missing, sizeof(out->preload_missing), "%s",
+					 entry);
+				return;
+			}
+		}
+		list += len;
+		list += strspn(list, " :");
+	}
+}
+
+void env_check(struct env_report *out, const char *const *vars, const char *cwd)
 {
 	memset(out, 0, sizeof(*out));
 	checked_vars = vars;
 	config_parse(&out->config, lookup_in_vars, &out->problems);
 	checked_vars = NULL;
 	find_unknown(out, vars);
+	find_missing_preload(out, vars, cwd);
 	if (out->config.mode == SHIM_MODE_OFF || !(out->config.log_targets & LOG_TO_SYSLOG))
 		out->syslog = SYSLOG_UNUSED;
 	else

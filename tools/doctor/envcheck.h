@@ -3,6 +3,7 @@
 #ifndef DOCTOR_ENVCHECK_H
 #define DOCTOR_ENVCHECK_H
 
+#include <limits.h>
 #include <stdbool.h>
 
 #include "../../shim/config.h"
@@ -19,10 +20,14 @@ struct env_report {
 	char unknown[ENV_UNKNOWN_MAX][64];
 	enum syslog_state syslog;
 	char syslog_error[128];
+	char preload_missing[PATH_MAX]; /* an LD_PRELOAD entry naming libmysqlreconnect
+					   that does not exist, or "" */
 };
 
-/* `vars`: the environment to check ("NAME=value", NULL-terminated). */
-void env_check(struct env_report *out, const char *const *vars);
+/* `vars`: the environment to check ("NAME=value", NULL-terminated); `cwd`:
+ * the directory a relative LD_PRELOAD entry is read from (a process's
+ * /proc/PID/cwd), NULL for the doctor's own. */
+void env_check(struct env_report *out, const char *const *vars, const char *cwd);
 
 const char *env_syslog_name(enum syslog_state s);
 

@@ -401,10 +401,10 @@ static const char **environment_of(const struct diagnosis *d)
 
 static int examine(struct diagnosis *d, const char *target)
 {
-	char path[PATH_MAX], *text;
+	char path[PATH_MAX], cwd[64], *text;
 	size_t len;
 	const char **vars;
-	int pid;
+	int pid = 0;
 
 	d->target = target;
 	if (proc_is_pid(target, &pid)) {
@@ -422,7 +422,8 @@ static int examine(struct diagnosis *d, const char *target)
 		examine_program(d, path);
 	}
 	vars = environment_of(d);
-	env_check(&d->env, vars);
+	snprintf(cwd, sizeof(cwd), "/proc/%d/cwd", pid);
+	env_check(&d->env, vars, d->kind == TARGET_PROCESS ? cwd : NULL);
 	if (vars != (const char **)environ)
 		free(vars);
 	if (d->kind == TARGET_PROCESS)

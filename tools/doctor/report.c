@@ -146,7 +146,17 @@ static void text_report(FILE *out, const struct diagnosis *d)
 		line(out, "note:     a set-user-ID or set-group-ID program: run by another user, the "
 		    "dynamic linker preloads only set-user-ID libraries from the system "
 		    "directories, and the library ignores MYSQL_RECONNECT_* settings");
-	if (d->preload_ignored)
+	if (d->env.preload_missing[0] && d->kind == TARGET_PROCESS)
+		line(out, "note:     its LD_PRELOAD names %s, which does not exist: the dynamic "
+		    "linker ignored it and the process runs unprotected; restart it with the "
+		    "installed library's path (`mysql-reconnect --help` names it), or under "
+		    "mysql-reconnect", d->env.preload_missing);
+	else if (d->env.preload_missing[0])
+		line(out, "note:     LD_PRELOAD names %s, which does not exist: the dynamic linker "
+		    "ignores it with one warning and the program runs unprotected; give the "
+		    "installed library's path (`mysql-reconnect --help` names it), or run "
+		    "`mysql-reconnect PROGRAM`", d->env.preload_missing);
+	else if (d->preload_ignored)
 		line(out, "note:     its LD_PRELOAD names libmysqlreconnect, but the library is not "
 		    "loaded: the dynamic linker ignored it (a wrong path, another "
 		    "architecture, or a set-user-ID program)");
@@ -272,8 +282,9 @@ void report_json(const struct diagnosis *d)
 	if (d->kind == TARGET_PROCESS)
 		json_process(&d->proc);
 	json_environment(&d->env);
-	printf(",\"set_id\":%s,\"preload_ignored\":%s", d->set_id ? "true" : "false",
+	printf(",\"set_id\":%s,\"preload_ignored\":%s,", d->set_id ? "true" : "false",
 	       d->preload_ignored ? "true" : "false");
+	json_field("preload_missing", d->env.preload_missing, "");
 	printf(",\"can_help\":%s,", d->can_help ? "true" : "false");
 	json_field("verdict", d->verdict, ",");
 	json_field("advice", d->advice, "");
