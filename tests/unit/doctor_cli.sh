@@ -126,6 +126,23 @@ expect "... and a misspelt one is named" 0 \
 	'setting: +MYSQL_RECONNECT_BUDGETMS is not a setting of the library' "$PID"
 start MYSQL_RECONNECT_LOG=none
 expect "a process without the client library" 1 'mysql-reconnect not loaded' "$PID"
+# A name a typo away from a setting's, without the MYSQL_RECONNECT_ prefix
+# the library reads, is ignored by it without a word.
+start MYSQL_RECONECT=observe
+expect "a process's MYSQL_RECONECT is a typo of MYSQL_RECONNECT" 1 \
+	'^setting: +MYSQL_RECONECT is not a setting of the library \(a typo of MYSQL_RECONNECT\?\): ignored$' \
+	"$PID"
+expect "the doctor's own MYSQL_RECONECT_BUDGET_MS (two edits)" 0 \
+	'^setting: +MYSQL_RECONECT_BUDGET_M is not a setting .*\(a typo of MYSQL_RECONNECT_BUDGET_MS\?\)' \
+	env MYSQL_RECONECT_BUDGET_M=100 "$DOCTOR" "$DYNAMIC"
+expect "... swapped letters, and lower case" 0 \
+	'^setting: +mysql_reconnect_LGO is not a setting .*\(a typo of MYSQL_RECONNECT_LOG\?\)' \
+	env mysql_reconnect_LGO=none "$DOCTOR" "$DYNAMIC"
+expect "... but not a name three edits away" 0 '^verdict:' env MYSQL_CONECT_X=1 "$DOCTOR" "$DYNAMIC"
+if printf '%s\n' "$out" | grep -q 'MYSQL_CONECT_X'; then
+	echo "FAIL ... MYSQL_CONECT_X was taken for a setting"
+	fail=1
+fi
 start LD_PRELOAD=/nonexistent/libmysqlreconnect.so
 expect "a process whose LD_PRELOAD names a library that does not exist" 1 \
 	'^note: +its LD_PRELOAD names /nonexistent/libmysqlreconnect\.so, which does not exist: .*runs unprotected; restart it with the installed library' \

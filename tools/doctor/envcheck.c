@@ -5,7 +5,9 @@
  * notice an LD_PRELOAD that names the library where there is none. */
 #include "envcheck.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -47,6 +49,65 @@ static bool is_known(const char *var, size_t len)
 	return false;
 }
 
+#define NAME_MAX_COMPARED 64
+
+static bool same_letter(char a, char b)
+{
+	return toupper((unsigned char)a) == toupper((unsigned char)b);
+}
+
+/* Edits (insert, delete, replace, swap two neighbours) from a to b, case
+ * aside; a name longer than NAME_MAX_COMPARED is far from every setting. */
+static unsigned edit_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	unsigned d[NAME_MAX_COMPARED + 1][NAME_MAX_COMPARED + 1];
+
+	if (la > NAME_MAX_COMPARED || lb > NAME_MAX_COMPARED)
+		return UINT_MAX;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (unsigned)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned best = d[i - 1][j - 1] + !same_letter(a[i - 1], b[j - 1]);
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && same_letter(a[i - 1], b[j - 2]) &&
+			    same_letter(a[i - 2], b[j - 1]) && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+/* The setting within two edits of the name, the nearest first, or NULL. */
+static const char *near_setting(const char *name, size_t len)
+{
+	const char *best = NULL;
+	unsigned best_distance = 3;
+
+	for (unsigned i = 0; i < known_count; i++) {
+		size_t klen = strlen(known[i]);
+		unsigned distance;
+
+		if (klen + 2 < len || len + 2 < klen)
+			continue;
+		distance = edit_distance(name, len, known[i], klen);
+		if (distance < best_distance) {
+			best = known[i];
+			best_distance = distance;
+		}
+	}
+	return best;
+}
+
+/* A MYSQL_RECONNECT_* name the library does not read, or any name a typo
+ * away from one it does (MYSQL_RECONECT, mysql_reconnect_log): the library
+ * ignores both without a word. */
 static void find_unknown(struct env_report *out, const char *const *vars)
 {
 	struct shim_config scratch;
@@ -56,12 +117,17 @@ static void find_unknown(struct env_report *out, const char *const *vars)
 	config_parse(&scratch, record_name, &none);
 	for (const char *const *v = vars; v && *v; v++) {
 		size_t len = strcspn(*v, "=");
+		const char *near;
+		unsigned i = out->unknown_count;
 
-		if (strncmp(*v, PREFIX, strlen(PREFIX)) != 0 || is_known(*v, len) ||
-		    out->unknown_count >= ENV_UNKNOWN_MAX)
+		if (is_known(*v, len) || i >= ENV_UNKNOWN_MAX)
 			continue;
-		snprintf(out->unknown[out->unknown_count++], sizeof(out->unknown[0]), "%.*s",
-			 (int)len, *v);
+		near = near_setting(*v, len);
+		if (strncmp(*v, PREFIX, strlen(PREFIX)) != 0 && !near)
+			continue;
+		snprintf(out->unknown[i], sizeof(out->unknown[0]), "%.*s", (int)len, *v);
+		snprintf(out->near[i], sizeof(out->near[0]), "%s", near ? near : "");
+		out->unknown_count++;
 	}
 }
 

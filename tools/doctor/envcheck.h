@@ -16,8 +16,10 @@ enum syslog_state { SYSLOG_UNUSED, SYSLOG_SERVED, SYSLOG_MISSING, SYSLOG_NOT_SOC
 struct env_report {
 	struct shim_config config;
 	struct config_problems problems;
-	unsigned unknown_count; /* MYSQL_RECONNECT_* names the library does not read */
+	unsigned unknown_count; /* MYSQL_RECONNECT_* names the library does not read,
+				   and names within two edits of a setting's */
 	char unknown[ENV_UNKNOWN_MAX][64];
+	char near[ENV_UNKNOWN_MAX][64]; /* the setting it is likely meant to be, or "" */
 	enum syslog_state syslog;
 	char syslog_error[128];
 	char preload_missing[PATH_MAX]; /* an LD_PRELOAD entry naming libmysqlreconnect

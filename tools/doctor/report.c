@@ -116,8 +116,12 @@ static void text_environment(FILE *out, const struct env_report *e)
 		    p->variable, p->value, p->expected, p->default_text);
 	}
 	for (unsigned i = 0; i < e->unknown_count; i++)
-		line(out, "setting:  %s is not a setting of the library (a typo?): ignored",
-		    e->unknown[i]);
+		if (e->near[i][0])
+			line(out, "setting:  %s is not a setting of the library (a typo of %s?): "
+			    "ignored", e->unknown[i], e->near[i]);
+		else
+			line(out, "setting:  %s is not a setting of the library (a typo?): ignored",
+			    e->unknown[i]);
 	if (e->config.mode == SHIM_MODE_OFF)
 		line(out, "setting:  MYSQL_RECONNECT=off: the library passes everything through");
 	if (e->syslog == SYSLOG_SERVED)
@@ -260,6 +264,11 @@ static void json_environment(const struct env_report *e)
 	for (unsigned i = 0; i < e->unknown_count; i++) {
 		printf("%s", i ? "," : "");
 		json_string(e->unknown[i]);
+	}
+	printf("],\"unknown_near\":[");
+	for (unsigned i = 0; i < e->unknown_count; i++) {
+		printf("%s", i ? "," : "");
+		json_string(e->near[i]);
 	}
 	printf("],\"off\":%s},\"syslog\":{", e->config.mode == SHIM_MODE_OFF ? "true" : "false");
 	json_field("socket", e->config.syslog_socket, ",");
