@@ -43,7 +43,7 @@ static void check(const char *text, size_t len, unsigned flags)
 		abort();
 	if ((v.statements > 1) != !!(v.facts & SQL_FACT_MULTI))
 		abort();
-	if (v.facts & ~0x1fffu)
+	if (v.facts & ~SQL_FACT_ALL)
 		abort();
 	/* reading lost state depends on the session; creating state changes it */
 	if ((v.facts & (SQL_FACT_READS_USER_VAR | SQL_FACT_READS_LAST_RESULT)) &&

@@ -57,7 +57,10 @@ static int answer(const struct shim_config *cfg, const struct real_api *real, st
 	struct request asked = *r;
 	int rc;
 
-	if (c->flags || c->fork_generation != conn_generation())
+	/* Lost or refused: nothing was sent that could be answered.  With
+	 * only lost state pending the connection is live: the answer is
+	 * noted (a CREATE TEMPORARY TABLE) as any other. */
+	if ((c->flags & (CONN_DEAD | CONN_TXN_LOST)) || c->fork_generation != conn_generation())
 		return run_guarded(real, m, r);
 	if (kept && kept->known) {
 		asked.text = kept->text;

@@ -85,6 +85,7 @@ static const char sysvars_ok[][26] = {
 /* Reads what the session's last statements left (lost with the session). */
 #define LR (SQL_FACT_DEPENDS_SESSION | SQL_FACT_READS_LAST_RESULT)
 
+
 /* Session variables a restored session does not have as the lost one did:
  * they describe its last statements, or are not set again.  Sorted. */
 static const char sysvars_not_restored[][24] = {
@@ -98,7 +99,7 @@ static const char sysvars_not_restored[][24] = {
 static const struct special {
 	char name[22];
 	unsigned char reason;
-	unsigned short facts;
+	unsigned facts;
 	char what[24];
 } specials[] = {
 	{ "CONNECTION_ID", SQL_REASON_SESSION, SQL_FACT_DEPENDS_SESSION, "CONNECTION_ID()" },
@@ -153,7 +154,7 @@ enum head_kind {
 static const struct verb {
 	char name[12];
 	unsigned char head, reason;
-	unsigned short facts;
+	unsigned facts;
 	unsigned char flags, arg;
 	char what[20];
 } verbs[] = {
@@ -163,7 +164,7 @@ static const struct verb {
 	{ "BEGIN", H_BEGIN, 0, 0, 0, 0, "" },
 	{ "BINLOG", H_FIXED, R(WRITE), W, 0, 0, "BINLOG" },
 	{ "CACHE", H_FIXED, R(WRITE), W, F_IC, 0, "CACHE INDEX" },
-	{ "CALL", H_FIXED, R(SIDE_EFFECT), SE, F_NAME, 0, "CALL" },
+	{ "CALL", H_FIXED, R(SIDE_EFFECT), SE | SQL_FACT_RUNS_ROUTINE, F_NAME, 0, "CALL" },
 	{ "CASE", H_COMPOUND, 0, 0, 0, 0, "" },
 	{ "CHANGE", H_CHANGE, R(WRITE), W, F_IC, 0, "CHANGE" },
 	{ "CHECK", H_TABLEVERB, R(WRITE), W, F_IC, 0, "CHECK TABLE" },
@@ -406,7 +407,7 @@ static void call(struct ctx *c, const char *p, size_t n, bool plain)
 		}
 	}
 	unsafe(c, SQL_REASON_SIDE_EFFECT, "stored function call",
-	       SQL_FACT_SIDE_EFFECT);
+	       SQL_FACT_SIDE_EFFECT | SQL_FACT_RUNS_ROUTINE);
 }
 
 /* Decisions about the previous token that needed this one. */

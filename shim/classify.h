@@ -67,7 +67,10 @@ enum sql_reason {
 #define SQL_FACT_SETS_ROLE        0x4000u /* SET ROLE: privileges a reconnect would change */
 #define SQL_FACT_BEGINS          0x10000u /* BEGIN, START TRANSACTION, SET autocommit=0:
 					      a transaction may be open after it */
-#define SQL_FACT_RELEXES          0x8000u /* changes how the server lexes what follows
+#define SQL_FACT_RUNS_ROUTINE    0x20000u /* CALL, a stored function: code the shim
+					      cannot read (it may lock, set @vars ...) */
+#define SQL_FACT_RELEXES          0x8000u
+#define SQL_FACT_ALL             0x3ffffu /* every fact above */ /* changes how the server lexes what follows
 					      (sql_mode, the character set) */
 
 struct sql_verdict {

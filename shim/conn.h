@@ -44,6 +44,7 @@ struct conn {
 	bool insert_id_at_loss;    /* ... and it was lost */
 	bool keep_in_trans;        /* the shim's own 2006 cleared IN_TRANS (session.h) */
 	bool multi_statements_off; /* the program's mysql_set_server_option (session.h) */
+	bool user_vars_recorded;   /* SET @k = literal recorded (settings.h) */
 	unsigned held;             /* SESSION_* state a reconnect cannot restore */
 	unsigned lost;             /* SESSION_* state lost with the last session */
 	struct strlist *vars;       /* system variables the program changed (heap) */

@@ -314,7 +314,7 @@ static void succeeded(struct incident *inc, const struct request *r)
 	if (!(inc->conn->flags & CONN_STATE_LOST))
 		return;
 	request_facts(r, sql_flags(inc), &facts, &verdict);
-	session_after_lost_call(inc->real, inc->conn, inc->mysql, &verdict);
+	session_after_lost_call(inc->real, inc->conn, inc->mysql, r, &verdict);
 }
 
 /* Did the call last at least the program's own timeout `option`? */
@@ -583,7 +583,7 @@ static int run_without_lost_state(struct incident *inc, const struct request *r)
 	}
 	rc = run(inc->cfg, inc->real, inc->conn, inc->mysql, r);
 	if (rc == 0)
-		session_after_lost_call(inc->real, inc->conn, inc->mysql, &verdict);
+		session_after_lost_call(inc->real, inc->conn, inc->mysql, r, &verdict);
 	return rc;
 }
 

@@ -26,7 +26,8 @@ static unsigned held_by(const struct sql_verdict *v)
 	       (v->facts & SQL_FACT_SETS_USER_VAR ? SESSION_USER_VARS : 0) |
 	       (v->facts & SQL_FACT_PREPARES ? SESSION_PREPARED : 0) |
 	       (v->facts & SQL_FACT_NEXT_TXN ? SESSION_NEXT_TXN : 0) |
-	       (v->facts & SQL_FACT_SETS_ROLE ? SESSION_ROLE : 0);
+	       (v->facts & SQL_FACT_SETS_ROLE ? SESSION_ROLE : 0) |
+	       (v->facts & SQL_FACT_RUNS_ROUTINE ? SESSION_ROUTINE : 0);
 }
 
 void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *m,
@@ -54,6 +55,12 @@ void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *
 	if ((held & SESSION_USER_VARS) && settings_note_user_vars(c, text, len))
 		held &= ~SESSION_USER_VARS;
 	if (!settings_note_statement(c, text, len, &v, collation_reset))
+		held |= SESSION_UNTRACKED;
+	/* The server says the session's state changed (a temporary table, a
+	 * user variable, a prepared statement) and the text does not say how:
+	 * a trigger or a routine did it. */
+	if (state_changed && !(v.facts & SQL_FACT_CHANGES_SESSION) &&
+	    settings_state_change_reported(real, m))
 		held |= SESSION_UNTRACKED;
 	c->held |= held;
 }
@@ -132,14 +139,18 @@ unsigned session_refusal(const struct conn *c, const struct sql_verdict *v)
 	return reads & c->lost;
 }
 
-/* ROW_COUNT() and FOUND_ROWS() describe the previous statement only; a
- * statement that generated an id sets LAST_INSERT_ID() again; assigning
- * user variables is how a program sets them up again (any of them: the
- * shim does not know their names). */
+/* ROW_COUNT() and FOUND_ROWS() describe the previous statement only: the
+ * program's, not a ping after which they still answer for the shim's own
+ * queries on the fresh session; a statement that generated an id sets
+ * LAST_INSERT_ID() again; assigning user variables is how a program sets
+ * them up again (any of them: the shim does not know their names). */
 void session_after_lost_call(const struct real_api *real, struct conn *c, MYSQL *m,
-			     const struct sql_verdict *v)
+			     const struct request *r, const struct sql_verdict *v)
 {
-	c->lost &= ~SESSION_LAST_RESULT;
+	size_t len;
+
+	if (request_statement(r, &len))
+		c->lost &= ~SESSION_LAST_RESULT;
 	if (real->mysql_insert_id && real->mysql_insert_id(m))
 		c->lost &= ~SESSION_LAST_INSERT_ID;
 	if (v->facts & SQL_FACT_SETS_USER_VAR)
@@ -153,7 +164,7 @@ const char *session_state_names(unsigned bits, char *buf, size_t size)
 	static const char *const names[] = {
 		"temporary_tables", "locks", "user_variables", "prepared_statements",
 		"untracked_changes", "last_result", "last_insert_id", "next_transaction",
-		"role",
+		"role", "routine", "one_shot_values",
 	};
 	size_t used = 0;
 

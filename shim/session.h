@@ -41,14 +41,18 @@
 #define SESSION_LAST_INSERT_ID 0x40u /* LAST_INSERT_ID() (lost only) */
 #define SESSION_NEXT_TXN       0x80u /* SET TRANSACTION ... for the next transaction */
 #define SESSION_ROLE          0x100u /* SET ROLE: a fresh session has the default role */
+#define SESSION_ROUTINE       0x200u /* CALL, a stored function: code the shim cannot
+					read may have locked, made tables, set @vars */
+#define SESSION_ONE_SHOT      0x400u /* SET insert_id: for the next INSERT only */
 
 /* Held state that makes a loss reach the program. */
 #define SESSION_UNRESTORABLE (SESSION_TEMP_TABLES | SESSION_LOCKS | SESSION_USER_VARS | \
 			      SESSION_PREPARED | SESSION_UNTRACKED | SESSION_NEXT_TXN | \
-			      SESSION_ROLE)
+			      SESSION_ROLE | SESSION_ROUTINE | SESSION_ONE_SHOT)
 /* Lost state any statement may depend on: all of them fail (with other
  * privileges, any statement may do what the program meant to forbid). */
-#define SESSION_BLOCKING (SESSION_TEMP_TABLES | SESSION_LOCKS | SESSION_UNTRACKED | SESSION_ROLE)
+#define SESSION_BLOCKING (SESSION_TEMP_TABLES | SESSION_LOCKS | SESSION_UNTRACKED | \
+			  SESSION_ROLE | SESSION_ROUTINE)
 
 /* After a successful statement the server flagged (state_changed) or that
  * may hold state: what it changed or left in the session. */
@@ -119,6 +123,10 @@ static inline bool session_text_may_hold(const struct conn *c, const char *text,
 		if (first == 's' && len - i > 3 && (text[i + 1] | 0x20) == 'e' &&
 		    (text[i + 2] | 0x20) == 't' && (text[i + 3] == ' ' || text[i + 3] == '\t' ||
 						    text[i + 3] == '\n' || text[i + 3] == '/'))
+			return true;
+		/* CALL: a procedure the shim cannot read */
+		if (first == 'c' && len - i > 4 && (text[i + 1] | 0x20) == 'a' &&
+		    (text[i + 2] | 0x20) == 'l' && (text[i + 3] | 0x20) == 'l')
 			return true;
 		/* untracked: USE, CREATE [TEMPORARY], PREPARE (not SELECT, CALL) */
 		if (!c->tracking && len - i > 3 && settings_first_word_changes(text + i))
@@ -222,7 +230,7 @@ bool session_restore(const struct real_api *real, struct conn *c, MYSQL *m,
  * run), and the bookkeeping after it ran. */
 unsigned session_refusal(const struct conn *c, const struct sql_verdict *v);
 void session_after_lost_call(const struct real_api *real, struct conn *c, MYSQL *m,
-			     const struct sql_verdict *v);
+			     const struct request *r, const struct sql_verdict *v);
 
 /* "temporary_tables,user_variables" */
 const char *session_state_names(unsigned bits, char *buf, size_t size);

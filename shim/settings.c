@@ -149,10 +149,32 @@ static void note_variable(struct conn *c, const char *name, size_t n, const char
 			c->held |= SESSION_UNTRACKED;
 		return;
 	}
+	/* SET insert_id = N holds for the next INSERT only; SET last_insert_id
+	 * = N is what LAST_INSERT_ID() answers: neither is set again */
+	if ((name_is(name, n, "insert_id") || name_is(name, n, "identity")) &&
+	    !(vn == 1 && value[0] == '0'))
+		c->held |= SESSION_ONE_SHOT;
+	if (name_is(name, n, "last_insert_id"))
+		c->insert_id_seen = true;
+	/* user variables recorded under another character set or collation
+	 * would be set again under this one */
+	if (c->user_vars_recorded && (starts_with(name, n, "character_set_") ||
+				      starts_with(name, n, "collation_")))
+		c->held |= SESSION_USER_VARS;
 	if (starts_with(name, n, "session_track_") || not_replayed(name, n))
 		return;
 	if (!list_put(&c->vars, name, n, value, vn))
 		c->held |= SESSION_UNTRACKED;
+}
+
+bool settings_state_change_reported(const struct real_api *real, MYSQL *m)
+{
+	const char *data;
+	size_t n;
+
+	return real->mysql_session_track_get_first &&
+	       real->mysql_session_track_get_first(m, SESSION_TRACK_STATE_CHANGE, &data, &n) == 0 &&
+	       n >= 1 && data[0] == '1';
 }
 
 bool settings_read_tracked(const struct real_api *real, struct conn *c, MYSQL *m)
@@ -339,6 +361,7 @@ bool settings_note_user_vars(struct conn *c, const char *text, size_t len)
 	if (memchr(text, '\0', len) || statements_full(c, len) ||
 	    !literal_user_var_set(text, len, &name, &n))
 		return false;
+	c->user_vars_recorded = true;
 	return list_put(&c->statements, name, n, text, len);
 }
 
@@ -505,4 +528,5 @@ void settings_forget(struct conn *c)
 	free(c->vars);
 	free(c->statements);
 	c->vars = c->statements = NULL;
+	c->user_vars_recorded = false;
 }

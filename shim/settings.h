@@ -30,6 +30,11 @@ void settings_enable_tracking(const struct shim_config *cfg, const struct real_a
  * connection character set changed without a reported collation. */
 bool settings_read_tracked(const struct real_api *real, struct conn *c, MYSQL *m);
 
+/* The server's state-change tracker reports a change of the session's
+ * state (temporary tables, user variables, prepared statements, ...) with
+ * the last answer. */
+bool settings_state_change_reported(const struct real_api *real, MYSQL *m);
+
 /* After a successful statement that changed the session: with tracking,
  * the collation of a SET NAMES ... COLLATE (collation_reset: the server
  * reported a new character set); without, the statement itself when it is

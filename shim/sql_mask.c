@@ -92,6 +92,20 @@ static bool is_quote(char ch)
 	return ch == '\'' || ch == '"' || ch == '`';
 }
 
+static bool is_alnum(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+}
+
+/* A quote that may close what the server quoted: not an apostrophe inside
+ * a word of the message itself ("doesn't"), which has letters on both
+ * sides.  (What the server quotes ends before a space, a comma, the end.) */
+static bool may_close(const char *message, size_t at, size_t len)
+{
+	return is_quote(message[at]) &&
+	       !(at > 0 && at + 1 < len && is_alnum(message[at - 1]) && is_alnum(message[at + 1]));
+}
+
 void sql_mask_message(const char *message, char *out, size_t cap)
 {
 	size_t first, last, len = 0, n;
@@ -102,7 +116,7 @@ void sql_mask_message(const char *message, char *out, size_t cap)
 		len++;
 	for (first = 0; first < len && !is_quote(message[first]); first++)
 		;
-	for (last = len; last > first + 1 && !is_quote(message[last - 1]); last--)
+	for (last = len; last > first + 1 && !may_close(message, last - 1, len); last--)
 		;
 	n = put_bytes(out, 0, cap - 1, message, first);
 	if (first < len) {

@@ -216,3 +216,167 @@ Test(unseen, role_none_survives_noshim)
 	assert_lost_error(delete_without_role(NO_SHIM), "without the shim");
 	cr_assert_eq(count_rows("w_roles"), 1);
 }
+
+/* ---- code the shim cannot read: routines and triggers -------------------- */
+
+/* CALL p() makes a TEMPORARY table that shadows a base table: after a
+ * KILL, DELETE FROM it on a fresh session would empty the base table. */
+static const char *delete_after_call(enum shim_mode mode)
+{
+	static const char *const setup[] = {"CALL mrt_shadow()", NULL};
+
+	create_seq_table("w_orders");
+	admin_exec("INSERT INTO apptest.w_orders VALUES (1), (2), (3)");
+	admin_exec("DROP PROCEDURE IF EXISTS apptest.mrt_shadow");
+	admin_exec("CREATE PROCEDURE apptest.mrt_shadow() "
+		   "CREATE TEMPORARY TABLE w_orders (seq INT NOT NULL)");
+	return after_kill(mode, setup, "DELETE FROM w_orders");
+}
+
+Test(unseen, temporary_table_made_by_a_procedure_shim)
+{
+	assert_lost_error(delete_after_call(WITH_SHIM), "the procedure's table went with the session");
+	char *line, *state;
+
+	cr_assert_eq(count_rows("w_orders"), 3, "the base table was emptied");
+	line = log_wait("event=connection_lost", NULL);
+	state = log_field(line, "session_state");
+	cr_assert(state && strstr(state, "routine"), "session_state: %s", state ? state : "-");
+	free(state);
+	free(line);
+}
+
+Test(unseen, temporary_table_made_by_a_procedure_noshim)
+{
+	assert_lost_error(delete_after_call(NO_SHIM), "without the shim");
+	cr_assert_eq(count_rows("w_orders"), 3);
+}
+
+/* A trigger changes @cust after the program set it from a literal: a
+ * fresh session must not answer with the old literal. */
+static const char *user_variable_after_trigger(enum shim_mode mode)
+{
+	static const char *const setup[] = {"SET @cust = 1", "INSERT INTO w_trig VALUES (7)", NULL};
+
+	create_seq_table("w_trig");
+	admin_exec("CREATE TRIGGER apptest.w_trig_sets BEFORE INSERT ON apptest.w_trig "
+		   "FOR EACH ROW SET @cust = NEW.seq");
+	return after_kill(mode, setup, "SELECT @cust");
+}
+
+Test(unseen, user_variable_set_by_a_trigger_shim)
+{
+	const char *r = user_variable_after_trigger(WITH_SHIM);
+
+	cr_assert(strcmp(r, "OK rows=1 first=1") != 0, "the trigger's value was replaced by the "
+		  "program's literal");
+	cr_assert(strcmp(r, "OK rows=1 first=7") == 0 || is_lost_error(r), "got %s", r);
+}
+
+Test(unseen, user_variable_set_by_a_trigger_noshim)
+{
+	assert_lost_error(user_variable_after_trigger(NO_SHIM), "without the shim");
+}
+
+/* ---- one-shot values ---------------------------------------------------- */
+
+/* SET insert_id = 1000 holds for the next INSERT: on a fresh session it
+ * would write id 1. */
+static const char *insert_after_insert_id(enum shim_mode mode)
+{
+	static const char *const setup[] = {"SET insert_id = 1000", NULL};
+
+	admin_exec("DROP TABLE IF EXISTS apptest.w_auto");
+	admin_exec("CREATE TABLE apptest.w_auto (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
+	return after_kill(mode, setup, "INSERT INTO w_auto (v) VALUES (1)");
+}
+
+Test(unseen, insert_id_one_shot_shim)
+{
+	const char *r = insert_after_insert_id(WITH_SHIM);
+
+	cr_assert_eq(admin_scalar("SELECT COUNT(*) FROM apptest.w_auto WHERE id <> 1000"), 0,
+		     "the INSERT ran without its insert_id");
+	cr_assert(is_lost_error(r) || admin_scalar("SELECT COUNT(*) FROM apptest.w_auto") == 1,
+		  "got %s", r);
+}
+
+Test(unseen, insert_id_one_shot_noshim)
+{
+	assert_lost_error(insert_after_insert_id(NO_SHIM), "without the shim");
+	cr_assert_eq(count_rows("w_auto"), 0);
+}
+
+/* FOUND_ROWS() after a mysql_ping that reconnected would answer for the
+ * shim's own queries on the fresh session. */
+static const char *found_rows_after_ping(enum shim_mode mode)
+{
+	static char answer[256];
+	struct client *c;
+	const char *r;
+
+	create_seq_table("w_found");
+	admin_exec("INSERT INTO apptest.w_found VALUES (1), (2), (3)");
+	c = sqlpipe_start(mode, NULL, NULL);
+	client_ok(c, "SELECT SQL_CALC_FOUND_ROWS * FROM w_found LIMIT 1");
+	kill_and_wait(client_connection_id(c));
+	r = client_ask(c, "\\ping");
+	snprintf(answer, sizeof(answer), "%s",
+		 strncmp(r, "OK", 2) ? r : client_ask(c, "SELECT FOUND_ROWS()"));
+	client_finish(c);
+	return answer;
+}
+
+Test(unseen, found_rows_after_a_ping_shim)
+{
+	const char *r = found_rows_after_ping(WITH_SHIM);
+
+	cr_assert(strcmp(r, "OK rows=1 first=3") == 0 || is_lost_error(r),
+		  "FOUND_ROWS() answered for another statement: %s", r);
+}
+
+Test(unseen, found_rows_after_a_ping_noshim)
+{
+	assert_lost_error(found_rows_after_ping(NO_SHIM), "without the shim the ping fails");
+}
+
+/* A user variable set from a literal under latin1 compares case-blind;
+ * set again under utf8mb4_bin it would not. */
+static const char *const charset_then_variable[] = {
+	"SET NAMES latin1", "SET @code = 'ABC'", "SET NAMES utf8mb4 COLLATE utf8mb4_bin", NULL};
+
+Test(unseen, user_variable_keeps_its_collation_shim)
+{
+	const char *r = after_kill(WITH_SHIM, charset_then_variable, "SELECT @code = 'abc'");
+
+	cr_assert(strcmp(r, "OK rows=1 first=1") == 0 || is_lost_error(r),
+		  "@code changed its collation: %s", r);
+}
+
+Test(unseen, user_variable_keeps_its_collation_noshim)
+{
+	assert_lost_error(after_kill(NO_SHIM, charset_then_variable, "SELECT @code = 'abc'"),
+			  "without the shim");
+}
+
+/* mysql_send_query + mysql_read_query_result while state lost earlier is
+ * still pending: the temporary table it makes must be noted. */
+Test(unseen, temporary_table_sent_while_lost_state_pends_shim)
+{
+	struct client *c = sqlpipe_start(WITH_SHIM, NULL, NULL);
+
+	client_ok(c, "SET @k = (SELECT 5)");
+	kill_and_wait(client_connection_id(c));
+	assert_lost_error(client_ask(c, "SELECT 1"), "the user variable went with the session");
+	client_ok(c, "SELECT 2");
+	client_ok(c, "\\send CREATE TEMPORARY TABLE w_pending (a INT)");
+	kill_and_wait(client_connection_id(c));
+	assert_lost_error(client_ask(c, "SELECT * FROM w_pending"),
+			  "the temporary table went with the session: the program must know");
+	client_finish(c);
+}
+
+Test(unseen, temporary_table_sent_while_lost_state_pends_noshim)
+{
+	assert_kill_reaches_program("the control");
+}

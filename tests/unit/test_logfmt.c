@@ -171,6 +171,11 @@ Test(logfmt, server_messages_mask_from_first_to_last_quote)
 			 "Incorrect integer value: '?' at row 1");
 	cr_expect_str_eq(masked_message("Unknown column 'secret"), "Unknown column '?'",
 			 "an unpaired quote masks the rest");
+	cr_expect_str_eq(masked_message("Table 'apptest.w_pending' doesn't exist"),
+			 "Table '?' doesn't exist", "an apostrophe in a word closes nothing");
+	cr_expect_str_eq(masked_message("Duplicate entry 'O'Brien' for key 'name'"),
+			 "Duplicate entry '?'");
+	cr_expect_str_eq(masked_message("near 'it's' at line 1"), "near '?' at line 1");
 	cr_expect_str_eq(masked_message("Lost connection to server during query"),
 			 "Lost connection to server during query");
 }
