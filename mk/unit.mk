@@ -3,7 +3,7 @@
 # lookups under load, plainly and with ThreadSanitizer; the licence, the same
 # in LICENSE, debian/copyright and the README; the paths a `make install`
 # (PREFIX and LIBDIR not the defaults) writes into the manual pages and the
-# wrapper.
+# wrapper; tools/install-deps against canned apt-get simulations.
 
 CRITERION_FLAGS := $(shell pkg-config --cflags --libs criterion 2>/dev/null || echo -lcriterion)
 UNIT_SRCS  := tests/unit/test_config.c tests/unit/test_logfmt.c tests/unit/test_policy.c \
@@ -90,6 +90,7 @@ test-unit: $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn $(B)/test
 	tests/unit/library_checks.sh $(SHIM_LIB) $(SHIM_MAP)
 	tests/unit/lacking.sh $(STUB_OBJ) $(B)/tests/lacking $(SHIM_LIB)
 	tests/unit/licence.sh
+	tests/unit/install_deps.sh tools/install-deps
 	rm -rf $(B)/install-check
 	$(MAKE) --no-print-directory -s install DESTDIR=$(abspath $(B)/install-check) \
 	    PREFIX=/opt/mysql-reconnect LIBDIR=/opt/mysql-reconnect/lib/private
