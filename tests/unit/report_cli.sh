@@ -77,4 +77,5 @@ check "unreadable file exits 1" "$?" "1"
 "$REPORT" --bogus 2>/dev/null
 check "bad option exits 2" "$?" "2"
 check "help" "$("$REPORT" --help | head -1)" "Usage: mysql-reconnect-report [OPTION]... [FILE]..."
+check "--version" "$("$REPORT" --version)" "mysql-reconnect-report 0.1.0"
 exit $fail
