@@ -1,10 +1,12 @@
 /* mysql-reconnect-classify - classify SQL statements the way the shim does
  * after a lost connection: may each one be re-sent on a fresh connection?
  *
- * Reads one statement per line (or NUL-terminated with -0) from standard
- * input and prints "safe|unsafe<TAB>reason: what" for each. */
+ * Reads one statement per line (or NUL-terminated with -0) from each FILE
+ * ("-": standard input), or from standard input, and prints
+ * "safe|unsafe<TAB>reason: what" for each. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +14,14 @@
 #include "../shim/classify.h"
 
 #ifndef VERSION
-#define VERSION "0.1"
+#define VERSION "0.1.0"
 #endif
 
 static const char usage_text[] =
-	"Usage: mysql-reconnect-classify [-0] [-n] [-h] [--version]\n"
-	"Read SQL statements from standard input, one per line, and print\n"
-	"whether each may be re-sent on a fresh connection.\n"
+	"Usage: mysql-reconnect-classify [-0] [-n] [-h] [--version] [FILE]...\n"
+	"Read SQL statements from each FILE, one per line, and print whether each\n"
+	"may be re-sent on a fresh connection.  With no FILE, or when FILE is -,\n"
+	"read standard input.\n"
 	"\n"
 	"  -0, --null                   statements are NUL-terminated, not lines\n"
 	"  -n, --no-backslash-escapes   lex as with sql_mode NO_BACKSLASH_ESCAPES\n"
@@ -28,7 +31,7 @@ static const char usage_text[] =
 	"Output: one line per non-empty statement: \"safe\" or \"unsafe\", a TAB,\n"
 	"then \"REASON: WHAT\", e.g. \"unsafe\\twrite: DELETE\".\n";
 
-static int classify_stream(FILE *in, int delim, unsigned flags)
+static int classify_stream(FILE *in, const char *name, int delim, unsigned flags)
 {
 	char *buf = NULL;
 	size_t cap = 0;
@@ -54,7 +57,7 @@ static int classify_stream(FILE *in, int delim, unsigned flags)
 		}
 	}
 	if (ferror(in)) {
-		fprintf(stderr, "mysql-reconnect-classify: read error: %s\n",
+		fprintf(stderr, "mysql-reconnect-classify: %s: read error: %s\n", name,
 			strerror(errno));
 		rc = 1;
 	}
@@ -90,17 +93,35 @@ int main(int argc, char **argv)
 			return fflush(stdout) ? 1 : 0;
 		default:
 			fputs("Usage: mysql-reconnect-classify [-0] [-n] [-h] [--version]"
-			      " < statements\n", stderr);
+			      " [FILE]...\n", stderr);
 			return 2;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "mysql-reconnect-classify: unexpected argument '%s'\n"
-			"Usage: mysql-reconnect-classify [-0] [-n] [-h] [--version]"
-			" < statements\n", argv[optind]);
-		return 2;
+	if (optind == argc) {
+		rc = classify_stream(stdin, "standard input", delim, flags);
+	} else {
+		/* Like cat: a file that cannot be read is named, the others are
+		 * classified, and the exit status is 1. */
+		rc = 0;
+		for (int i = optind; i < argc; i++) {
+			bool is_stdin = strcmp(argv[i], "-") == 0;
+			FILE *in = is_stdin ? stdin : fopen(argv[i], "re");
+
+			if (!in) {
+				fprintf(stderr, "mysql-reconnect-classify: %s: %s\n", argv[i],
+					strerror(errno));
+				rc = 1;
+				continue;
+			}
+			if (classify_stream(in, is_stdin ? "standard input" : argv[i], delim,
+					    flags))
+				rc = 1;
+			if (is_stdin)
+				clearerr(stdin);
+			else
+				fclose(in);
+		}
 	}
-	rc = classify_stream(stdin, delim, flags);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "mysql-reconnect-classify: write error\n");
 		rc = 1;

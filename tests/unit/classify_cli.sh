@@ -89,9 +89,9 @@ else
 	echo "FAIL -h (exit $rc)"; fail=1
 fi
 
-# 6. --version
+# 6. --version: the version the other commands print
 "$cmd" --version > "$tmp/out" 2>&1; rc=$?
-if [ $rc -eq 0 ] && grep -q '^mysql-reconnect-classify ' "$tmp/out"; then
+if [ $rc -eq 0 ] && [ "$(cat "$tmp/out")" = "mysql-reconnect-classify 0.1.0" ]; then
 	echo "ok   --version"
 else
 	echo "FAIL --version (exit $rc)"; fail=1
@@ -119,6 +119,32 @@ if [ $rc -eq 0 ] && [ ! -s "$tmp/actual" ]; then
 	echo "ok   empty input"
 else
 	echo "FAIL empty input (exit $rc)"; fail=1
+fi
+
+# 10. FILE arguments, in turn; - is standard input; a file that cannot be
+#     read is named, the others are still classified, exit 1
+printf 'SELECT 1\nDELETE FROM t\n' > "$tmp/a.sql"
+printf 'BEGIN\n' > "$tmp/b.sql"
+cat > "$tmp/expected" <<END
+safe${tab}read: SELECT
+unsafe${tab}write: DELETE
+safe${tab}session: SET NAMES
+safe${tab}transaction: BEGIN
+exit 0
+END
+echo "SET NAMES utf8mb4" | "$cmd" "$tmp/a.sql" - "$tmp/b.sql" > "$tmp/actual" 2>&1
+echo "exit $?" >> "$tmp/actual"
+compare "FILE arguments, - for standard input"
+printf 'SELECT 1\0UPDATE t SET a = 1\0' > "$tmp/c.sql"
+printf 'safe\tread: SELECT\nunsafe\twrite: UPDATE\n' > "$tmp/expected"
+"$cmd" -0 "$tmp/c.sql" > "$tmp/actual" 2>&1
+compare "a FILE argument with -0"
+"$cmd" "$tmp/missing.sql" "$tmp/b.sql" > "$tmp/out" 2> "$tmp/err"; rc=$?
+if [ $rc -eq 1 ] && [ "$(cat "$tmp/out")" = "safe${tab}transaction: BEGIN" ] &&
+	grep -q "^mysql-reconnect-classify: $tmp/missing.sql: No such file or directory" "$tmp/err"; then
+	echo "ok   a missing FILE: named, the others classified, exit 1"
+else
+	echo "FAIL a missing FILE (exit $rc)"; cat "$tmp/out" "$tmp/err"; fail=1
 fi
 
 if [ $fail -ne 0 ]; then
