@@ -61,8 +61,12 @@ tools: $(TOOLS)
 # The manual pages name the library of the installation they belong to:
 # man/ holds them with @LIBRARY@; `make` writes build/man/ with the build
 # tree's library, `make install` writes LIBDIR's (the Debian package's, as
-# debian/rules gives LIBDIR).  A hyphen in the path is \- for troff.
-man_subst = sed -e 's|@LIBRARY@|$(subst -,\\-,$(1))|g'
+# debian/rules gives LIBDIR).  A hyphen in the path is \- for troff.  Their
+# date and version (@DATE@, @VERSION@) are set here, the same for all.
+MAN_DATE    := December 2026
+MAN_VERSION := 0.1.0
+man_subst = sed -e 's|@LIBRARY@|$(subst -,\\-,$(1))|g' -e 's|@DATE@|$(MAN_DATE)|g' \
+                -e 's|@VERSION@|$(MAN_VERSION)|g'
 MAN_PAGES = $(INSTALL_MAN1) man/libmysqlreconnect.8
 
 man: $(MAN_PAGES:man/%=$(B)/man/%)

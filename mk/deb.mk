@@ -7,7 +7,9 @@
 #                   dpkg-buildpackage -us -uc -b, so the tree is not touched;
 #                   then lintian on the .changes, and a check that the
 #                   package's manual pages and wrapper name the library
-#                   where it puts it (tests/unit/installed_paths.sh).  The
+#                   where it puts it (tests/unit/installed_paths.sh), and
+#                   that its pages and commands agree on the version and
+#                   date (tests/unit/installed_pages.sh).  The
 #                   .changes, .buildinfo and -dbgsym package stay in build/deb/.
 #   make deb-check  as root, where the package is not installed: install that
 #                   .deb, check its files, the wrapper, the manual pages and a
@@ -41,6 +43,7 @@ deb:
 	lintian --info $(DEB_DIR)/$(DEB_BASE).changes
 	rm -rf $(DEB_DIR)/root && dpkg-deb -x $(DEB_FILE) $(DEB_DIR)/root
 	tests/unit/installed_paths.sh $(DEB_DIR)/root
+	tests/unit/installed_pages.sh $(DEB_DIR)/root
 	@echo $(DEB_FILE)
 
 deb-check:

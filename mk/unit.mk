@@ -3,7 +3,8 @@
 # lookups under load, plainly and with ThreadSanitizer; the licence, the same
 # in LICENSE, debian/copyright and the README; the paths a `make install`
 # (PREFIX and LIBDIR not the defaults) writes into the manual pages and the
-# wrapper; tools/install-deps against canned apt-get simulations.
+# wrapper, and its manual pages' one date and version, which its commands'
+# --version print; tools/install-deps against canned apt-get simulations.
 
 CRITERION_FLAGS := $(shell pkg-config --cflags --libs criterion 2>/dev/null || echo -lcriterion)
 UNIT_SRCS  := tests/unit/test_config.c tests/unit/test_logfmt.c tests/unit/test_policy.c \
@@ -95,6 +96,7 @@ test-unit: $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn $(B)/test
 	$(MAKE) --no-print-directory -s install DESTDIR=$(abspath $(B)/install-check) \
 	    PREFIX=/opt/mysql-reconnect LIBDIR=/opt/mysql-reconnect/lib/private
 	tests/unit/installed_paths.sh $(B)/install-check
+	tests/unit/installed_pages.sh $(B)/install-check
 
 TEST_TARGETS += test-unit
 
