@@ -110,3 +110,11 @@ test-integration-sanitizers: $(B)/asan/libmysqlreconnect.so $(B)/tsan/libmysqlre
 	    tests/harness/run-integration --filter '@(threads|fork)/*'
 
 TEST_LATE_TARGETS += test-integration-sanitizers
+
+# Oracle MySQL: its client library and its server, in a Debian sid root built
+# by tests/harness/mysql-sid (once, about 75 s of Debian packages), each
+# scenario with and without the shim.  Fails loudly, naming the missing
+# piece, when the environment cannot be built.
+.PHONY: test-mysql
+test-mysql: $(SHIM_LIB) $(IT_DIR)/sqlpipe
+	tests/mysql/run $(B)

@@ -44,13 +44,14 @@ static bool starts_with(const char *name, size_t n, const char *prefix)
 }
 
 /* Not set again after a reconnect: derived from the schema, one-shot
- * values for the next statement, or counters. */
+ * values for the next statement, counters, or read-only (MySQL reports
+ * statement_id after every statement, and refuses to have it set: 1238). */
 static bool not_replayed(const char *name, size_t n)
 {
 	static const char *const names[] = {
 		"character_set_database", "collation_database", "insert_id", "last_insert_id",
 		"rand_seed1", "rand_seed2", "identity", "pseudo_thread_id", "warning_count",
-		"error_count", NULL,
+		"error_count", "statement_id", NULL,
 	};
 
 	for (const char *const *w = names; *w; w++)

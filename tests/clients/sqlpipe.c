@@ -36,6 +36,13 @@
 
 #include <mysql.h>
 
+/* Built against MariaDB Connector/C, or against Oracle's libmysqlclient
+ * (make test-mysql), which has no my_bool and verifies the server with
+ * MYSQL_OPT_SSL_MODE. */
+#ifndef LIBMARIADB
+typedef bool my_bool;
+#endif
+
 #ifdef SQLPIPE_AS_MODULE
 #define SQLPIPE_EXPORT __attribute__((visibility("default")))
 #else
@@ -163,7 +170,14 @@ static MYSQL *open_connection(const struct options *o, char *err, size_t size)
 		my_bool verify = 1;
 
 		mysql_options(m, MYSQL_OPT_SSL_CA, o->tls_ca);
+#ifdef LIBMARIADB
 		mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+#else
+		unsigned mode = SSL_MODE_VERIFY_IDENTITY;
+
+		(void)verify;
+		mysql_options(m, MYSQL_OPT_SSL_MODE, &mode);
+#endif
 	}
 	if (!mysql_real_connect(m, o->host, o->user, o->password, o->db, o->port,
 				o->socket, CLIENT_MULTI_STATEMENTS | CLIENT_MULTI_RESULTS)) {
