@@ -1,10 +1,10 @@
 # Unit tests of the shim's pure modules (Criterion), also built with
 # AddressSanitizer + UndefinedBehaviorSanitizer; the registry's lock-free
-# lookups under load, plainly and with ThreadSanitizer; the licence, the same
-# in LICENSE, debian/copyright and the README; the paths a `make install`
-# (PREFIX and LIBDIR not the defaults) writes into the manual pages and the
-# wrapper, and its manual pages' one date and version, which its commands'
-# --version print; tools/install-deps against canned apt-get simulations.
+# lookups under load, plainly and with ThreadSanitizer; the wrapper; the
+# licence, the same in LICENSE, debian/copyright and the README;
+# tools/install-deps against canned apt-get simulations; and a `make install`
+# (PREFIX and LIBDIR not the defaults): the library its manual pages and
+# wrapper name, its pages' one date and version, which its commands print.
 
 CRITERION_FLAGS := $(shell pkg-config --cflags --libs criterion 2>/dev/null || echo -lcriterion)
 UNIT_SRCS  := tests/unit/test_config.c tests/unit/test_logfmt.c tests/unit/test_policy.c \
@@ -79,7 +79,8 @@ TEST_BUILDS += $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn \
 
 test-unit: $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn $(B)/tests/stress-conn-tsan \
            $(B)/tests/test-recovery $(B)/tests/test-recovery-asan \
-           $(B)/mysql-reconnect-report $(SHIM_LIB) $(STUB_OBJ) $(B)/tests/lacking
+           $(B)/mysql-reconnect-report $(B)/mysql-reconnect $(SHIM_LIB) $(STUB_OBJ) \
+           $(B)/tests/lacking
 	$(B)/tests/unit --jobs 2
 	ASAN_OPTIONS=detect_leaks=1 $(B)/tests/unit-asan --jobs 2
 	$(B)/tests/test-recovery --jobs 2
@@ -90,6 +91,7 @@ test-unit: $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn $(B)/test
 	if command -v mawk >/dev/null; then AWK=mawk tests/unit/report_cli.sh $(B)/mysql-reconnect-report; fi
 	tests/unit/library_checks.sh $(SHIM_LIB) $(SHIM_MAP)
 	tests/unit/lacking.sh $(STUB_OBJ) $(B)/tests/lacking $(SHIM_LIB)
+	tests/unit/wrapper_cli.sh $(B)/mysql-reconnect
 	tests/unit/licence.sh
 	tests/unit/install_deps.sh tools/install-deps
 	rm -rf $(B)/install-check
