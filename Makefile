@@ -2,6 +2,7 @@
 #
 #   make            build/libmysqlreconnect.so and the tools
 #   make test       unit tests, fuzz smoke run, integration tests (real server)
+#   make test-mysql Oracle's libmysqlclient and MySQL's server (a Debian sid root)
 #   make demo       the main job against a throwaway local server
 #   make bench      success-path and classifier benchmarks, the figures
 #   make chaos      the soak (DURATION=600 seconds by default)
