@@ -46,6 +46,7 @@ struct conn {
 	bool multi_statements_off; /* the program's mysql_set_server_option (session.h) */
 	bool user_vars_recorded;   /* SET @k = literal recorded (settings.h) */
 	unsigned held;             /* SESSION_* state a reconnect cannot restore */
+	unsigned init_held;        /* ... of it, what the init commands hold */
 	unsigned lost;             /* SESSION_* state lost with the last session */
 	struct strlist *vars;       /* system variables the program changed (heap) */
 	struct strlist *statements; /* ... or its SET/USE statements (settings.h) */

@@ -61,6 +61,11 @@ static struct conn *track(const struct shim_config *cfg, const struct real_api *
 
 	if (!c)
 		return NULL; /* out of memory: this handle is simply passed through */
+	if (cfg->mode == SHIM_MODE_ON && !session_init_commands(real, c, m)) {
+		conn_forget(m);
+		event_init_command_passed_through(cfg);
+		return NULL;
+	}
 	copy_name(c->host, sizeof(c->host), host, "localhost");
 	copy_name(c->user, sizeof(c->user), user, "-");
 	copy_name(c->socket_path, sizeof(c->socket_path), local ? sock : NULL,

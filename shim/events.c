@@ -325,6 +325,15 @@ void event_nonblocking_passed_through(const struct shim_config *cfg)
 		    "are passed through, without recovery");
 }
 
+void event_init_command_passed_through(const struct shim_config *cfg)
+{
+	static atomic_bool logged;
+
+	notice_once(cfg, &logged, "init_command_passed_through",
+		    "the program's MYSQL_INIT_COMMAND may write, and the client library runs it "
+		    "again on every reconnect: such connections are passed through, without recovery");
+}
+
 void event_session_tracking_unavailable(const struct shim_config *cfg,
 					const struct real_api *real, MYSQL *m, bool refused)
 {

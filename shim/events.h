@@ -52,6 +52,7 @@ void event_add_statement(const struct incident *inc, struct logline *line,
 void event_connection_adopted(const struct shim_config *cfg);
 void event_library_reconnect_kept(const struct shim_config *cfg);
 void event_nonblocking_passed_through(const struct shim_config *cfg);
+void event_init_command_passed_through(const struct shim_config *cfg);
 /* refused: the server refused tracking (its error is on m); else it is off */
 void event_session_tracking_unavailable(const struct shim_config *cfg,
 					const struct real_api *real, MYSQL *m, bool refused);

@@ -77,11 +77,38 @@ void session_check_peer(struct conn *c, MYSQL *m, const struct real_api *real)
 		c->found_closed = true;
 }
 
+bool session_init_commands(const struct real_api *real, struct conn *c, MYSQL *m)
+{
+	char **commands = NULL;
+	unsigned count = 0;
+
+	c->init_held = 0;
+	if (!real->mysql_get_optionv ||
+	    real->mysql_get_optionv(m, MYSQL_INIT_COMMAND, &commands, &count) || !commands)
+		return true;
+	for (unsigned i = 0; i < count; i++) {
+		struct sql_verdict v;
+		size_t len = commands[i] ? strlen(commands[i]) : 0;
+
+		sql_classify(commands[i], len, 0, &v);
+		/* a plain SET of session variables is the same on every connect */
+		if (!v.safe && v.reason != SQL_REASON_SESSION)
+			return false;
+		if (v.facts & (SQL_FACT_WRITE | SQL_FACT_SIDE_EFFECT))
+			return false;
+		c->init_held |= held_by(&v) | (v.reason == SQL_REASON_SESSION && !v.safe
+						       ? SESSION_UNTRACKED : 0);
+	}
+	c->held |= c->init_held;
+	return true;
+}
+
 void session_start_over(const struct shim_config *cfg, const struct real_api *real,
 			struct conn *c, MYSQL *m)
 {
 	settings_forget(c);
-	c->held = c->lost = 0;
+	c->held = c->init_held;
+	c->lost = 0;
 	c->insert_id_seen = c->insert_id_at_loss = false;
 	c->flags &= ~CONN_STATE_LOST;
 	settings_enable_tracking(cfg, real, c, m);

@@ -380,3 +380,94 @@ Test(unseen, temporary_table_sent_while_lost_state_pends_noshim)
 {
 	assert_kill_reaches_program("the control");
 }
+
+/* ---- MYSQL_INIT_COMMAND, which the library runs again on every connect ---- */
+
+/* A user variable the init command sets from RAND(): a reconnect would
+ * give the program another tenant. */
+static const char *tenant_after_kill(enum shim_mode mode, char *before, size_t size)
+{
+	static const char *const init[] = {"--init-command", "SET @tenant := RAND()", NULL};
+	static char answer[256];
+	struct client *c = sqlpipe_start(mode, NULL, init);
+
+	snprintf(before, size, "%s", client_ok(c, "SELECT @tenant"));
+	kill_and_wait(client_connection_id(c));
+	snprintf(answer, sizeof(answer), "%s", client_ask(c, "SELECT @tenant"));
+	client_finish(c);
+	return answer;
+}
+
+Test(unseen, init_command_state_shim)
+{
+	char before[256];
+	const char *r = tenant_after_kill(WITH_SHIM, before, sizeof(before));
+
+	cr_assert(strcmp(r, before) == 0 || is_lost_error(r), "another tenant: %s, was %s", r,
+		  before);
+}
+
+Test(unseen, init_command_state_noshim)
+{
+	char before[256];
+
+	assert_lost_error(tenant_after_kill(NO_SHIM, before, sizeof(before)), "without the shim");
+}
+
+/* An init command that makes a work table: a reconnect would hand the
+ * program an empty one.  The table is held state from the connect on. */
+static const char *work_table_after_kill(enum shim_mode mode)
+{
+	static const char *const init[] = {"--init-command",
+					   "CREATE TEMPORARY TABLE w_work (a INT)", NULL};
+	static char answer[256];
+	struct client *c = sqlpipe_start(mode, NULL, init);
+
+	client_ok(c, "INSERT INTO w_work VALUES (1)");
+	kill_and_wait(client_connection_id(c));
+	snprintf(answer, sizeof(answer), "%s", client_ask(c, "SELECT COUNT(*) FROM w_work"));
+	client_finish(c);
+	return answer;
+}
+
+Test(unseen, init_command_work_table_shim)
+{
+	assert_lost_error(work_table_after_kill(WITH_SHIM), "the work table went with the session");
+	free(log_wait("event=statement_not_retried", "why=session_state_lost", NULL));
+}
+
+Test(unseen, init_command_work_table_noshim)
+{
+	assert_lost_error(work_table_after_kill(NO_SHIM), "without the shim");
+}
+
+/* An init command that writes would write again on every reconnect: such a
+ * connection is passed through. */
+static const char *after_writing_init(enum shim_mode mode)
+{
+	static const char *const init[] = {"--init-command",
+					   "INSERT INTO w_logins VALUES (1)", NULL};
+	static char answer[256];
+	struct client *c;
+
+	create_seq_table("w_logins");
+	c = sqlpipe_start(mode, NULL, init);
+	client_ok(c, "SELECT 1");
+	kill_and_wait(client_connection_id(c));
+	snprintf(answer, sizeof(answer), "%s", client_ask(c, "SELECT 2"));
+	client_finish(c);
+	return answer;
+}
+
+Test(unseen, init_command_that_writes_shim)
+{
+	assert_lost_error(after_writing_init(WITH_SHIM), "a reconnect would write again");
+	cr_assert_eq(count_rows("w_logins"), 1, "the init command ran twice");
+	free(log_wait("event=init_command_passed_through", NULL));
+}
+
+Test(unseen, init_command_that_writes_noshim)
+{
+	assert_lost_error(after_writing_init(NO_SHIM), "without the shim");
+	cr_assert_eq(count_rows("w_logins"), 1);
+}
