@@ -338,25 +338,48 @@ static bool read_timed_out(const struct real_api *real, const struct conn *c, MY
 	       timed_out(real, c, m, MYSQL_OPT_WRITE_TIMEOUT);
 }
 
-/* The server's max_allowed_packet, read on the fresh connection; 0 when
- * unknown. */
-static unsigned long long server_max_packet(const struct incident *inc)
+/* The number the server answers to sql (one row, one column), asked on
+ * the fresh connection; `unknown` when it cannot say. */
+static unsigned long long server_number(const struct incident *inc, const char *sql,
+					unsigned long long unknown)
 {
-	static const char sql[] = "SELECT @@max_allowed_packet";
 	const struct real_api *real = inc->real;
-	unsigned long long value = 0;
+	unsigned long long value = unknown;
 	MYSQL_RES *res;
 	MYSQL_ROW row;
 
 	if (!real->mysql_store_result || !real->mysql_fetch_row || !real->mysql_free_result ||
-	    real->mysql_real_query(inc->mysql, sql, sizeof(sql) - 1) ||
+	    real->mysql_real_query(inc->mysql, sql, strlen(sql)) ||
 	    !(res = real->mysql_store_result(inc->mysql)))
-		return 0;
+		return unknown;
 	row = real->mysql_fetch_row(res);
 	if (row && row[0])
 		value = strtoull(row[0], NULL, 10);
 	real->mysql_free_result(res);
 	return value;
+}
+
+/* The server's max_allowed_packet; 0 when unknown. */
+static unsigned long long server_max_packet(const struct incident *inc)
+{
+	return server_number(inc, "SELECT @@max_allowed_packet", 0);
+}
+
+/* A read lost in flight may have run code the shim cannot see: a view's
+ * column may call a stored function that writes, so sending the read again
+ * would write twice.  The server's evidence decides: stored functions whose
+ * declared characteristics allow writing (anything but NO SQL or READS SQL
+ * DATA; CONTAINS SQL is the default), outside the system schemas.  Unknown
+ * counts as yes.  Functions the account cannot see are not counted. */
+static bool server_functions_may_write(const struct incident *inc)
+{
+	static const char sql[] =
+		"SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_TYPE = 'FUNCTION'"
+		" AND SQL_DATA_ACCESS NOT IN ('NO SQL', 'READS SQL DATA')"
+		" AND ROUTINE_SCHEMA NOT IN ('sys', 'mysql', 'information_schema',"
+		" 'performance_schema')";
+
+	return server_number(inc, sql, 1) != 0;
 }
 
 /* A statement longer than the server takes breaks the connection every
@@ -390,6 +413,15 @@ static int resend(struct incident *inc, const struct request *r, const struct ca
 		if (!fits_server(inc, r)) {
 			rc = fail_call(inc, r);
 			event_too_large(inc);
+			return rc;
+		}
+		if (inc->in_flight && server_functions_may_write(inc)) {
+			rc = fail_call(inc, r);
+			event_incident(inc, LOG_ERR, "statement_not_retried", "error_returned",
+				       "stored_functions_may_write",
+				       "it may have run, and the server has stored functions that may "
+				       "write (a view can call them): the program decides whether to run it "
+				       "again");
 			return rc;
 		}
 		inc->conn->call_start_ms = clock_coarse_ms();

@@ -471,3 +471,55 @@ Test(unseen, init_command_that_writes_noshim)
 	assert_lost_error(after_writing_init(NO_SHIM), "without the shim");
 	cr_assert_eq(count_rows("w_logins"), 1);
 }
+
+/* ---- a read that may write: a view whose column calls a stored function */
+
+static void create_counting_view(void)
+{
+	create_seq_table("w_calls");
+	/* not transactional: the function's row stays although its statement
+	 * was killed */
+	admin_exec("ALTER TABLE apptest.w_calls ENGINE=MyISAM");
+	admin_exec("DROP VIEW IF EXISTS apptest.w_counted");
+	admin_exec("DROP FUNCTION IF EXISTS apptest.mrt_count_call");
+	admin_exec("CREATE FUNCTION apptest.mrt_count_call() RETURNS INT MODIFIES SQL DATA "
+		   "BEGIN INSERT INTO apptest.w_calls VALUES (1); RETURN 1; END");
+	admin_exec("CREATE VIEW apptest.w_counted AS SELECT apptest.mrt_count_call() AS c");
+}
+
+/* The read is lost in flight (KILLed in its SLEEP, after the function ran):
+ * sent again, it would write a second row. */
+static const char *view_read_lost_in_flight(enum shim_mode mode)
+{
+	static char answer[256];
+	struct client *c;
+	unsigned long id;
+
+	create_counting_view();
+	c = sqlpipe_start(mode, NULL, NULL);
+	id = client_connection_id(c);
+	client_send(c, "SELECT c, SLEEP(5) FROM w_counted");
+	wait_sleeping(id);
+	admin_kill(id);
+	snprintf(answer, sizeof(answer), "%s", client_read(c, 10000));
+	client_finish(c);
+	/* other suites' reads lost in flight are sent again: no such function */
+	admin_exec("DROP VIEW apptest.w_counted");
+	admin_exec("DROP FUNCTION apptest.mrt_count_call");
+	return answer;
+}
+
+Test(unseen, read_of_a_view_that_writes_shim)
+{
+	const char *r = view_read_lost_in_flight(WITH_SHIM);
+
+	cr_assert_eq(count_rows("w_calls"), 1, "the view's function wrote twice (%s)", r);
+	assert_lost_error(r, "a read that may have written must not be sent again");
+	free(log_wait("event=statement_not_retried", "why=stored_functions_may_write", NULL));
+}
+
+Test(unseen, read_of_a_view_that_writes_noshim)
+{
+	assert_lost_error(view_read_lost_in_flight(NO_SHIM), "without the shim");
+	cr_assert_eq(count_rows("w_calls"), 1);
+}
