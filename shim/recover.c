@@ -95,6 +95,74 @@ static void mark(struct incident *inc, unsigned flags)
 	memcpy(inc->conn->lost_incident, inc->id, sizeof(inc->conn->lost_incident));
 }
 
+/* The number the server answers to sql (one row, one column), asked on
+ * the fresh connection; `unknown` when it cannot say. */
+static unsigned long long server_number(const struct incident *inc, const char *sql,
+					unsigned long long unknown)
+{
+	const struct real_api *real = inc->real;
+	unsigned long long value = unknown;
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	if (!real->mysql_store_result || !real->mysql_fetch_row || !real->mysql_free_result ||
+	    real->mysql_real_query(inc->mysql, sql, strlen(sql)) ||
+	    !(res = real->mysql_store_result(inc->mysql)))
+		return unknown;
+	row = real->mysql_fetch_row(res);
+	if (row && row[0])
+		value = strtoull(row[0], NULL, 10);
+	real->mysql_free_result(res);
+	return value;
+}
+
+/* The server's max_allowed_packet; 0 when unknown. */
+static unsigned long long server_max_packet(const struct incident *inc)
+{
+	return server_number(inc, "SELECT @@max_allowed_packet", 0);
+}
+
+/* A read lost in flight may have run code the shim cannot see: a view's
+ * column may call a stored function that writes, so sending the read again
+ * would write twice.  The server's evidence decides: stored functions whose
+ * declared characteristics allow writing (anything but NO SQL or READS SQL
+ * DATA; CONTAINS SQL is the default), outside the system schemas.  Unknown
+ * counts as yes.  Functions the account cannot see are not counted. */
+static bool server_functions_may_write(const struct incident *inc)
+{
+	static const char sql[] =
+		"SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_TYPE = 'FUNCTION'"
+		" AND SQL_DATA_ACCESS NOT IN ('NO SQL', 'READS SQL DATA')"
+		" AND ROUTINE_SCHEMA NOT IN ('sys', 'mysql', 'information_schema',"
+		" 'performance_schema')";
+
+	return server_number(inc, sql, 1) != 0;
+}
+
+/* A named lock (GET_LOCK) taken by code the shim cannot read (a stored
+ * function in a SELECT, a trigger, a view) dies with the session, and no
+ * tracker reports it.  The server's evidence decides: a routine whose body
+ * names GET_LOCK, or whose body the account cannot read and whose declared
+ * characteristics allow more than reading (not NO SQL, not READS SQL DATA),
+ * or a trigger or a view of the current database that names it.  Unknown
+ * counts as yes.  (The unescaped _ matches any byte: more, never less,
+ * under any sql_mode.) */
+static bool server_code_may_lock(const struct incident *inc)
+{
+	static const char sql[] =
+		"SELECT (SELECT COUNT(*) FROM information_schema.ROUTINES"
+		" WHERE ROUTINE_SCHEMA NOT IN ('sys', 'mysql', 'information_schema',"
+		" 'performance_schema') AND (ROUTINE_DEFINITION LIKE '%GET_LOCK%'"
+		" OR (ROUTINE_DEFINITION IS NULL"
+		" AND SQL_DATA_ACCESS NOT IN ('NO SQL', 'READS SQL DATA'))))"
+		" + (SELECT COUNT(*) FROM information_schema.TRIGGERS"
+		" WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND ACTION_STATEMENT LIKE '%GET_LOCK%')"
+		" + (SELECT COUNT(*) FROM information_schema.VIEWS"
+		" WHERE TABLE_SCHEMA = DATABASE() AND VIEW_DEFINITION LIKE '%GET_LOCK%')";
+
+	return server_number(inc, sql, 1) != 0;
+}
+
 /* ---- reconnecting ------------------------------------------------- */
 
 static void set_library_reconnect(const struct incident *inc, my_bool on)
@@ -178,8 +246,12 @@ static bool restore_session(const struct incident *inc)
 	if (inc->charset[0] && (!charset || strcmp(charset, inc->charset) != 0) &&
 	    real->mysql_set_character_set(inc->mysql, inc->charset))
 		return false;
-	return session_restore(real, inc->conn, inc->mysql,
-			       inc->status_known && !(inc->status & SERVER_STATUS_AUTOCOMMIT));
+	if (!session_restore(real, inc->conn, inc->mysql,
+			     inc->status_known && !(inc->status & SERVER_STATUS_AUTOCOMMIT)))
+		return false;
+	if (server_code_may_lock(inc))
+		session_note_locks_unseen(inc->conn);
+	return true;
 }
 
 /* NULL to go on (with *delay_ms set), else why to stop. */
@@ -338,50 +410,6 @@ static bool read_timed_out(const struct real_api *real, const struct conn *c, MY
 	       timed_out(real, c, m, MYSQL_OPT_WRITE_TIMEOUT);
 }
 
-/* The number the server answers to sql (one row, one column), asked on
- * the fresh connection; `unknown` when it cannot say. */
-static unsigned long long server_number(const struct incident *inc, const char *sql,
-					unsigned long long unknown)
-{
-	const struct real_api *real = inc->real;
-	unsigned long long value = unknown;
-	MYSQL_RES *res;
-	MYSQL_ROW row;
-
-	if (!real->mysql_store_result || !real->mysql_fetch_row || !real->mysql_free_result ||
-	    real->mysql_real_query(inc->mysql, sql, strlen(sql)) ||
-	    !(res = real->mysql_store_result(inc->mysql)))
-		return unknown;
-	row = real->mysql_fetch_row(res);
-	if (row && row[0])
-		value = strtoull(row[0], NULL, 10);
-	real->mysql_free_result(res);
-	return value;
-}
-
-/* The server's max_allowed_packet; 0 when unknown. */
-static unsigned long long server_max_packet(const struct incident *inc)
-{
-	return server_number(inc, "SELECT @@max_allowed_packet", 0);
-}
-
-/* A read lost in flight may have run code the shim cannot see: a view's
- * column may call a stored function that writes, so sending the read again
- * would write twice.  The server's evidence decides: stored functions whose
- * declared characteristics allow writing (anything but NO SQL or READS SQL
- * DATA; CONTAINS SQL is the default), outside the system schemas.  Unknown
- * counts as yes.  Functions the account cannot see are not counted. */
-static bool server_functions_may_write(const struct incident *inc)
-{
-	static const char sql[] =
-		"SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_TYPE = 'FUNCTION'"
-		" AND SQL_DATA_ACCESS NOT IN ('NO SQL', 'READS SQL DATA')"
-		" AND ROUTINE_SCHEMA NOT IN ('sys', 'mysql', 'information_schema',"
-		" 'performance_schema')";
-
-	return server_number(inc, sql, 1) != 0;
-}
-
 /* A statement longer than the server takes breaks the connection every
  * time it is sent; over a Unix socket the client may only see 2006.  Only
  * a statement of 1 KiB or more (the least max_allowed_packet) is checked:
@@ -413,6 +441,14 @@ static int resend(struct incident *inc, const struct request *r, const struct ca
 		if (!fits_server(inc, r)) {
 			rc = fail_call(inc, r);
 			event_too_large(inc);
+			return rc;
+		}
+		if (inc->conn->lost & SESSION_BLOCKING) {
+			rc = fail_call(inc, r);
+			event_incident(inc, LOG_ERR, "statement_not_retried", "error_returned",
+				       "session_state_lost",
+				       "the server has code that may have taken a named lock in the lost "
+				       "session: the program decides");
 			return rc;
 		}
 		if (inc->in_flight && server_functions_may_write(inc)) {

@@ -233,6 +233,14 @@ void session_note_loss(const struct real_api *real, struct conn *c, MYSQL *m);
 bool session_restore(const struct real_api *real, struct conn *c, MYSQL *m,
 		     bool autocommit_off);
 
+/* After session_restore: the lost session may have held a named lock taken
+ * by code the shim cannot read (the server says such code exists). */
+static inline void session_note_locks_unseen(struct conn *c)
+{
+	c->lost |= SESSION_LOCKS;
+	c->flags |= CONN_STATE_LOST;
+}
+
 /* With CONN_STATE_LOST: the lost state this call would read (0: it may
  * run), and the bookkeeping after it ran. */
 unsigned session_refusal(const struct conn *c, const struct sql_verdict *v);
