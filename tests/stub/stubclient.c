@@ -300,7 +300,17 @@ EXPORT unsigned int STDCALL mysql_field_count(MYSQL *m)
 }
 
 EXPORT void STDCALL mysql_free_result(MYSQL_RES *res) { (void)res; }
-EXPORT MYSQL_ROW STDCALL mysql_fetch_row(MYSQL_RES *res) { (void)res; return NULL; }
+/* The server's catalogue (information_schema) has no routines, triggers,
+ * views or sequences: each count the shim asks for is 0.  Other results
+ * have no rows. */
+EXPORT MYSQL_ROW STDCALL mysql_fetch_row(MYSQL_RES *res)
+{
+	static char zero[] = "0";
+	static char *row[] = {zero};
+
+	(void)res;
+	return strstr(last_statement, "information_schema") ? row : NULL;
+}
 
 void stub_lose_rows(const char *prefix, int times)
 {
