@@ -45,6 +45,8 @@ static void check(const char *text, size_t len, unsigned flags)
 		abort();
 	if (v.facts & ~SQL_FACT_ALL)
 		abort();
+	if ((v.facts & SQL_FACT_READS_SEQUENCE) && !(v.facts & SQL_FACT_READS_LAST_RESULT))
+		abort();
 	/* reading lost state depends on the session; creating state changes it */
 	if ((v.facts & (SQL_FACT_READS_USER_VAR | SQL_FACT_READS_LAST_RESULT)) &&
 	    !(v.facts & SQL_FACT_DEPENDS_SESSION))

@@ -84,6 +84,8 @@ static const char sysvars_ok[][26] = {
 
 /* Reads what the session's last statements left (lost with the session). */
 #define LR (SQL_FACT_DEPENDS_SESSION | SQL_FACT_READS_LAST_RESULT)
+/* ... and a sequence's last value in this session, which outlives them. */
+#define LS (LR | SQL_FACT_READS_SEQUENCE)
 
 
 /* Session variables a restored session does not have as the lost one did:
@@ -106,7 +108,7 @@ static const struct special {
 	{ "FOUND_ROWS", SQL_REASON_SESSION, LR, "FOUND_ROWS()" },
 	{ "GET_LOCK", SQL_REASON_SIDE_EFFECT,
 	  SQL_FACT_SIDE_EFFECT | SQL_FACT_CHANGES_SESSION | SQL_FACT_TAKES_LOCK, "GET_LOCK()" },
-	{ "LASTVAL", SQL_REASON_SESSION, LR, "LASTVAL()" },
+	{ "LASTVAL", SQL_REASON_SESSION, LS, "LASTVAL()" },
 	{ "LAST_INSERT_ID", SQL_REASON_SESSION, LR, "LAST_INSERT_ID()" },
 	{ "NEXTVAL", SQL_REASON_SIDE_EFFECT, SQL_FACT_SIDE_EFFECT, "NEXTVAL()" },
 	{ "PS_CURRENT_THREAD_ID", SQL_REASON_SESSION, SQL_FACT_DEPENDS_SESSION,
@@ -456,7 +458,7 @@ HOT void body_keyword(struct ctx *c, struct stmt *st, unsigned char kw)
 			unsafe(c, SQL_REASON_SIDE_EFFECT, "NEXT VALUE FOR",
 			       SQL_FACT_SIDE_EFFECT);
 		else if (st->k1 == K_VALUE && st->k2 == K_PREVIOUS)
-			unsafe(c, SQL_REASON_SESSION, "PREVIOUS VALUE FOR", LR);
+			unsafe(c, SQL_REASON_SESSION, "PREVIOUS VALUE FOR", LS);
 		break;
 	case K_UPDATE:
 		if (st->k1 == K_FOR)
@@ -507,7 +509,7 @@ HOT void word(struct ctx *c, struct stmt *st, const struct tok *t,
 	if (qual && t->type == T_WORD && IS(t->p, t->n, "NEXTVAL"))
 		unsafe(c, SQL_REASON_SIDE_EFFECT, "NEXTVAL", SQL_FACT_SIDE_EFFECT);
 	else if (qual && t->type == T_WORD && IS(t->p, t->n, "CURRVAL"))
-		unsafe(c, SQL_REASON_SESSION, "CURRVAL", LR);
+		unsafe(c, SQL_REASON_SESSION, "CURRVAL", LS);
 	if ((st->fl & SF_NAME_NEXT) && kw == K_IFNE)
 		return; /* CREATE TABLE IF NOT EXISTS name */
 	if (st->cte && st->depth == st->cte_depth)

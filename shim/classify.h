@@ -69,8 +69,10 @@ enum sql_reason {
 					      a transaction may be open after it */
 #define SQL_FACT_RUNS_ROUTINE    0x20000u /* CALL, a stored function: code the shim
 					      cannot read (it may lock, set @vars ...) */
+#define SQL_FACT_READS_SEQUENCE  0x40000u /* LASTVAL(), PREVIOUS VALUE FOR, CURRVAL:
+					      a sequence's last value in this session */
 #define SQL_FACT_RELEXES          0x8000u
-#define SQL_FACT_ALL             0x3ffffu /* every fact above */ /* changes how the server lexes what follows
+#define SQL_FACT_ALL             0x7ffffu /* every fact above */ /* changes how the server lexes what follows
 					      (sql_mode, the character set) */
 
 struct sql_verdict {

@@ -163,6 +163,20 @@ static bool server_code_may_lock(const struct incident *inc)
 	return server_number(inc, sql, 1) != 0;
 }
 
+/* A sequence's last value (LASTVAL, PREVIOUS VALUE FOR) is the session's
+ * and dies with it; the shim does not look for NEXTVAL on the success
+ * path.  Where the server has sequences (MariaDB 10.3+), reading one after
+ * a reconnect is refused until the program starts over. */
+static bool server_has_sequences(const struct incident *inc)
+{
+	static const char sql[] =
+		"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_TYPE = 'SEQUENCE'"
+		" AND TABLE_SCHEMA NOT IN ('sys', 'mysql', 'information_schema',"
+		" 'performance_schema')";
+
+	return server_number(inc, sql, 1) != 0;
+}
+
 /* ---- reconnecting ------------------------------------------------- */
 
 static void set_library_reconnect(const struct incident *inc, my_bool on)
@@ -249,8 +263,8 @@ static bool restore_session(const struct incident *inc)
 	if (!session_restore(real, inc->conn, inc->mysql,
 			     inc->status_known && !(inc->status & SERVER_STATUS_AUTOCOMMIT)))
 		return false;
-	if (server_code_may_lock(inc))
-		session_note_locks_unseen(inc->conn);
+	session_note_lost_unseen(inc->conn, (server_code_may_lock(inc) ? SESSION_LOCKS : 0) |
+					     (server_has_sequences(inc) ? SESSION_SEQUENCES : 0));
 	return true;
 }
 

@@ -163,6 +163,8 @@ unsigned session_refusal(const struct conn *c, const struct sql_verdict *v)
 		reads |= SESSION_USER_VARS;
 	if (v->facts & SQL_FACT_READS_LAST_RESULT)
 		reads |= SESSION_LAST_RESULT | SESSION_LAST_INSERT_ID;
+	if (v->facts & SQL_FACT_READS_SEQUENCE)
+		reads |= SESSION_SEQUENCES;
 	return reads & c->lost;
 }
 
@@ -191,7 +193,7 @@ const char *session_state_names(unsigned bits, char *buf, size_t size)
 	static const char *const names[] = {
 		"temporary_tables", "locks", "user_variables", "prepared_statements",
 		"untracked_changes", "last_result", "last_insert_id", "next_transaction",
-		"role", "routine", "one_shot_values",
+		"role", "routine", "one_shot_values", "sequences",
 	};
 	size_t used = 0;
 

@@ -44,6 +44,7 @@
 #define SESSION_ROUTINE       0x200u /* CALL, a stored function: code the shim cannot
 					read may have locked, made tables, set @vars */
 #define SESSION_ONE_SHOT      0x400u /* SET insert_id: for the next INSERT only */
+#define SESSION_SEQUENCES     0x800u /* sequences' last values (lost only) */
 
 /* Held state that makes a loss reach the program. */
 #define SESSION_UNRESTORABLE (SESSION_TEMP_TABLES | SESSION_LOCKS | SESSION_USER_VARS | \
@@ -233,12 +234,15 @@ void session_note_loss(const struct real_api *real, struct conn *c, MYSQL *m);
 bool session_restore(const struct real_api *real, struct conn *c, MYSQL *m,
 		     bool autocommit_off);
 
-/* After session_restore: the lost session may have held a named lock taken
- * by code the shim cannot read (the server says such code exists). */
-static inline void session_note_locks_unseen(struct conn *c)
+/* After session_restore, what the server says the lost session may have
+ * held although the shim saw nothing of it: a named lock taken by code the
+ * shim cannot read (SESSION_LOCKS), or sequences' last values, which a
+ * NEXTVAL the shim does not look for set (SESSION_SEQUENCES). */
+static inline void session_note_lost_unseen(struct conn *c, unsigned lost)
 {
-	c->lost |= SESSION_LOCKS;
-	c->flags |= CONN_STATE_LOST;
+	c->lost |= lost;
+	if (lost)
+		c->flags |= CONN_STATE_LOST;
 }
 
 /* With CONN_STATE_LOST: the lost state this call would read (0: it may

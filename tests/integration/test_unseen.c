@@ -564,3 +564,47 @@ Test(unseen, lock_taken_by_a_function_noshim)
 
 	assert_lost_error(after_lock_by_function(NO_SHIM, &held), "without the shim");
 }
+
+/* ---- a sequence's last value ---------------------------------------------- */
+
+/* LASTVAL(s) after a reconnect would answer NULL, then go on answering NULL
+ * although the program's session had taken a value. */
+static const char *lastval_after_kill(enum shim_mode mode, const char *question)
+{
+	static const char *const setup[] = {"SELECT NEXTVAL(w_seq)", NULL};
+	const char *r;
+
+	admin_exec("DROP SEQUENCE IF EXISTS apptest.w_seq");
+	admin_exec("CREATE SEQUENCE apptest.w_seq");
+	r = after_kill(mode, setup, question);
+	admin_exec("DROP SEQUENCE apptest.w_seq"); /* other suites: no sequence */
+	return r;
+}
+
+Test(unseen, sequence_last_value_shim)
+{
+	assert_lost_error(lastval_after_kill(WITH_SHIM, "SELECT LASTVAL(w_seq)"),
+			  "the sequence's last value went with the session");
+}
+
+Test(unseen, sequence_previous_value_after_a_read_shim)
+{
+	static const char *const setup[] = {"SELECT NEXTVAL(w_seq)", NULL};
+	struct client *c;
+
+	admin_exec("DROP SEQUENCE IF EXISTS apptest.w_seq");
+	admin_exec("CREATE SEQUENCE apptest.w_seq");
+	c = sqlpipe_start(WITH_SHIM, NULL, NULL);
+	client_ok(c, setup[0]);
+	kill_and_wait(client_connection_id(c));
+	client_ok(c, "SELECT 1"); /* rides out the KILL */
+	assert_lost_error(client_ask(c, "SELECT PREVIOUS VALUE FOR w_seq"),
+			  "one statement later it is still the lost session's");
+	client_finish(c);
+	admin_exec("DROP SEQUENCE apptest.w_seq");
+}
+
+Test(unseen, sequence_last_value_noshim)
+{
+	assert_lost_error(lastval_after_kill(NO_SHIM, "SELECT LASTVAL(w_seq)"), "without the shim");
+}
