@@ -576,6 +576,35 @@ void client_kill(struct client *c)
 	untrack(c);
 }
 
+static const char *ask_after_kill(enum shim_mode mode, const char *const *extra_args,
+				  const char *const *setup, const char *question, bool read_first)
+{
+	static char answer[256];
+	struct client *c = sqlpipe_start(mode, NULL, extra_args);
+	const char *r = "OK";
+
+	for (int i = 0; setup[i]; i++)
+		client_ok(c, setup[i]);
+	kill_and_wait(client_connection_id(c));
+	if (read_first)
+		r = client_ask(c, "SELECT 2");
+	snprintf(answer, sizeof(answer), "%s", strncmp(r, "OK", 2) ? r : client_ask(c, question));
+	client_finish(c);
+	return answer;
+}
+
+const char *answer_after_kill(enum shim_mode mode, const char *const *extra_args,
+			      const char *const *setup, const char *question)
+{
+	return ask_after_kill(mode, extra_args, setup, question, false);
+}
+
+const char *answer_after_transparent_kill(enum shim_mode mode, const char *const *extra_args,
+					  const char *const *setup, const char *question)
+{
+	return ask_after_kill(mode, extra_args, setup, question, true);
+}
+
 bool is_lost_error(const char *r)
 {
 	/* 2026: a TLS connection that met EOF */

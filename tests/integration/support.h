@@ -192,6 +192,18 @@ void assert_recovery_logged(pid_t pid);
 /* Its incident's reconnected line names this cause (cause=...). */
 void assert_cause_logged(pid_t pid, const char *cause);
 
+/* sqlpipe (extra_args may be NULL) runs each line of setup (each must
+ * succeed), its connection is KILLed, then it is asked `question`: the
+ * answer (a static buffer). */
+const char *answer_after_kill(enum shim_mode mode, const char *const *extra_args,
+			      const char *const *setup, const char *question);
+
+/* The same, but a read rides out the KILL first (with the shim: a fresh
+ * session), and `question` meets what that session has.  If the read
+ * fails, its answer. */
+const char *answer_after_transparent_kill(enum shim_mode mode, const char *const *extra_args,
+					  const char *const *setup, const char *question);
+
 /* The control run: sqlpipe without the shim, its connection KILLed between
  * two SELECTs, must see the lost connection itself. */
 void assert_kill_reaches_program(const char *context);

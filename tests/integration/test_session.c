@@ -93,21 +93,6 @@ Test(session, settings_survive_kills_shim)
 	cr_assert_eq(client_finish(c), 0);
 }
 
-/* The answer to `question` after `setup` and a KILL. */
-static const char *answer_after_kill(enum shim_mode mode, const char *const *setup,
-				     const char *question)
-{
-	struct client *c = sqlpipe_start(mode, NULL, NULL);
-	static char answer[256];
-
-	for (int i = 0; setup[i]; i++)
-		client_ok(c, setup[i]);
-	kill_and_wait(client_connection_id(c));
-	snprintf(answer, sizeof(answer), "%s", client_ask(c, question));
-	client_finish(c);
-	return answer;
-}
-
 /* ---- state that cannot be restored ------------------------------------ */
 
 /* Set from a query, the variable could not be given the same value again. */
@@ -308,7 +293,7 @@ Test(session, collation_follows_the_last_set_names_noshim)
 	static const char *const setup[] = {"SET NAMES latin1 COLLATE latin1_german1_ci",
 					    "SET NAMES utf8mb4", NULL};
 
-	assert_lost_error(answer_after_kill(NO_SHIM, setup, "SELECT 2"), "the KILL must reach it");
+	assert_lost_error(answer_after_kill(NO_SHIM, NULL, setup, "SELECT 2"), "the KILL must reach it");
 }
 
 Test(session, collation_follows_the_last_set_names_shim)
@@ -331,7 +316,7 @@ static const char *session_variable_read_after_kill(enum shim_mode mode)
 {
 	static const char *const setup[] = {"SET time_zone = '+05:00'", NULL};
 
-	return answer_after_kill(mode, setup, "SELECT @@time_zone");
+	return answer_after_kill(mode, NULL, setup, "SELECT @@time_zone");
 }
 
 Test(session, session_variable_read_noshim)
@@ -350,7 +335,7 @@ Test(session, statement_mode_replays_set_noshim)
 {
 	static const char *const setup[] = {"SET div_precision_increment = 8", NULL};
 
-	assert_lost_error(answer_after_kill(NO_SHIM, setup, "SELECT 1/3"), "the KILL must reach it");
+	assert_lost_error(answer_after_kill(NO_SHIM, NULL, setup, "SELECT 1/3"), "the KILL must reach it");
 }
 
 Test(session, statement_mode_replays_set_shim)
@@ -378,7 +363,7 @@ static const char *literal_user_variables(enum shim_mode mode)
 {
 	static const char *const setup[] = {"SET @k = 5, @name = 'x y'", "SET @k := 6", NULL};
 
-	return answer_after_kill(mode, setup, "SELECT CONCAT(@k, '/', @name)");
+	return answer_after_kill(mode, NULL, setup, "SELECT CONCAT(@k, '/', @name)");
 }
 
 Test(session, literal_user_variables_noshim)

@@ -74,27 +74,13 @@ Test(unseen, transaction_begun_mid_text_noshim)
 
 /* ---- behind a comment ---------------------------------------------------- */
 
-/* The first statement after a KILL, when the session held setup. */
-static const char *after_kill(enum shim_mode mode, const char *const *setup,
-			      const char *statement)
-{
-	static char answer[256];
-	struct client *c = sqlpipe_start(mode, NULL, NULL);
-
-	for (int i = 0; setup[i]; i++)
-		client_ok(c, setup[i]);
-	kill_and_wait(client_connection_id(c));
-	snprintf(answer, sizeof(answer), "%s", client_ask(c, statement));
-	client_finish(c);
-	return answer;
-}
-
 static const char *const tagged_lock[] = {"/* tag */ LOCK TABLES w_tagged WRITE", NULL};
 
 Test(unseen, lock_behind_a_comment_shim)
 {
 	create_seq_table("w_tagged");
-	assert_lost_error(after_kill(WITH_SHIM, tagged_lock, "INSERT INTO w_tagged VALUES (1)"),
+	assert_lost_error(answer_after_kill(WITH_SHIM, NULL, tagged_lock,
+					    "INSERT INTO w_tagged VALUES (1)"),
 			  "the lock went with the session: the program must know");
 	cr_assert_eq(count_rows("w_tagged"), 0);
 	free(log_wait("event=connection_lost", "session_state=locks", NULL));
@@ -103,7 +89,8 @@ Test(unseen, lock_behind_a_comment_shim)
 Test(unseen, lock_behind_a_comment_noshim)
 {
 	create_seq_table("w_tagged");
-	assert_lost_error(after_kill(NO_SHIM, tagged_lock, "INSERT INTO w_tagged VALUES (1)"),
+	assert_lost_error(answer_after_kill(NO_SHIM, NULL, tagged_lock,
+					    "INSERT INTO w_tagged VALUES (1)"),
 			  "without the shim");
 }
 
@@ -113,14 +100,14 @@ static const char *const tagged_read_only[] = {"/* tag */ SET TRANSACTION READ O
 
 Test(unseen, read_only_transaction_behind_a_comment_shim)
 {
-	assert_lost_error(after_kill(WITH_SHIM, tagged_read_only, "START TRANSACTION"),
+	assert_lost_error(answer_after_kill(WITH_SHIM, NULL, tagged_read_only, "START TRANSACTION"),
 			  "the next transaction's characteristics went with the session");
 	free(log_wait("event=connection_lost", "session_state=next_transaction", NULL));
 }
 
 Test(unseen, read_only_transaction_behind_a_comment_noshim)
 {
-	assert_lost_error(after_kill(NO_SHIM, tagged_read_only, "START TRANSACTION"),
+	assert_lost_error(answer_after_kill(NO_SHIM, NULL, tagged_read_only, "START TRANSACTION"),
 			  "without the shim");
 }
 
@@ -130,23 +117,11 @@ Test(unseen, read_only_transaction_behind_a_comment_noshim)
  * statements: a fresh session has multi-statements on again. */
 static const char *injected_after_kill(enum shim_mode mode)
 {
-	static char answer[256];
-	struct client *c;
-	const char *r;
+	static const char *const setup[] = {"\\multi 0", NULL};
 
 	create_seq_table("w_guarded");
 	admin_exec("INSERT INTO apptest.w_guarded VALUES (1)");
-	c = sqlpipe_start(mode, NULL, NULL);
-	client_ok(c, "\\multi 0");
-	cr_assert(strncmp(client_ask(c, "SELECT 1; DELETE FROM w_guarded"), "ERR ", 4) == 0,
-		  "multi-statements are off");
-	kill_and_wait(client_connection_id(c));
-	/* the read rides out the KILL; the next text meets the fresh session */
-	r = client_ask(c, "SELECT 2");
-	snprintf(answer, sizeof(answer), "%s",
-		 strncmp(r, "OK", 2) ? r : client_ask(c, "SELECT 1; DELETE FROM w_guarded"));
-	client_finish(c);
-	return answer;
+	return answer_after_transparent_kill(mode, NULL, setup, "SELECT 1; DELETE FROM w_guarded");
 }
 
 Test(unseen, multi_statements_off_survives_shim)
@@ -184,23 +159,12 @@ static const char *delete_without_role(enum shim_mode mode)
 {
 	static const char *const as_role_user[] = {"--user", "mrt_roles", "--password",
 						   "Xq7-role-secret", NULL};
-	static char answer[256];
-	struct client *c;
-	const char *r;
+	static const char *const setup[] = {"SET ROLE NONE", NULL};
 
 	create_seq_table("w_roles");
 	admin_exec("INSERT INTO apptest.w_roles VALUES (1)");
 	create_role_user();
-	c = sqlpipe_start(mode, NULL, as_role_user);
-	client_ok(c, "SET ROLE NONE");
-	cr_assert(strncmp(client_ask(c, "DELETE FROM w_roles"), "ERR 1142 ", 9) == 0,
-		  "without its role the account may not delete");
-	kill_and_wait(client_connection_id(c));
-	r = client_ask(c, "SELECT 2");
-	snprintf(answer, sizeof(answer), "%s",
-		 strncmp(r, "OK", 2) ? r : client_ask(c, "DELETE FROM w_roles"));
-	client_finish(c);
-	return answer;
+	return answer_after_transparent_kill(mode, as_role_user, setup, "DELETE FROM w_roles");
 }
 
 Test(unseen, role_none_survives_shim)
@@ -231,7 +195,7 @@ static const char *delete_after_call(enum shim_mode mode)
 	admin_exec("DROP PROCEDURE IF EXISTS apptest.mrt_shadow");
 	admin_exec("CREATE PROCEDURE apptest.mrt_shadow() "
 		   "CREATE TEMPORARY TABLE w_orders (seq INT NOT NULL)");
-	r = after_kill(mode, setup, "DELETE FROM w_orders");
+	r = answer_after_kill(mode, NULL, setup, "DELETE FROM w_orders");
 	/* other suites: a routine the account cannot read may hold locks */
 	admin_exec("DROP PROCEDURE apptest.mrt_shadow");
 	return r;
@@ -239,9 +203,10 @@ static const char *delete_after_call(enum shim_mode mode)
 
 Test(unseen, temporary_table_made_by_a_procedure_shim)
 {
-	assert_lost_error(delete_after_call(WITH_SHIM), "the procedure's table went with the session");
 	char *line, *state;
 
+	assert_lost_error(delete_after_call(WITH_SHIM),
+			  "the procedure's table went with the session");
 	cr_assert_eq(count_rows("w_orders"), 3, "the base table was emptied");
 	line = log_wait("event=connection_lost", NULL);
 	state = log_field(line, "session_state");
@@ -265,7 +230,7 @@ static const char *user_variable_after_trigger(enum shim_mode mode)
 	create_seq_table("w_trig");
 	admin_exec("CREATE TRIGGER apptest.w_trig_sets BEFORE INSERT ON apptest.w_trig "
 		   "FOR EACH ROW SET @cust = NEW.seq");
-	return after_kill(mode, setup, "SELECT @cust");
+	return answer_after_kill(mode, NULL, setup, "SELECT @cust");
 }
 
 Test(unseen, user_variable_set_by_a_trigger_shim)
@@ -292,7 +257,7 @@ static const char *insert_after_insert_id(enum shim_mode mode)
 
 	admin_exec("DROP TABLE IF EXISTS apptest.w_auto");
 	admin_exec("CREATE TABLE apptest.w_auto (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
-	return after_kill(mode, setup, "INSERT INTO w_auto (v) VALUES (1)");
+	return answer_after_kill(mode, NULL, setup, "INSERT INTO w_auto (v) VALUES (1)");
 }
 
 Test(unseen, insert_id_one_shot_shim)
@@ -351,7 +316,8 @@ static const char *const charset_then_variable[] = {
 
 Test(unseen, user_variable_keeps_its_collation_shim)
 {
-	const char *r = after_kill(WITH_SHIM, charset_then_variable, "SELECT @code = 'abc'");
+	const char *r = answer_after_kill(WITH_SHIM, NULL, charset_then_variable,
+					  "SELECT @code = 'abc'");
 
 	cr_assert(strcmp(r, "OK rows=1 first=1") == 0 || is_lost_error(r),
 		  "@code changed its collation: %s", r);
@@ -359,7 +325,8 @@ Test(unseen, user_variable_keeps_its_collation_shim)
 
 Test(unseen, user_variable_keeps_its_collation_noshim)
 {
-	assert_lost_error(after_kill(NO_SHIM, charset_then_variable, "SELECT @code = 'abc'"),
+	assert_lost_error(answer_after_kill(NO_SHIM, NULL, charset_then_variable,
+					    "SELECT @code = 'abc'"),
 			  "without the shim");
 }
 
@@ -543,7 +510,7 @@ static const char *after_lock_by_function(enum shim_mode mode, long long *held_a
 	admin_exec("DROP FUNCTION IF EXISTS apptest.mrt_take_lock");
 	admin_exec("CREATE FUNCTION apptest.mrt_take_lock() RETURNS INT "
 		   "RETURN GET_LOCK('mrt_lock', 0)");
-	snprintf(answer, sizeof(answer), "%s", after_kill(mode, setup, "SELECT 1"));
+	snprintf(answer, sizeof(answer), "%s", answer_after_kill(mode, NULL, setup, "SELECT 1"));
 	*held_after = admin_scalar("SELECT IS_USED_LOCK('mrt_lock') IS NOT NULL");
 	admin_exec("DROP FUNCTION apptest.mrt_take_lock");
 	return answer;
@@ -576,7 +543,7 @@ static const char *lastval_after_kill(enum shim_mode mode, const char *question)
 
 	admin_exec("DROP SEQUENCE IF EXISTS apptest.w_seq");
 	admin_exec("CREATE SEQUENCE apptest.w_seq");
-	r = after_kill(mode, setup, question);
+	r = answer_after_kill(mode, NULL, setup, question);
 	admin_exec("DROP SEQUENCE apptest.w_seq"); /* other suites: no sequence */
 	return r;
 }
