@@ -9,6 +9,7 @@
 #include "init.h"
 #include "registry.h"
 #include "request.h"
+#include "session.h"
 #include "sock.h"
 
 static struct registry stmts = REGISTRY_INITIALIZER;
@@ -216,7 +217,8 @@ int shim_stmt_call(MYSQL_STMT *handle, int kind)
 
 /* MariaDB's prepare-and-execute in one call prepares through the library's
  * own channel: the shim forgets the statement (it is not prepared again)
- * and stays out of the calls the library makes inside. */
+ * and stays out of the calls the library makes inside.  What it left in the
+ * session (a GET_LOCK, a temporary table) is noted as for any statement. */
 int shim_stmt_execute_direct(MYSQL_STMT *handle, const char *text, size_t len)
 {
 	const struct real_api *real = real_api();
@@ -230,6 +232,15 @@ int shim_stmt_execute_direct(MYSQL_STMT *handle, const char *text, size_t len)
 	guard_enter();
 	rc = real->mariadb_stmt_execute_direct(handle, text, len);
 	guard_leave();
+	if (rc == 0 && s && s->conn && text && !guard_active()) {
+		const struct shim_config *cfg = shim_config();
+		/* (size_t)-1: NUL-terminated, as the library reads it */
+		struct request r = {.kind = REQ_STMT_EXECUTE, .text = text,
+				    .len = len == (size_t)-1 ? strlen(text) : len,
+				    .stmt_handle = handle};
+
+		session_after_success(cfg, real, s->conn, s->mysql, &r);
+	}
 	return rc;
 }
 

@@ -15,6 +15,7 @@
  *                       and the first column bound once: OK params=<n> / ERR
  *   \execute [N ...]    sets the parameters, mysql_stmt_execute (+ store_result
  *                       and fetch): as for SQL text, errors from mysql_stmt_errno
+ *   \direct SQL         mariadb_stmt_execute_direct on a handle of its own: OK / ERR
  *   \reset              mysql_reset_connection
  *   \close \connect     mysql_close / a new mysql_init + mysql_real_connect
  *   \fork SQL           the child runs SQL on the inherited connection,
@@ -397,6 +398,29 @@ static void do_prepare(const char *sql, char *buf, size_t size)
 	snprintf(buf, size, "OK params=%lu", ps.nparams);
 }
 
+/* \direct SQL: MariaDB's prepare-and-execute in one call, on a handle of
+ * its own (its result is stored and dropped). */
+static void do_direct(const char *sql, char *buf, size_t size)
+{
+#ifdef LIBMARIADB
+	MYSQL_STMT *s = mysql_stmt_init(conn);
+
+	if (!s) {
+		format_error(conn, buf, size);
+		return;
+	}
+	if (mariadb_stmt_execute_direct(s, sql, strlen(sql)) || mysql_stmt_store_result(s))
+		snprintf(buf, size, "ERR %u %s", mysql_stmt_errno(s), mysql_stmt_error(s));
+	else
+		snprintf(buf, size, "OK");
+	one_line(buf);
+	mysql_stmt_close(s);
+#else
+	(void)sql;
+	snprintf(buf, size, "ERR 0 not MariaDB Connector/C");
+#endif
+}
+
 static void do_execute(const char *args, char *buf, size_t size)
 {
 	unsigned long long rows;
@@ -497,6 +521,9 @@ static bool handle_line(const struct options *o, const char *line)
 		reply("%s", buf);
 	} else if (strncmp(line, "\\prepare ", 9) == 0) {
 		do_prepare(line + 9, buf, sizeof(buf));
+		reply("%s", buf);
+	} else if (strncmp(line, "\\direct ", 8) == 0) {
+		do_direct(line + 8, buf, sizeof(buf));
 		reply("%s", buf);
 	} else if (strncmp(line, "\\execute", 8) == 0) {
 		do_execute(line + 8, buf, sizeof(buf));

@@ -575,3 +575,76 @@ Test(unseen, sequence_last_value_noshim)
 {
 	assert_lost_error(lastval_after_kill(NO_SHIM, "SELECT LASTVAL(w_seq)"), "without the shim");
 }
+
+/* ---- a named lock taken through mariadb_stmt_execute_direct ------------- */
+
+static const char *const direct_lock[] = {"\\direct SELECT GET_LOCK('mrt_direct', 0)", NULL};
+
+Test(unseen, lock_taken_through_execute_direct_shim)
+{
+	assert_lost_error(answer_after_kill(WITH_SHIM, NULL, direct_lock, "SELECT 1"),
+			  "the lock went with the session: the program must know");
+}
+
+Test(unseen, lock_taken_through_execute_direct_noshim)
+{
+	assert_lost_error(answer_after_kill(NO_SHIM, NULL, direct_lock, "SELECT 1"),
+			  "without the shim");
+}
+
+/* ---- SET last_insert_id = N ------------------------------------------------ */
+
+/* LAST_INSERT_ID() answers what the program set; a fresh session answers 0,
+ * one statement later too. */
+Test(unseen, set_last_insert_id_shim)
+{
+	struct client *c = sqlpipe_start(WITH_SHIM, NULL, NULL);
+
+	client_ok(c, "SET last_insert_id = 42");
+	kill_and_wait(client_connection_id(c));
+	client_ok(c, "SELECT 1"); /* rides out the KILL */
+	const char *r = client_ask(c, "SELECT LAST_INSERT_ID()");
+
+	cr_assert(strcmp(r, "OK rows=1 first=42") == 0 || is_lost_error(r),
+		  "LAST_INSERT_ID() answered by the fresh session: %s", r);
+	client_finish(c);
+}
+
+Test(unseen, set_last_insert_id_noshim)
+{
+	static const char *const setup[] = {"SET last_insert_id = 42", NULL};
+
+	assert_lost_error(answer_after_kill(NO_SHIM, NULL, setup, "SELECT 1"), "without the shim");
+}
+
+/* ---- a secret in a server's message ---------------------------------------- */
+
+/* An INSERT that never left (the idle check) is sent on the fresh session
+ * and fails there with a duplicate key quoting the program's data, quotes
+ * inside it included: the log masks all of it. */
+Test(unseen, quoted_secret_in_a_message_is_masked_shim)
+{
+	struct client *c;
+	long long since;
+
+	admin_exec("DROP TABLE IF EXISTS apptest.w_secret");
+	admin_exec("CREATE TABLE apptest.w_secret (v VARCHAR(64) PRIMARY KEY)");
+	admin_exec("INSERT INTO apptest.w_secret VALUES ('O''Brien:pin=4711')");
+	c = sqlpipe_start(WITH_SHIM, NULL, NULL);
+	client_ok(c, "SELECT 1");
+	kill_and_wait(client_connection_id(c));
+	since = mrt_now_ms();
+	while (mrt_now_ms() - since < 30) /* the program idles past the check's 10 ms */
+		mrt_poll_pause();
+	cr_assert(strncmp(client_ask(c, "INSERT INTO w_secret VALUES ('O''Brien:pin=4711')"),
+			  "ERR 1062 ", 9) == 0);
+	client_finish(c);
+	free(log_wait("event=statement_retried", "outcome=failed", "errno=1062", NULL));
+	log_assert_never("pin=4711");
+	log_assert_never("Brien");
+}
+
+Test(unseen, quoted_secret_in_a_message_is_masked_noshim)
+{
+	assert_kill_reaches_program("the control");
+}
