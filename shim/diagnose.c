@@ -44,6 +44,8 @@ static enum cause refused(unsigned err)
 		return CAUSE_TOO_MANY_CONNECTIONS;
 	case ER_HOST_IS_BLOCKED:
 		return CAUSE_HOST_BLOCKED;
+	case CR_AUTH_PLUGIN_ERR:
+		return CAUSE_SECURE_TRANSPORT_REQUIRED;
 	case CR_CONNECTION_ERROR:
 	case CR_CONN_HOST_ERROR:
 		return CAUSE_SERVER_DOWN;
@@ -151,6 +153,11 @@ static const struct {
 	[CAUSE_USED_AFTER_CLOSE] = {"used_after_close", "the program called the client library "
 				    "on a handle it had closed: a bug in the program (it gets the "
 				    "library's error)"},
+	[CAUSE_SECURE_TRANSPORT_REQUIRED] = {"secure_transport_required", "the account uses "
+					     "caching_sha2_password and the server's cache no "
+					     "longer has it (always after a restart): connect over "
+					     "TLS or the Unix socket, or give the client the "
+					     "server's RSA public key"},
 };
 
 const char *cause_name(enum cause cause)

@@ -49,6 +49,9 @@ bool policy_error_is_final(unsigned err)
 	case ER_ACCOUNT_HAS_BEEN_LOCKED:
 	case MYSQL_ACCOUNT_LOCKED:
 	case CR_AUTH_PLUGIN_CANNOT_LOAD:
+	/* 2061: caching_sha2_password wants a secure transport until the
+	 * server caches the password again: no retry mends it */
+	case CR_AUTH_PLUGIN_ERR:
 	case CR_SSL_CONNECTION_ERROR:
 		return true;
 	default:

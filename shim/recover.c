@@ -122,19 +122,28 @@ static unsigned long long server_max_packet(const struct incident *inc)
 	return server_number(inc, "SELECT @@max_allowed_packet", 0);
 }
 
+/* The system schemas, whose code a program does not call by accident. */
+#define USER_SCHEMA(column) \
+	" " column " NOT IN ('sys', 'mysql', 'information_schema', 'performance_schema')"
+
+/* A view whose definition the account cannot read may call anything. */
+#define UNREADABLE_VIEWS \
+	"(SELECT COUNT(*) FROM information_schema.VIEWS WHERE" USER_SCHEMA("TABLE_SCHEMA") \
+	" AND (VIEW_DEFINITION IS NULL OR VIEW_DEFINITION = ''))"
+
 /* A read lost in flight may have run code the shim cannot see: a view's
  * column may call a stored function that writes, so sending the read again
  * would write twice.  The server's evidence decides: stored functions whose
  * declared characteristics allow writing (anything but NO SQL or READS SQL
- * DATA; CONTAINS SQL is the default), outside the system schemas.  Unknown
- * counts as yes.  Functions the account cannot see are not counted. */
+ * DATA; CONTAINS SQL is the default), or views the account cannot read,
+ * outside the system schemas.  Unknown counts as yes.  Functions the
+ * account cannot see at all are not counted. */
 static bool server_functions_may_write(const struct incident *inc)
 {
 	static const char sql[] =
-		"SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_TYPE = 'FUNCTION'"
-		" AND SQL_DATA_ACCESS NOT IN ('NO SQL', 'READS SQL DATA')"
-		" AND ROUTINE_SCHEMA NOT IN ('sys', 'mysql', 'information_schema',"
-		" 'performance_schema')";
+		"SELECT (SELECT COUNT(*) FROM information_schema.ROUTINES"
+		" WHERE ROUTINE_TYPE = 'FUNCTION' AND" USER_SCHEMA("ROUTINE_SCHEMA")
+		" AND SQL_DATA_ACCESS NOT IN ('NO SQL', 'READS SQL DATA')) + " UNREADABLE_VIEWS;
 
 	return server_number(inc, sql, 1) != 0;
 }
@@ -144,21 +153,21 @@ static bool server_functions_may_write(const struct incident *inc)
  * tracker reports it.  The server's evidence decides: a routine whose body
  * names GET_LOCK, or whose body the account cannot read and whose declared
  * characteristics allow more than reading (not NO SQL, not READS SQL DATA),
- * or a trigger or a view of the current database that names it.  Unknown
- * counts as yes.  (The unescaped _ matches any byte: more, never less,
- * under any sql_mode.) */
+ * a trigger or a view that names it, or a view the account cannot read,
+ * outside the system schemas.  Unknown counts as yes.  (The unescaped _
+ * matches any byte: more, never less, under any sql_mode.) */
 static bool server_code_may_lock(const struct incident *inc)
 {
 	static const char sql[] =
-		"SELECT (SELECT COUNT(*) FROM information_schema.ROUTINES"
-		" WHERE ROUTINE_SCHEMA NOT IN ('sys', 'mysql', 'information_schema',"
-		" 'performance_schema') AND (ROUTINE_DEFINITION LIKE '%GET_LOCK%'"
+		"SELECT (SELECT COUNT(*) FROM information_schema.ROUTINES WHERE"
+		USER_SCHEMA("ROUTINE_SCHEMA") " AND (ROUTINE_DEFINITION LIKE '%GET_LOCK%'"
 		" OR (ROUTINE_DEFINITION IS NULL"
 		" AND SQL_DATA_ACCESS NOT IN ('NO SQL', 'READS SQL DATA'))))"
-		" + (SELECT COUNT(*) FROM information_schema.TRIGGERS"
-		" WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND ACTION_STATEMENT LIKE '%GET_LOCK%')"
-		" + (SELECT COUNT(*) FROM information_schema.VIEWS"
-		" WHERE TABLE_SCHEMA = DATABASE() AND VIEW_DEFINITION LIKE '%GET_LOCK%')";
+		" + (SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE"
+		USER_SCHEMA("EVENT_OBJECT_SCHEMA") " AND ACTION_STATEMENT LIKE '%GET_LOCK%')"
+		" + (SELECT COUNT(*) FROM information_schema.VIEWS WHERE"
+		USER_SCHEMA("TABLE_SCHEMA") " AND VIEW_DEFINITION LIKE '%GET_LOCK%')"
+		" + " UNREADABLE_VIEWS;
 
 	return server_number(inc, sql, 1) != 0;
 }
@@ -171,8 +180,7 @@ static bool server_has_sequences(const struct incident *inc)
 {
 	static const char sql[] =
 		"SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_TYPE = 'SEQUENCE'"
-		" AND TABLE_SCHEMA NOT IN ('sys', 'mysql', 'information_schema',"
-		" 'performance_schema')";
+		" AND" USER_SCHEMA("TABLE_SCHEMA");
 
 	return server_number(inc, sql, 1) != 0;
 }

@@ -13,7 +13,7 @@
 struct diagnosis_case {
 	char what[48];
 	struct evidence e;
-	char cause[24];
+	char cause[32];
 };
 
 /* Reconnected, server up for an hour, session timeout 28800 s, 5 s idle. */
@@ -64,6 +64,8 @@ static struct diagnosis_case cases[] = {
 	{"max_connections", REFUSED(1040), "too_many_connections"},
 	{"max_user_connections", REFUSED(1226), "too_many_connections"},
 	{"max_connect_errors", REFUSED(1129), "host_blocked"},
+	{"caching_sha2_password after a restart, no TLS", REFUSED(2061),
+	 "secure_transport_required"},
 	{"a forked child", UP(.lost_errno = 2006, .fork = true), "fork"},
 	{"nothing shown", {.reconnected = true, .timeout_s = -1, .uptime_s = -1}, "unknown"},
 };
@@ -80,7 +82,7 @@ ParameterizedTest(struct diagnosis_case *c, diagnose, causes)
 
 Test(diagnose, every_cause_has_a_one_token_name_and_a_remedy)
 {
-	for (int k = CAUSE_UNKNOWN; k <= CAUSE_USED_AFTER_CLOSE; k++) {
+	for (int k = CAUSE_UNKNOWN; k <= CAUSE_SECURE_TRANSPORT_REQUIRED; k++) {
 		cr_expect_eq(strchr(cause_name((enum cause)k), ' '), NULL, "%d", k);
 		cr_expect_gt(strlen(cause_remedy((enum cause)k)), 10, "%s", cause_name((enum cause)k));
 	}
