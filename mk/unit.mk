@@ -88,7 +88,6 @@ test-unit: $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn $(B)/test
 	$(B)/tests/stress-conn
 	TSAN_OPTIONS=halt_on_error=1 $(B)/tests/stress-conn-tsan
 	tests/unit/report_cli.sh $(B)/mysql-reconnect-report
-	if command -v mawk >/dev/null; then AWK=mawk tests/unit/report_cli.sh $(B)/mysql-reconnect-report; fi
 	tests/unit/library_checks.sh $(SHIM_LIB) $(SHIM_MAP)
 	tests/unit/lacking.sh $(STUB_OBJ) $(B)/tests/lacking $(SHIM_LIB)
 	tests/unit/wrapper_cli.sh $(B)/mysql-reconnect

@@ -35,7 +35,7 @@ echo "(apt-get $*)" >&2
 STUB
 chmod 755 "$TMP/bin/"*
 
-ALL="gcc make libc6-dev pkg-config libmariadb-dev"
+ALL="gcc make libc6-dev pkg-config libmariadb-dev python3"
 # run NAME [VAR=value...]: install-deps build with the stand-ins; sets $rc,
 # $out (stdout and stderr) and $log (the apt-get calls).
 run() {
@@ -83,7 +83,7 @@ Conf libmariadb3 (1:10.11.14-0+deb12u2 Debian:12.15/oldstable [amd64])
 Conf libmariadb-dev (1:10.11.14-0+deb12u2 Debian:12.15/oldstable [amd64])
 Conf pkg-config (1.8.1-1 Debian:12.15/oldstable [amd64])
 SIM
-run "new packages only" INSTALLED="gcc make libc6-dev"
+run "new packages only" INSTALLED="gcc make libc6-dev python3"
 check "missing packages: simulated with --no-install-recommends first" \
 	"$(has "$log" '^apt-get -s install --no-install-recommends pkg-config libmariadb-dev$' && echo yes)"
 check "... what will be installed is said: 4 packages, named" \
@@ -108,7 +108,7 @@ Conf libpcre2-8-0 (10.42-1+deb12u1 Debian-Security:12/stable-security [amd64])
 Conf libssh2-1 (1.10.0-3+deb12u1 Debian:12.15/oldstable [amd64])
 Conf pkg-config (1.8.1-1 Debian:12.15/oldstable [amd64])
 SIM
-run "an upgrade" INSTALLED="gcc make libc6-dev libmariadb-dev"
+run "an upgrade" INSTALLED="gcc make libc6-dev libmariadb-dev python3"
 check "an installation that would upgrade: refused, exit 1, nothing installed" \
 	"$([ "$rc" = 1 ] && ! has "$log" '^apt-get install' && echo yes)"
 check "... the upgrades are named, with their versions" \
@@ -121,12 +121,12 @@ cat > "$TMP/sim" <<'SIM'
 Remv libmysqlclient21 [8.0.36-1debian12]
 Inst libmariadb-dev (1:10.11.14-0+deb12u2 Debian:12.15/oldstable [amd64])
 SIM
-run "a removal" INSTALLED="gcc make libc6-dev pkg-config"
+run "a removal" INSTALLED="gcc make libc6-dev pkg-config python3"
 check "an installation that would remove a package: refused" \
 	"$([ "$rc" = 1 ] && has "$out" '^  libmysqlclient21 removed$' && ! has "$log" '^apt-get install' && echo yes)"
 
 # 5. Not root: the line to run, nothing run.
-run "not root" INSTALLED="gcc make" UID_IS=1000
+run "not root" INSTALLED="gcc make python3" UID_IS=1000
 check "not root: the sudo line, exit 1, apt-get never run" \
 	"$([ "$rc" = 1 ] && has "$out" 'run: sudo apt-get install -y --no-install-recommends libc6-dev pkg-config libmariadb-dev' && [ -z "$log" ] && echo yes)"
 

@@ -1,8 +1,8 @@
 #!/bin/sh
 # mysql-reconnect-report on fixed syslog and journal excerpts: one line per
 # incident (newest first), the totals, the configuration problem, the exit
-# status, --since and --json; other programs' lines ignored.  Run with the
-# system's awk, and again with mawk (Debian's default awk) when present.
+# status, --since and --json; other programs' lines ignored.  A gave_up
+# line's attempts are its incident's failed reconnects.
 set -u
 REPORT=${1:?usage: report_cli.sh path/to/mysql-reconnect-report}
 DIR=$(dirname "$0")/fixtures
@@ -19,7 +19,7 @@ check() { # description, command output, expected
 }
 
 check "incident lines, newest first" "$("$REPORT" --incidents "$DIR/report-input.log")" \
-"2026-11-23T10:08:00.000001+00:00 incident=300.1 program=etl at=db2:3306 cause=server_down errno=2013 idle_ms=1 statement=\"read: SELECT\" outcome=gave_up reconnect_failures=0 recovery_ms=- gave_up=budget_exhausted remedy=\"is it running?\"
+"2026-11-23T10:08:00.000001+00:00 incident=300.1 program=etl at=db2:3306 cause=server_down errno=2013 idle_ms=1 statement=\"read: SELECT\" outcome=gave_up reconnect_failures=12 recovery_ms=- gave_up=budget_exhausted remedy=\"is it running?\"
 2026-11-23T10:07:00.000001+00:00 incident=200.1 program=report at=default cause=- errno=2006 idle_ms=900000 statement=\"read: SELECT\" outcome=observed reconnect_failures=0 recovery_ms=-
 2026-11-23T10:05:00.000001+00:00 incident=100.2 program=billing at=db1:3306 cause=killed errno=1927 idle_ms=5 statement=\"write: INSERT\" outcome=rolled_back reconnect_failures=0 recovery_ms=- transaction=lost remedy=\"find who runs KILL\"
 2026-11-23T10:00:01.000001+00:00 incident=100.1 program=billing at=db1:3306 cause=server_restarted errno=2013 idle_ms=120 timeout_s=28800 uptime_s=1 statement=\"read: SELECT\" outcome=recovered reconnect_failures=1 recovery_ms=1450 remedy=\"check the server error log\""
