@@ -12,8 +12,6 @@
 #include "recover.h"
 #include "session.h"
 
-__thread unsigned shim_guard_depth;
-
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 

@@ -21,25 +21,7 @@
 
 #if defined(__x86_64__)
 
-/* The C library's dlsym; used by the entry below. */
-void *shim_libc_dlsym __attribute__((visibility("hidden")));
-
-/* May run before a sanitizer runtime is initialised (it looks its real
- * functions up with dlsym): no instrumentation. */
-#define UNINSTRUMENTED __attribute__((no_sanitize("address", "thread", "undefined")))
-
-void *shim_dlsym_init(void) __attribute__((visibility("hidden"))) UNINSTRUMENTED;
 void *shim_dlsym_handle(void *handle, const char *name) __attribute__((visibility("hidden")));
-
-UNINSTRUMENTED void *shim_dlsym_init(void)
-{
-	void *fn = dlvsym(RTLD_NEXT, "dlsym", "GLIBC_2.34");
-
-	if (!fn)
-		fn = dlvsym(RTLD_NEXT, "dlsym", "GLIBC_2.2.5");
-	__atomic_store_n(&shim_libc_dlsym, fn, __ATOMIC_RELEASE);
-	return fn;
-}
 
 /* A lookup in a real handle: one call of the C library's dlsym (so that
  * dlerror() says what it would), then a look at the answer. */
@@ -93,21 +75,5 @@ __asm__(".text\n"
 	"	ret\n" /* no C library dlsym: NULL */
 	"	.cfi_endproc\n"
 	".size dlsym, .-dlsym\n");
-
-void *dlsym_libc(void *handle, const char *name)
-{
-	void *(*libc_dlsym)(void *, const char *) = shim_libc_dlsym;
-
-	if (!libc_dlsym)
-		libc_dlsym = shim_dlsym_init();
-	return libc_dlsym ? libc_dlsym(handle, name) : NULL;
-}
-
-#else
-
-void *dlsym_libc(void *handle, const char *name)
-{
-	return dlsym(handle, name);
-}
 
 #endif

@@ -19,7 +19,7 @@
 #include "clock.h"
 #include "diagnose.h"
 #include "log.h"
-#include "session.h"
+#include "session_state.h"
 
 static unsigned last_errno(const struct incident *inc)
 {
@@ -44,15 +44,15 @@ void event_incident(struct incident *inc, int severity, const char *event,
 }
 
 void event_add_statement(const struct incident *inc, struct logline *l,
-			  const struct request *r, const struct sql_verdict *v)
+			 const struct event_call *call, const struct sql_verdict *v)
 {
 	char kind[96];
-	size_t len;
-	const char *text = request_statement(r, &len);
+	size_t len = call->len;
+	const char *text = call->text;
 
 	snprintf(kind, sizeof(kind), "%s: %s", sql_reason_name(v->reason),
 		 v->what ? v->what : "-");
-	logline_str(l, "call", request_name(r));
+	logline_str(l, "call", call->name);
 	logline_str(l, "class", v->safe ? "safe" : "unsafe");
 	logline_str(l, "statement_kind", kind);
 	if (text && inc->cfg->log_statements) {
@@ -67,13 +67,6 @@ void event_add_statement(const struct incident *inc, struct logline *l,
 
 /* The evidence of a loss is kept with the connection: the reconnect that
  * brings the rest may come with the program's next call. */
-static size_t statement_len(const struct request *r)
-{
-	size_t len;
-
-	return request_statement(r, &len) ? len : 0;
-}
-
 static void note_loss(struct incident *inc, unsigned err, uint64_t idle_ms, size_t len)
 {
 	inc->conn->lost_errno = err;
@@ -172,8 +165,8 @@ static void add_diagnosis(const struct incident *inc, struct logline *l, bool re
 	add_cause(l, diagnose(&e));
 }
 
-void event_connection_lost(struct incident *inc, const struct request *r,
-		      const struct sql_verdict *v, const char *plan)
+void event_connection_lost(struct incident *inc, const struct event_call *call,
+			   const struct sql_verdict *v, const char *plan)
 {
 	struct logline l;
 	unsigned err = last_errno(inc);
@@ -188,7 +181,7 @@ void event_connection_lost(struct incident *inc, const struct request *r,
 	logline_str(&l, "in_transaction",
 		    !inc->status_known ? "unknown"
 		    : inc->status & SERVER_STATUS_IN_TRANS ? "yes" : "no");
-	event_add_statement(inc, &l, r, v);
+	event_add_statement(inc, &l, call, v);
 	if (inc->conn->held & SESSION_UNRESTORABLE) {
 		char names[128];
 
@@ -197,7 +190,7 @@ void event_connection_lost(struct incident *inc, const struct request *r,
 	}
 	logline_str(&l, "mode", inc->cfg->mode == SHIM_MODE_OBSERVE ? "observe" : "on");
 	logline_str(&l, "plan", plan);
-	note_loss(inc, err, last ? clock_coarse_ms() - last : 0, statement_len(r));
+	note_loss(inc, err, last ? clock_coarse_ms() - last : 0, call->text ? call->len : 0);
 	add_early_cause(inc, &l);
 	incident_emit(inc, &l);
 }

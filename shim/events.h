@@ -11,7 +11,13 @@
 #include "config.h"
 #include "incident.h"
 #include "logfmt.h"
-#include "request.h"
+
+/* The call a line is about, as plain values: the log takes no request. */
+struct event_call {
+	const char *name; /* "query", "commit", ... */
+	const char *text; /* its statement, or NULL */
+	size_t len;
+};
 
 /* A line of the incident: why (a code, or NULL), attempts, elapsed_ms,
  * outcome, remedy (or NULL).  statement_retried, statement_not_retried,
@@ -29,7 +35,7 @@ void event_with_error(struct incident *inc, int severity, const char *event,
 /* connection_lost: the error, idle time, transaction, the call and its
  * class, the session state it held, the plan; the cause when the error
  * alone shows it.  Notes the evidence for the diagnosis. */
-void event_connection_lost(struct incident *inc, const struct request *r,
+void event_connection_lost(struct incident *inc, const struct event_call *call,
 			   const struct sql_verdict *v, const char *plan);
 
 /* reconnected: the session restored, with the diagnosis (one query). */
@@ -46,7 +52,7 @@ void event_too_large(struct incident *inc);
 
 /* call, class, statement_kind and the masked statement (if configured). */
 void event_add_statement(const struct incident *inc, struct logline *line,
-			 const struct request *r, const struct sql_verdict *v);
+			 const struct event_call *call, const struct sql_verdict *v);
 
 /* Lines outside incidents.  Once per process: */
 void event_connection_adopted(const struct shim_config *cfg);

@@ -98,13 +98,3 @@ const struct shim_config *shim_config(void)
 	}
 	return &config;
 }
-
-void shim_mutex_failed(const char *op, int err, const char *file, int line)
-{
-	static const char fmt[] = "mysql-reconnect[%d]: internal error: mutex %s failed at %s:%d: %s\n";
-	char msg[256];
-	int n = snprintf(msg, sizeof(msg), fmt, (int)getpid(), op, file, line, strerror(err));
-
-	if (n > 0 && write(STDERR_FILENO, msg, (size_t)n) < 0)
-		return;
-}

@@ -382,6 +382,15 @@ static bool reconnect(struct incident *inc)
 
 /* ---- decisions ---------------------------------------------------- */
 
+/* The call, as the log takes it. */
+static struct event_call event_call_of(const struct request *r)
+{
+	struct event_call call = {.name = request_name(r)};
+
+	call.text = request_statement(r, &call.len);
+	return call;
+}
+
 /* How the server lexes the text, and whether the fresh session will have
  * the lost one's settings and user variables (so reading them does not
  * depend on it). */
@@ -568,6 +577,7 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 			  struct conn *c, MYSQL *m, const struct request *r, int rc)
 {
 	enum lost_kind kind = policy_lost_kind(real->mysql_errno(m), c->server_is_mysql);
+	struct event_call call = event_call_of(r);
 	struct incident inc;
 	bool in_transaction;
 	struct call_facts facts;
@@ -588,7 +598,7 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 	if (cfg->mode == SHIM_MODE_OBSERVE || !inc.status_known) {
 		/* Without the server status the shim cannot tell a
 		 * transaction from autocommit: pass through. */
-		event_connection_lost(&inc, r, &verdict,
+		event_connection_lost(&inc, &call, &verdict,
 				      !(real_features() & FEATURE_RECOVERY) ? "pass_through_library_lacks_functions"
 				      : inc.status_known ? "observe_only" : "pass_through_status_unknown");
 		return rc;
@@ -598,7 +608,7 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 	session_note_loss(real, c, m);
 	action = policy_on_loss(kind, in_transaction, c->held & SESSION_UNRESTORABLE, &facts,
 				&why);
-	event_connection_lost(&inc, r, &verdict, plan_name(action));
+	event_connection_lost(&inc, &call, &verdict, plan_name(action));
 	return act_on_loss(&inc, action, why, r, &facts, rc);
 }
 
@@ -660,10 +670,11 @@ static int run_without_lost_state(struct incident *inc, const struct request *r)
 	if (reads) {
 		char names[128];
 		struct logline l;
+		struct event_call call = event_call_of(r);
 
 		rc = fail_call(inc, r);
 		incident_line(inc, &l, LOG_ERR, "statement_refused");
-		event_add_statement(inc, &l, r, &verdict);
+		event_add_statement(inc, &l, &call, &verdict);
 		logline_str(&l, "lost_state", session_state_names(reads, names, sizeof(names)));
 		logline_str(&l, "outcome", "error_returned");
 		logline_str(&l, "remedy", "it reads session state lost with the connection; it fails "

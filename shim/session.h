@@ -29,31 +29,8 @@
 #include "conn.h"
 #include "real.h"
 #include "request.h"
+#include "session_state.h"
 #include "settings.h"
-
-/* Kinds of session state (conn->held, conn->lost). */
-#define SESSION_TEMP_TABLES    0x01u /* temporary tables (may shadow base tables) */
-#define SESSION_LOCKS          0x02u /* LOCK TABLES */
-#define SESSION_USER_VARS      0x04u /* @variables */
-#define SESSION_PREPARED       0x08u /* SQL PREPARE, HANDLER OPEN */
-#define SESSION_UNTRACKED      0x10u /* changes the shim could not follow */
-#define SESSION_LAST_RESULT    0x20u /* ROW_COUNT(), FOUND_ROWS() (lost only) */
-#define SESSION_LAST_INSERT_ID 0x40u /* LAST_INSERT_ID() (lost only) */
-#define SESSION_NEXT_TXN       0x80u /* SET TRANSACTION ... for the next transaction */
-#define SESSION_ROLE          0x100u /* SET ROLE: a fresh session has the default role */
-#define SESSION_ROUTINE       0x200u /* CALL, a stored function: code the shim cannot
-					read may have locked, made tables, set @vars */
-#define SESSION_ONE_SHOT      0x400u /* SET insert_id: for the next INSERT only */
-#define SESSION_SEQUENCES     0x800u /* sequences' last values (lost only) */
-
-/* Held state that makes a loss reach the program. */
-#define SESSION_UNRESTORABLE (SESSION_TEMP_TABLES | SESSION_LOCKS | SESSION_USER_VARS | \
-			      SESSION_PREPARED | SESSION_UNTRACKED | SESSION_NEXT_TXN | \
-			      SESSION_ROLE | SESSION_ROUTINE | SESSION_ONE_SHOT)
-/* Lost state any statement may depend on: all of them fail (with other
- * privileges, any statement may do what the program meant to forbid). */
-#define SESSION_BLOCKING (SESSION_TEMP_TABLES | SESSION_LOCKS | SESSION_UNTRACKED | \
-			  SESSION_ROLE | SESSION_ROUTINE)
 
 /* After a successful statement the server flagged (state_changed) or that
  * may hold state: what it changed or left in the session. */
@@ -250,9 +227,6 @@ static inline void session_note_lost_unseen(struct conn *c, unsigned lost)
 unsigned session_refusal(const struct conn *c, const struct sql_verdict *v);
 void session_after_lost_call(const struct real_api *real, struct conn *c, MYSQL *m,
 			     const struct request *r, const struct sql_verdict *v);
-
-/* "temporary_tables,user_variables" */
-const char *session_state_names(unsigned bits, char *buf, size_t size);
 
 /* Leave a real lost-connection error on the handle (2006, SQLSTATE HY000,
  * "MySQL server has gone away", exactly as the client library sets it)

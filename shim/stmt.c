@@ -1,15 +1,13 @@
-/* stmt.c - prepared statements across reconnects (stmt.h). */
+/* stmt.c - the record of each prepared statement the program made, and
+ * preparing it again after a reconnect (stmt.h).  The hooks that keep it
+ * are stmt_hooks.c. */
 #include "stmt.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "call.h"
-#include "guard.h"
-#include "init.h"
 #include "registry.h"
 #include "request.h"
-#include "session.h"
 #include "sock.h"
 
 static struct registry stmts = REGISTRY_INITIALIZER;
@@ -20,7 +18,7 @@ static struct stmt *stmt_find(const MYSQL_STMT *handle)
 	return registry_find(&stmts, handle);
 }
 
-static void forget_preparation(struct stmt *s)
+void stmt_forget_preparation(struct stmt *s)
 {
 	free(s->text);
 	free(s->params);
@@ -34,19 +32,14 @@ static void forget_preparation(struct stmt *s)
 static void stmt_free(struct stmt *s)
 {
 	if (s)
-		forget_preparation(s);
+		stmt_forget_preparation(s);
 	free(s);
 }
 
-/* Followed, with its connection still open (a closed one may be freed):
- * else NULL, and the call is the library's alone. */
-static struct stmt *followed(MYSQL_STMT *handle)
+struct stmt *stmt_lookup(const MYSQL_STMT *handle)
 {
-	struct stmt *s;
+	struct stmt *s = stmt_find(handle);
 
-	if (!handle || guard_active() || shim_config()->mode == SHIM_MODE_OFF)
-		return NULL;
-	s = stmt_find(handle);
 	if (s)
 		s->conn = conn_find(s->mysql);
 	return s && s->conn ? s : NULL;
@@ -57,20 +50,12 @@ static unsigned long thread_of(const struct real_api *real, MYSQL *m)
 	return real->mysql_thread_id ? real->mysql_thread_id(m) : 0;
 }
 
-MYSQL_STMT *shim_stmt_init(MYSQL *m)
+void stmt_track(MYSQL_STMT *handle, MYSQL *m)
 {
-	const struct real_api *real = real_api();
-	MYSQL_STMT *handle;
-	struct stmt *s, *old;
+	struct stmt *s = calloc(1, sizeof(*s)), *old;
 
-	if (!real->mysql_stmt_init)
-		return NULL;
-	handle = real->mysql_stmt_init(m);
-	if (!handle || guard_active() || shim_config()->mode == SHIM_MODE_OFF)
-		return handle;
-	s = calloc(1, sizeof(*s));
 	if (!s)
-		return handle; /* passed through untracked */
+		return; /* passed through untracked */
 	s->handle = handle;
 	s->mysql = m;
 	registry_lock(&stmts);
@@ -81,24 +66,19 @@ MYSQL_STMT *shim_stmt_init(MYSQL *m)
 	}
 	registry_unlock(&stmts);
 	stmt_free(old);
-	return handle;
 }
 
-my_bool shim_stmt_close(MYSQL_STMT *handle)
+void stmt_untrack(const MYSQL_STMT *handle)
 {
-	const struct real_api *real = real_api();
-	struct stmt *s = NULL;
+	struct stmt *s;
 
-	if (handle && !guard_active()) {
-		registry_lock(&stmts);
-		s = registry_remove_locked(&stmts, handle);
-		registry_unlock(&stmts);
-	}
+	registry_lock(&stmts);
+	s = registry_remove_locked(&stmts, handle);
+	registry_unlock(&stmts);
 	stmt_free(s);
-	return real->mysql_stmt_close ? real->mysql_stmt_close(handle) : 1;
 }
 
-static bool keep_text(struct stmt *s, const char *text, size_t len)
+bool stmt_keep_text(const struct real_api *real, struct stmt *s, const char *text, size_t len)
 {
 	char *copy = malloc(len ? len : 1);
 
@@ -107,28 +87,9 @@ static bool keep_text(struct stmt *s, const char *text, size_t len)
 	memcpy(copy, text, len);
 	s->text = copy;
 	s->len = len;
+	s->prepared_in = s->conn->session;
+	s->prepared_thread = thread_of(real, s->mysql);
 	return true;
-}
-
-int shim_stmt_prepare(MYSQL_STMT *handle, const char *text, unsigned long len)
-{
-	const struct real_api *real = real_api();
-	struct stmt *s = followed(handle);
-	struct request r = {.kind = REQ_STMT_PREPARE, .stmt_handle = handle, .stmt = s,
-			    .text = text, .len = len};
-	int rc;
-
-	if (!s || !text)
-		return real->mysql_stmt_prepare ? real->mysql_stmt_prepare(handle, text, len) : 1;
-	if (len == (unsigned long)-1) /* Connector/C: the length of a C string */
-		r.len = len = (unsigned long)strlen(text);
-	forget_preparation(s); /* a prepare drops the binds in the library too */
-	rc = shim_call(s->mysql, &r);
-	if (rc == 0 && keep_text(s, text, len)) {
-		s->prepared_in = s->conn->session;
-		s->prepared_thread = thread_of(real, s->mysql);
-	}
-	return rc;
 }
 
 /* Binds are copied as the library copies them: the same buffers. */
@@ -142,8 +103,8 @@ static MYSQL_BIND *copy_binds(const MYSQL_BIND *binds, unsigned long count)
 	return copy;
 }
 
-static void keep_binds(const struct real_api *real, struct stmt *s, const MYSQL_BIND *binds,
-		       bool params)
+void stmt_keep_binds(const struct real_api *real, struct stmt *s, const MYSQL_BIND *binds,
+		     bool params)
 {
 	unsigned long count;
 
@@ -160,95 +121,11 @@ static void keep_binds(const struct real_api *real, struct stmt *s, const MYSQL_
 	}
 }
 
-my_bool shim_stmt_bind(MYSQL_STMT *handle, MYSQL_BIND *binds, bool params)
-{
-	const struct real_api *real = real_api();
-	struct stmt *s = followed(handle);
-	my_bool (*bind)(MYSQL_STMT *, MYSQL_BIND *) =
-		params ? real->mysql_stmt_bind_param : real->mysql_stmt_bind_result;
-	my_bool failed;
-
-	if (!bind)
-		return 1;
-	if (!s)
-		return bind(handle, binds);
-	guard_enter();
-	call_suspend_library_reconnect(real, s->conn, s->mysql);
-	stmt_ready(real, s); /* binding needs a prepared statement */
-	call_resume_library_reconnect(real, s->conn, s->mysql);
-	failed = bind(handle, binds);
-	guard_leave();
-	if (!failed)
-		keep_binds(real, s, binds, params);
-	return failed;
-}
-
-my_bool shim_stmt_send_long_data(MYSQL_STMT *handle, unsigned int param, const char *data,
-				 unsigned long len)
-{
-	const struct real_api *real = real_api();
-	struct stmt *s = followed(handle);
-
-	if (!real->mysql_stmt_send_long_data)
-		return 1;
-	if (s)
-		s->long_data = true;
-	return real->mysql_stmt_send_long_data(handle, param, data, len);
-}
-
-int shim_stmt_call(MYSQL_STMT *handle, int kind)
-{
-	struct stmt *s = followed(handle);
-	struct request r = {.kind = (enum request_kind)kind, .stmt_handle = handle, .stmt = s};
-	int rc;
-
-	if (!s)
-		return request_run(real_api(), NULL, &r);
-	r.text = s->text;
-	r.len = s->len;
-	rc = shim_call(s->mysql, &r);
-	if (kind == REQ_STMT_EXECUTE) {
-		/* sent with this execution, or gone */
-		s->executed_with_long_data = s->long_data;
-		s->long_data = false;
-	}
-	return rc;
-}
-
-/* MariaDB's prepare-and-execute in one call prepares through the library's
- * own channel: the shim forgets the statement (it is not prepared again)
- * and stays out of the calls the library makes inside.  What it left in the
- * session (a GET_LOCK, a temporary table) is noted as for any statement. */
-int shim_stmt_execute_direct(MYSQL_STMT *handle, const char *text, size_t len)
-{
-	const struct real_api *real = real_api();
-	struct stmt *s = followed(handle);
-	int rc;
-
-	if (!real->mariadb_stmt_execute_direct)
-		return 1;
-	if (s)
-		forget_preparation(s);
-	guard_enter();
-	rc = real->mariadb_stmt_execute_direct(handle, text, len);
-	guard_leave();
-	if (rc == 0 && s && s->conn && text && !guard_active()) {
-		const struct shim_config *cfg = shim_config();
-		/* (size_t)-1: NUL-terminated, as the library reads it */
-		struct request r = {.kind = REQ_STMT_EXECUTE, .text = text,
-				    .len = len == (size_t)-1 ? strlen(text) : len,
-				    .stmt_handle = handle};
-
-		session_after_success(cfg, real, s->conn, s->mysql, &r);
-	}
-	return rc;
-}
-
 /* What the library itself says of a statement whose session is gone and
  * that was not prepared again: 2014, set without I/O. */
 static int out_of_sync(const struct real_api *real, struct stmt *s)
 {
-	forget_preparation(s); /* the program must prepare it again */
+	stmt_forget_preparation(s); /* the program must prepare it again */
 	if (real->mysql_stmt_fetch)
 		real->mysql_stmt_fetch(s->handle);
 	return 1;

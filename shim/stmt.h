@@ -37,7 +37,7 @@ struct stmt {
 	bool executed_with_long_data; /* the last execution carried such data */
 };
 
-/* The exported hooks' internals. */
+/* The exported hooks' internals (stmt_hooks.c). */
 MYSQL_STMT *shim_stmt_init(MYSQL *mysql);
 int shim_stmt_prepare(MYSQL_STMT *handle, const char *text, unsigned long len);
 my_bool shim_stmt_bind(MYSQL_STMT *handle, MYSQL_BIND *binds, bool params);
@@ -46,6 +46,20 @@ my_bool shim_stmt_send_long_data(MYSQL_STMT *handle, unsigned int param, const c
 int shim_stmt_call(MYSQL_STMT *handle, int kind);
 int shim_stmt_execute_direct(MYSQL_STMT *handle, const char *text, size_t len);
 my_bool shim_stmt_close(MYSQL_STMT *handle);
+
+/* The record (stmt.c). */
+/* Starts following a handle mysql_stmt_init made on m; stops (close). */
+void stmt_track(MYSQL_STMT *handle, MYSQL *m);
+void stmt_untrack(const MYSQL_STMT *handle);
+/* Lock-free: the record, with its connection still open (a closed one may
+ * be freed), or NULL. */
+struct stmt *stmt_lookup(const MYSQL_STMT *handle);
+/* The text it prepared, in the session it was prepared in; its binds;
+ * forgetting both (a prepare, or a statement the shim cannot prepare again). */
+bool stmt_keep_text(const struct real_api *real, struct stmt *s, const char *text, size_t len);
+void stmt_keep_binds(const struct real_api *real, struct stmt *s, const MYSQL_BIND *binds,
+		     bool params);
+void stmt_forget_preparation(struct stmt *s);
 
 /* Prepared again, with its binds, if the session it was prepared in is
  * gone: 0, or non-zero with the library's error on the statement. */
