@@ -89,6 +89,7 @@ test-unit: $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn $(B)/test
 	TSAN_OPTIONS=halt_on_error=1 $(B)/tests/stress-conn-tsan
 	tests/unit/report_cli.sh $(B)/mysql-reconnect-report
 	tests/unit/library_checks.sh $(SHIM_LIB) $(SHIM_MAP)
+	tests/unit/layers.sh $(B)/obj/shim shim/layers
 	tests/unit/lacking.sh $(STUB_OBJ) $(B)/tests/lacking $(SHIM_LIB)
 	tests/unit/wrapper_cli.sh $(B)/mysql-reconnect
 	tests/unit/licence.sh
