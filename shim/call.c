@@ -26,18 +26,33 @@ static int run_guarded(const struct real_api *real, MYSQL *m, const struct reque
 }
 
 /* Recovery runs under the guard, and leaves errno as the failed call set it. */
-static int slow_path(const struct shim_config *cfg, const struct real_api *real,
-		     struct conn *c, MYSQL *m, const struct request *r, int rc, bool before)
+static int recover_failed_call(const struct shim_config *cfg, const struct real_api *real,
+			       struct conn *c, MYSQL *m, const struct request *r, int rc)
 {
 	int saved_errno = errno;
 
 	guard_enter();
-	rc = before ? recover_before_call(cfg, real, c, m, r)
-		    : recover_after_failure(cfg, real, c, m, r, rc);
+	rc = recover_after_failure(cfg, real, c, m, r, rc);
 	guard_leave();
 	if (rc)
 		errno = saved_errno;
 	return rc;
+}
+
+/* The connection needs attention before the call: recovery deals with it
+ * (under the guard) and says whether the call runs now. */
+static struct before_call recover_first(const struct shim_config *cfg,
+					const struct real_api *real, struct conn *c, MYSQL *m,
+					const struct request *r)
+{
+	int saved_errno = errno;
+	struct before_call next;
+
+	guard_enter();
+	next = recover_before_call(cfg, real, c, m, r);
+	guard_leave();
+	errno = saved_errno;
+	return next;
 }
 
 /* mysql_read_query_result reads the answer to what the last
@@ -75,7 +90,7 @@ static int answer(const struct shim_config *cfg, const struct real_api *real, st
 	}
 	rc = run_guarded(real, m, &asked);
 	if (unlikely(rc != 0))
-		rc = slow_path(cfg, real, c, m, &asked, rc, false);
+		rc = recover_failed_call(cfg, real, c, m, &asked, rc);
 	else if (sent)
 		session_after_success(cfg, real, c, m, &asked);
 	if (rc == 0 && r->kind == REQ_NEXT_RESULT && c->result_of.known) {
@@ -87,23 +102,34 @@ static int answer(const struct shim_config *cfg, const struct real_api *real, st
 	return rc;
 }
 
+/* Before the call, the call, after it: the one success path.  Recovery
+ * comes first only when the connection needs attention, and after a
+ * failure. */
 static int call_tracked(const struct shim_config *cfg, const struct real_api *real,
 			struct conn *c, MYSQL *m, const struct request *r)
 {
+	struct before_call first; /* filled only when recovery came first */
+	bool lost_state = false;
 	int rc;
 
 	if (unlikely(request_sent_before(r)))
 		return answer(cfg, real, c, m, r);
-	if (unlikely(c->flags || c->fork_generation != conn_generation()))
-		return slow_path(cfg, real, c, m, r, 0, true);
+	if (unlikely(c->flags || c->fork_generation != conn_generation())) {
+		first = recover_first(cfg, real, c, m, r);
+		if (!first.run)
+			return first.rc;
+		lost_state = first.lost_state;
+	}
 	session_check_idle(cfg, real, c, m);
 	session_note_before_call(real, c, m);
 	rc = run_guarded(real, m, r);
 	if (likely(rc == 0)) {
 		session_after_success(cfg, real, c, m, r);
+		if (unlikely(lost_state))
+			session_after_lost_call(real, c, m, r, &first.verdict);
 		return 0;
 	}
-	return slow_path(cfg, real, c, m, r, rc, false);
+	return recover_failed_call(cfg, real, c, m, r, rc);
 }
 
 void call_suspend_library_reconnect(const struct real_api *real, const struct conn *c, MYSQL *m)

@@ -614,19 +614,9 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 
 /* ---- before a call ------------------------------------------------ */
 
-static int run(const struct shim_config *cfg, const struct real_api *real, struct conn *c,
-	       MYSQL *m, const struct request *r)
+static struct before_call done(int rc)
 {
-	int rc;
-
-	session_check_idle(cfg, real, c, m);
-	session_note_before_call(real, c, m);
-	rc = request_run(real, m, r);
-	if (rc == 0) {
-		session_after_success(cfg, real, c, m, r);
-		return 0;
-	}
-	return recover_after_failure(cfg, real, c, m, r, rc);
+	return (struct before_call){.rc = rc};
 }
 
 static int in_lost_transaction(struct incident *inc, const struct request *r)
@@ -656,36 +646,32 @@ static int in_lost_transaction(struct incident *inc, const struct request *r)
 
 /* The session state the program built is gone: a statement that would
  * read it fails, as it would without the shim, until the program sets it
- * up again or starts over; any other runs. */
-static int run_without_lost_state(struct incident *inc, const struct request *r)
+ * up again or starts over; any other runs, and its success is noted. */
+static struct before_call without_lost_state(struct incident *inc, const struct request *r)
 {
+	struct before_call next = {.run = true, .lost_state = true};
 	struct call_facts facts;
-	struct sql_verdict verdict;
 	unsigned reads;
-	int rc;
 
-	request_facts(r, sql_flags(inc), &facts, &verdict);
+	request_facts(r, sql_flags(inc), &facts, &next.verdict);
 	reads = r->kind == REQ_CHANGE_USER || r->kind == REQ_RESET_CONNECTION
-			? 0 : session_refusal(inc->conn, &verdict);
+			? 0 : session_refusal(inc->conn, &next.verdict);
 	if (reads) {
 		char names[128];
 		struct logline l;
 		struct event_call call = event_call_of(r);
+		int rc = fail_call(inc, r);
 
-		rc = fail_call(inc, r);
 		incident_line(inc, &l, LOG_ERR, "statement_refused");
-		event_add_statement(inc, &l, &call, &verdict);
+		event_add_statement(inc, &l, &call, &next.verdict);
 		logline_str(&l, "lost_state", session_state_names(reads, names, sizeof(names)));
 		logline_str(&l, "outcome", "error_returned");
 		logline_str(&l, "remedy", "it reads session state lost with the connection; it fails "
 			    "until the program sets that up again or reconnects");
 		incident_emit(inc, &l);
-		return rc;
+		return done(rc);
 	}
-	rc = run(inc->cfg, inc->real, inc->conn, inc->mysql, r);
-	if (rc == 0)
-		session_after_lost_call(inc->real, inc->conn, inc->mysql, r, &verdict);
-	return rc;
+	return next;
 }
 
 /* The child's copy of the descriptor is pointed at an unconnected socket,
@@ -725,23 +711,25 @@ static void on_fork(const struct shim_config *cfg, const struct real_api *real,
 		    "a forked child used its parent's connection; it gets its own");
 }
 
-int recover_before_call(const struct shim_config *cfg, const struct real_api *real,
-			struct conn *c, MYSQL *m, const struct request *r)
+struct before_call recover_before_call(const struct shim_config *cfg,
+				       const struct real_api *real, struct conn *c, MYSQL *m,
+				       const struct request *r)
 {
+	struct before_call next = {.run = true};
 	struct incident inc;
 
 	if (c->fork_generation != conn_generation())
 		on_fork(cfg, real, c, m);
 	if (!c->flags)
-		return run(cfg, real, c, m, r);
+		return next;
 	incident_resume(&inc, cfg, real, c, m);
 	if (c->flags & CONN_TXN_LOST)
-		return in_lost_transaction(&inc, r);
+		return done(in_lost_transaction(&inc, r));
 	if ((c->flags & CONN_DEAD) && !reconnect(&inc))
-		return request_refused_rc(r);
+		return done(request_refused_rc(r));
 	if (c->flags & CONN_STATE_LOST)
-		return run_without_lost_state(&inc, r);
-	return run(cfg, real, c, m, r);
+		return without_lost_state(&inc, r);
+	return next;
 }
 
 void recover_close_inherited(const struct shim_config *cfg, const struct real_api *real,
