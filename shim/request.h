@@ -19,6 +19,8 @@ enum request_kind {
 	REQ_SELECT_DB,    /* text = db */
 	REQ_SET_CHARSET,  /* text = charset name */
 	REQ_PING,
+	/* The three that change the session wholesale stay neighbours
+	 * (session_after_success tests them with one compare). */
 	REQ_CHANGE_USER,  /* text = user, password, db */
 	REQ_RESET_CONNECTION,
 	REQ_SET_SERVER_OPTION, /* flag = MYSQL_OPTION_MULTI_STATEMENTS_ON/OFF */

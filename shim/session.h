@@ -77,12 +77,13 @@ static inline void session_check_idle(const struct shim_config *cfg,
 bool session_text_mentions_get_lock(const char *text, size_t len);
 
 /* Could this statement have left state that the server does not flag?
- * (LOCK TABLES, HANDLER, SET TRANSACTION, SET ROLE, user variables
+ * (LOCK TABLES, HANDLER, SET TRANSACTION, SET ROLE, CALL, user variables
  * assigned in a SELECT, GET_LOCK(); without tracking, any SET.)  A look at
- * its first byte, a memchr for ';', '@' and each '_': true sends it to the
+ * its first byte, a memchr for '@' and each '_': true sends it to the
  * classifier, the one reader of statements, which decides.  A text that
- * starts with a comment or holds more than one statement always goes
- * there: the look reads only the first word. */
+ * starts with a comment always goes there: the look reads only the first
+ * word.  (A text of several statements goes there too: the server says so,
+ * SERVER_MORE_RESULTS_EXIST, session_after_success.) */
 static inline bool session_text_may_hold(const struct conn *c, const char *text, size_t len)
 {
 	size_t i = 0;
@@ -110,8 +111,7 @@ static inline bool session_text_may_hold(const struct conn *c, const char *text,
 		if (!c->tracking && len - i > 3 && settings_first_word_changes(text + i))
 			return true;
 	}
-	return memchr(text, ';', len) || memchr(text, '@', len) != NULL ||
-	       session_text_mentions_get_lock(text, len);
+	return memchr(text, '@', len) != NULL || session_text_mentions_get_lock(text, len);
 }
 
 void session_start_over(const struct shim_config *cfg, const struct real_api *real,
@@ -167,12 +167,13 @@ static inline void session_after_success(const struct shim_config *cfg,
 		return;
 	if ((c->held & SESSION_NEXT_TXN) && (status & SERVER_STATUS_IN_TRANS))
 		c->held &= ~SESSION_NEXT_TXN; /* the transaction it was for began */
-	if (r->kind == REQ_CHANGE_USER || r->kind == REQ_RESET_CONNECTION) {
-		session_start_over(cfg, real, c, m);
-		return;
-	}
-	if (r->kind == REQ_SET_SERVER_OPTION) {
-		c->multi_statements_off = r->flag == MYSQL_OPTION_MULTI_STATEMENTS_OFF;
+	/* the calls that change the session wholesale (one compare: the three
+	 * kinds are neighbours in enum request_kind) */
+	if (__builtin_expect(r->kind >= REQ_CHANGE_USER && r->kind <= REQ_SET_SERVER_OPTION, 0)) {
+		if (r->kind == REQ_SET_SERVER_OPTION)
+			c->multi_statements_off = r->flag == MYSQL_OPTION_MULTI_STATEMENTS_OFF;
+		else
+			session_start_over(cfg, real, c, m);
 		return;
 	}
 	if (!c->insert_id_seen && real->mysql_insert_id && real->mysql_insert_id(m))
@@ -188,7 +189,10 @@ static inline void session_after_success(const struct shim_config *cfg,
 		return;
 	}
 	changed = (status & SERVER_SESSION_STATE_CHANGED) != 0;
-	if (changed || (text && session_text_may_hold(c, text, len)))
+	/* more results: a later statement of the text, which the look at the
+	 * first word does not read, may have made state */
+	if ((status & (SERVER_SESSION_STATE_CHANGED | SERVER_MORE_RESULTS_EXIST)) ||
+	    (text && session_text_may_hold(c, text, len)))
 		session_note_statement(real, c, m, text, len, changed);
 }
 
