@@ -210,9 +210,17 @@ echo 'void mysql_real_connect(void) {}' | cc -x c -shared -fPIC \
 	-Wl,-soname,libmysqlclient.so.21 -o "$TMP/m/libmysqlclient.so.21" -
 echo 'void mysql_real_connect(void); int main(void) { mysql_real_connect(); return 0; }' |
 	cc -x c -o "$TMP/m/app" - -x none "$TMP/m/libmysqlclient.so.21"
+# A library without mariadb_get_infov (Oracle's libmysqlclient): reached,
+# but losses are only logged.
+mkdir -p "$TMP/o"
+cp "$TMP/m/libmysqlclient.so.21" "$TMP/o/libmysqlclient.so.21"
+echo 'void mysql_real_connect(void); int main(void) { mysql_real_connect(); return 0; }' |
+	cc -x c -o "$TMP/o/app" - -x none "$TMP/o/libmysqlclient.so.21" -Wl,-rpath,"$TMP/o"
 rm "$TMP/m/libmysqlclient.so.21"
 expect "a needed client library that is not installed" 1 \
 	'needs libmysqlclient\.so\.21, which is not found here' "$TMP/m/app"
+expect "Oracle's libmysqlclient (no mariadb_get_infov): losses only logged" 1 \
+	'not MariaDB Connector/C.*recovers none yet' "$TMP/o/app"
 exec 2>&3 3>&-
 [ -x "$TMP/rp/app" ] && [ -x "$TMP/m/app" ] || cat "$TMP/cc.log"
 expect "the client library itself" 0 'is the client library itself' "$LIBMARIADB"

@@ -127,6 +127,10 @@ static void set_verdict(struct diagnosis *d, bool can_help, const char *verdict,
 static const char advice_run[] =
 	"run it as `mysql-reconnect PROGRAM ARGS...` (or with LD_PRELOAD naming "
 	"libmysqlreconnect.so); try MYSQL_RECONNECT=observe first";
+static const char advice_observed[] =
+	"its client library is not MariaDB Connector/C (Oracle's libmysqlclient has no "
+	"mariadb_get_infov): mysql-reconnect follows its calls and logs every lost "
+	"connection, but recovers none yet; link it against libmariadb.so.3 for recovery";
 static const char advice_static[] =
 	"calls inside one file never pass through the dynamic linker, so no preloaded "
 	"library can reach them; link the program against the shared client library "
@@ -139,7 +143,9 @@ static void decide_object(struct diagnosis *d)
 	switch (r->reach) {
 	case REACH_LINKED:
 	case REACH_LOOKED_UP:
-		if (reach_is_reached(r->reach))
+		if (reach_library_observed_only(r))
+			set_verdict(d, false, r->detail, advice_observed);
+		else if (reach_is_reached(r->reach))
 			set_verdict(d, true, r->detail, advice_run);
 		else
 			set_verdict(d, false, r->detail,

@@ -283,6 +283,15 @@ static bool is_a_library_itself(const char *path, struct reach_report *out)
 	return true;
 }
 
+bool reach_library_observed_only(const struct reach_report *r)
+{
+	static const char *const connector_c[] = {"mariadb_get_infov", NULL};
+	static const char *const client[] = {"mysql_real_connect", NULL};
+
+	return r->reach == REACH_LINKED && r->library[0] == '/' &&
+	       elf_has_symbol(r->library, client) && !elf_has_symbol(r->library, connector_c);
+}
+
 void reach_of_object(const char *path, struct reach_report *out)
 {
 	struct elf_file f;

@@ -4,6 +4,7 @@
 #define DOCTOR_REACH_H
 
 #include <limits.h>
+#include <stdbool.h>
 
 enum reach {
 	REACH_NONE,       /* no sign of the client library */
@@ -27,6 +28,11 @@ void reach_of_object(const char *path, struct reach_report *out);
 
 /* True when `r` means the library can intercept the calls. */
 int reach_is_reached(enum reach r);
+
+/* A reached client library that is not MariaDB Connector/C (Oracle's
+ * libmysqlclient: no mariadb_get_infov): the library follows its calls but
+ * can only log lost connections.  False when the file cannot be read. */
+bool reach_library_observed_only(const struct reach_report *r);
 
 /* "linked", "looked_up", ... for --json. */
 const char *reach_name(enum reach r);
