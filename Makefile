@@ -20,6 +20,7 @@ LIBDIR  ?= $(PREFIX)/lib
 MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
 
+SHELL   := /bin/bash
 CC      ?= cc
 B       := build
 
@@ -110,11 +111,17 @@ deps:
 # time, then the ones that need a real server.
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
+# Every check is counted (tests/count-results) and the run ends with one
+# line: "test: N passed, N failed".
 test:
 	tools/install-deps test
 	$(MAKE) --no-print-directory -j$(TEST_JOBS) all $(TEST_BUILDS)
-	$(MAKE) --no-print-directory $(TEST_TARGETS)
-	$(MAKE) --no-print-directory $(TEST_LATE_TARGETS)
+	@rm -f $(B)/test-counts
+	@set -o pipefail; $(MAKE) --no-print-directory $(TEST_TARGETS) 2>&1 | \
+	    tests/count-results $(B)/test-counts
+	@set -o pipefail; $(MAKE) --no-print-directory $(TEST_LATE_TARGETS) 2>&1 | \
+	    tests/count-results $(B)/test-counts
+	@read -r passed failed < $(B)/test-counts; echo "test: $$passed passed, $$failed failed"
 
 bench:
 	tools/install-deps bench
