@@ -4,8 +4,7 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 
-/* MySQL 8.0.24+: the server closed an idle connection, saying so. */
-#define ER_CLIENT_INTERACTION_TIMEOUT 4031
+#include "server_errors.h"
 
 enum cause diagnose_early(const struct evidence *e)
 {
@@ -20,7 +19,7 @@ enum cause diagnose_early(const struct evidence *e)
 		return CAUSE_PACKET_TOO_LARGE;
 	if (e->lost_errno == ER_SERVER_SHUTDOWN)
 		return CAUSE_SERVER_SHUTDOWN;
-	if (e->lost_errno == ER_CLIENT_INTERACTION_TIMEOUT)
+	if (e->lost_errno == MYSQL_ER_CLIENT_INTERACTION_TIMEOUT)
 		return CAUSE_WAIT_TIMEOUT;
 	return CAUSE_UNKNOWN;
 }

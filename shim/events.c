@@ -124,9 +124,11 @@ static void read_server_evidence(const struct incident *inc, struct evidence *e)
 		real->mysql_free_result(res);
 	}
 	/* "Uptime: 3600  Threads: 1  Questions: ..." */
+	static const char uptime_key[] = "Uptime: ";
+
 	stat = real->mysql_stat ? real->mysql_stat(inc->mysql) : NULL;
-	if (stat && (uptime = strstr(stat, "Uptime: ")))
-		e->uptime_s = strtoll(uptime + 8, NULL, 10);
+	if (stat && (uptime = strstr(stat, uptime_key)))
+		e->uptime_s = strtoll(uptime + sizeof(uptime_key) - 1, NULL, 10);
 }
 
 static void add_cause(struct logline *l, enum cause cause)

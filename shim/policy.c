@@ -4,9 +4,7 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 
-#define MYSQL_CLIENT_INTERACTION_TIMEOUT 4031 /* MySQL 8.0.24+ only */
-#define MYSQL_ACCOUNT_LOCKED 3118             /* MySQL's ER_ACCOUNT_HAS_BEEN_LOCKED */
-#define MARIADB_ERR_NET_WRITE 5014            /* Connector/C's CR_ERR_NET_WRITE */
+#include "server_errors.h"
 
 enum lost_kind policy_lost_kind(unsigned err, bool server_is_mysql)
 {
@@ -23,11 +21,11 @@ enum lost_kind policy_lost_kind(unsigned err, bool server_is_mysql)
 	case CR_SSL_CONNECTION_ERROR:
 	/* Connector/C's write error where it queued several commands (a
 	 * prepared statement prepared again): some may have gone out. */
-	case MARIADB_ERR_NET_WRITE:
+	case MARIADB_CR_ERR_NET_WRITE:
 		return LOST_IN_FLIGHT;
 	case ER_NET_PACKET_TOO_LARGE:
 		return LOST_BY_STATEMENT;
-	case MYSQL_CLIENT_INTERACTION_TIMEOUT:
+	case MYSQL_ER_CLIENT_INTERACTION_TIMEOUT:
 		return server_is_mysql ? LOST_NOT_SENT : LOST_NONE;
 	default:
 		return LOST_NONE;
@@ -47,7 +45,7 @@ bool policy_error_is_final(unsigned err)
 	case ER_MUST_CHANGE_PASSWORD:
 	case ER_MUST_CHANGE_PASSWORD_LOGIN:
 	case ER_ACCOUNT_HAS_BEEN_LOCKED:
-	case MYSQL_ACCOUNT_LOCKED:
+	case MYSQL_ER_ACCOUNT_LOCKED:
 	case CR_AUTH_PLUGIN_CANNOT_LOAD:
 	/* 2061: caching_sha2_password wants a secure transport until the
 	 * server caches the password again: no retry mends it */

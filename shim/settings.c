@@ -25,6 +25,9 @@ struct strlist {
 #define VAR_NAME_MAX 64
 #define STATEMENTS_MAX 65536 /* bytes of recorded SET/USE statements */
 
+/* The record's name for the collation SET NAMES ... COLLATE chose. */
+#define COLLATION_CONNECTION "collation_connection"
+
 static const char track_sql[] = "session_track_system_variables='*', "
 				"session_track_schema=ON, session_track_state_change=ON";
 
@@ -254,7 +257,8 @@ static void note_names_collation(struct conn *c, const char *text, size_t len)
 			continue;
 		if (t[3].type == T_WORD && IS(t[3].p, t[3].n, "COLLATE") &&
 		    (t[4].type == T_WORD || t[4].type == T_STRING || t[4].type == T_QIDENT) &&
-		    !list_put(&c->vars, "collation_connection", 20, t[4].p, t[4].n))
+		    !list_put(&c->vars, COLLATION_CONNECTION, sizeof(COLLATION_CONNECTION) - 1, t[4].p,
+			      t[4].n))
 			c->held |= SESSION_UNTRACKED;
 		if (t[3].type == T_SEMI)
 			head = true;
@@ -381,7 +385,7 @@ bool settings_note_statement(struct conn *c, const char *text, size_t len,
 	/* A new connection character set resets the collation to its
 	 * default, which the server does not report. */
 	if (collation_reset && c->vars)
-		list_remove(c->vars, "collation_connection", 20);
+		list_remove(c->vars, COLLATION_CONNECTION, sizeof(COLLATION_CONNECTION) - 1);
 	if (!text)
 		return true;
 	if (c->tracking) {
@@ -469,6 +473,7 @@ static int replay_rank(const char *name)
 
 static char *build_restore(const struct conn *c, bool autocommit_off)
 {
+	static const char set_session[] = "SET SESSION ";
 	const struct strlist *v = c->vars;
 	size_t size = sizeof(track_sql) + 64, used = v ? v->used : 0;
 	bool autocommit_set = false;
@@ -478,7 +483,7 @@ static char *build_restore(const struct conn *c, bool autocommit_off)
 		size += 2 * entry_size(v->data + at) + 24; /* ", name=_utf8mb4 X'hex'" */
 	if (!(out = sql = malloc(size)))
 		return NULL;
-	out += sprintf(out, "SET SESSION %s", c->tracking ? track_sql : "");
+	out += sprintf(out, "%s%s", set_session, c->tracking ? track_sql : "");
 	for (int rank = 0; rank < 3; rank++) {
 		for (size_t at = 0; at < used; at += entry_size(v->data + at)) {
 			const char *name = v->data + at;
@@ -486,11 +491,11 @@ static char *build_restore(const struct conn *c, bool autocommit_off)
 			if (replay_rank(name) != rank)
 				continue;
 			autocommit_set |= strcmp(name, "autocommit") == 0;
-			out = put_assignment(out, out == sql + 12, name, name + strlen(name) + 1);
+			out = put_assignment(out, out == sql + sizeof(set_session) - 1, name, name + strlen(name) + 1);
 		}
 	}
 	if (autocommit_off && !autocommit_set)
-		out = put_assignment(out, out == sql + 12, "autocommit", "0");
+		out = put_assignment(out, out == sql + sizeof(set_session) - 1, "autocommit", "0");
 	*out = '\0';
 	return sql;
 }
