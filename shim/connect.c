@@ -56,16 +56,21 @@ static void note_program_reconnect(const struct shim_config *cfg, const struct r
 static struct conn *track(const struct shim_config *cfg, const struct real_api *real, MYSQL *m,
 			  const char *host, const char *user, unsigned port, const char *sock)
 {
-	struct conn *c = conn_track(m);
 	bool local = !host || strcmp(host, "localhost") == 0;
+	unsigned init_held = 0;
+	struct conn *c;
 
-	if (!c)
-		return NULL; /* out of memory: this handle is simply passed through */
-	if (cfg->mode == SHIM_MODE_ON && !session_init_commands(real, c, m)) {
-		conn_forget(m);
+	if (cfg->mode == SHIM_MODE_ON && !session_init_commands(real, m, &init_held)) {
+		if (conn_find(m))
+			conn_forget(m); /* the record of an earlier connect */
 		event_init_command_passed_through(cfg);
 		return NULL;
 	}
+	c = conn_track(m);
+	if (!c)
+		return NULL; /* out of memory: this handle is simply passed through */
+	c->init_held = init_held;
+	c->held |= init_held;
 	copy_name(c->host, sizeof(c->host), host, "localhost");
 	copy_name(c->user, sizeof(c->user), user, "-");
 	copy_name(c->socket_path, sizeof(c->socket_path), local ? sock : NULL,

@@ -77,12 +77,12 @@ void session_check_peer(struct conn *c, MYSQL *m, const struct real_api *real)
 		c->found_closed = true;
 }
 
-bool session_init_commands(const struct real_api *real, struct conn *c, MYSQL *m)
+bool session_init_commands(const struct real_api *real, MYSQL *m, unsigned *held)
 {
 	char **commands = NULL;
 	unsigned count = 0;
 
-	c->init_held = 0;
+	*held = 0;
 	if (!real->mysql_get_optionv ||
 	    real->mysql_get_optionv(m, MYSQL_INIT_COMMAND, &commands, &count) || !commands)
 		return true;
@@ -96,10 +96,9 @@ bool session_init_commands(const struct real_api *real, struct conn *c, MYSQL *m
 			return false;
 		if (v.facts & (SQL_FACT_WRITE | SQL_FACT_SIDE_EFFECT))
 			return false;
-		c->init_held |= held_by(&v) | (v.reason == SQL_REASON_SESSION && !v.safe
-						       ? SESSION_UNTRACKED : 0);
+		*held |= held_by(&v) | (v.reason == SQL_REASON_SESSION && !v.safe
+						? SESSION_UNTRACKED : 0);
 	}
-	c->held |= c->init_held;
 	return true;
 }
 

@@ -118,11 +118,12 @@ void session_start_over(const struct shim_config *cfg, const struct real_api *re
 			struct conn *c, MYSQL *m);
 
 /* The program's MYSQL_INIT_COMMANDs, which the client library runs again
- * on every connect, reconnects included: the session state they hold
- * (SESSION_* bits, kept in conn->init_held), or false when one of them
+ * on every connect, reconnects included: *held, the session state they
+ * hold (SESSION_* bits, for conn->init_held), or false when one of them
  * may write or is not understood: a reconnect would run it again, so such
- * a handle is not the shim's to reconnect. */
-bool session_init_commands(const struct real_api *real, struct conn *c, MYSQL *m);
+ * a handle is not the shim's to reconnect.  Read before the handle has a
+ * record: no allocation and no lock for a handle passed through. */
+bool session_init_commands(const struct real_api *real, MYSQL *m, unsigned *held);
 
 /* A statement that returned a result set, or more than one result: kept
  * until they are read, so that a result lost while mysql_store_result or
