@@ -18,16 +18,16 @@ EXPORT MYSQL *STDCALL mysql_real_connect(MYSQL *m, const char *host, const char 
 	(void)host, (void)user, (void)passwd, (void)db, (void)port, (void)sock, (void)flags;
 	if (connection[0] < 0 && socketpair(AF_UNIX, SOCK_STREAM, 0, connection) < 0)
 		return NULL;
+	m->server_status = SERVER_STATUS_AUTOCOMMIT; /* kept in the handle, as Connector/C does */
 	return m;
 }
 
 /* The server status, as Connector/C reports it: autocommit, no transaction. */
 EXPORT my_bool mariadb_get_infov(MYSQL *m, enum mariadb_value value, void *arg, ...)
 {
-	(void)m;
 	if (value != MARIADB_CONNECTION_SERVER_STATUS)
 		return 1;
-	*(unsigned *)arg = SERVER_STATUS_AUTOCOMMIT;
+	*(unsigned *)arg = m->server_status;
 	return 0;
 }
 

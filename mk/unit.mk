@@ -11,7 +11,7 @@ UNIT_SRCS  := tests/unit/test_config.c tests/unit/test_logfmt.c tests/unit/test_
               tests/unit/test_diagnose.c \
               tests/unit/test_conn.c
 UNIT_SHIM  := shim/config.c shim/logfmt.c shim/classify.c shim/sql_lex.c shim/sql_mask.c \
-              shim/policy.c shim/conn.c shim/registry.c shim/diagnose.c
+              shim/policy.c shim/conn.c shim/client_login.c shim/registry.c shim/diagnose.c
 UNIT_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Wno-missing-prototypes -O1 -g \
               -Ishim $(MARIADB_CFLAGS)
 
@@ -24,7 +24,7 @@ $(B)/tests/unit-asan: $(UNIT_SRCS) $(UNIT_SHIM) $(wildcard shim/*.h)
 	$(CC) $(UNIT_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -o $@ $(UNIT_SRCS) $(UNIT_SHIM) $(CRITERION_FLAGS) -lpthread
 
-STRESS_SRCS := tests/unit/stress_conn.c shim/conn.c shim/registry.c
+STRESS_SRCS := tests/unit/stress_conn.c shim/conn.c shim/client_login.c shim/registry.c
 
 $(B)/tests/stress-conn: $(STRESS_SRCS) $(wildcard shim/*.h)
 	@mkdir -p $(dir $@)

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 
+#include "client.h"
 #include "conn.h"
 #include "connect.h"
 #include "guard.h"
@@ -134,18 +135,14 @@ static int call_tracked(const struct shim_config *cfg, const struct real_api *re
 
 void call_suspend_library_reconnect(const struct real_api *real, const struct conn *c, MYSQL *m)
 {
-	my_bool off = 0;
-
 	if (c->program_reconnect)
-		real->mysql_options(m, MYSQL_OPT_RECONNECT, &off);
+		client_set_library_reconnect(real, m, false);
 }
 
 void call_resume_library_reconnect(const struct real_api *real, const struct conn *c, MYSQL *m)
 {
-	my_bool on = 1;
-
 	if (c->program_reconnect)
-		real->mysql_options(m, MYSQL_OPT_RECONNECT, &on);
+		client_set_library_reconnect(real, m, true);
 }
 
 /* The program asked for the library's own reconnect: it stays on for the

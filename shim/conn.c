@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client.h"
 #include "registry.h"
 
 static struct registry conns = REGISTRY_INITIALIZER;
@@ -22,6 +23,7 @@ static void free_heap(struct conn *c)
 	free(c->statements);
 	free(c->sent.text);
 	free(c->result_of.text);
+	client_login_free(&c->login);
 }
 
 static void conn_reset(struct conn *c, MYSQL *m)

@@ -22,6 +22,8 @@
 
 /* A copy of a statement the program sent, kept while its answer is due:
  * the buffer only grows, so keeping one costs no allocation once warm. */
+struct client_login;
+
 struct kept_text {
 	char *text;  /* heap */
 	size_t len, cap;
@@ -57,6 +59,7 @@ struct conn {
 	uint64_t call_start_ms;    /* start of the current call */
 	bool found_closed;         /* the idle check found the peer gone */
 	char lost_incident[32];    /* incident that left the flags set */
+	struct client_login *login; /* kept between reconnect attempts (client.h) */
 	/* Evidence of the last loss, for its diagnosis (diagnose.h). */
 	unsigned lost_errno;
 	unsigned long lost_thread_id;

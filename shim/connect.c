@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "client.h"
 #include "clock.h"
 #include "conn.h"
 #include "events.h"
@@ -40,15 +41,12 @@ static bool server_is_mariadb(const struct real_api *real, MYSQL *m)
 static void note_program_reconnect(const struct shim_config *cfg, const struct real_api *real,
 				   struct conn *c, MYSQL *m, const my_bool *wanted)
 {
-	my_bool on = 0;
+	bool on;
 
-	if (cfg->mode != SHIM_MODE_ON || !real->mariadb_get_infov)
+	if (cfg->mode != SHIM_MODE_ON)
 		return;
-	if (wanted)
-		on = *wanted;
-	else if (!real->mysql_get_option || real->mysql_get_option(m, MYSQL_OPT_RECONNECT, &on))
-		return;
-	c->program_reconnect = on != 0;
+	on = wanted ? *wanted != 0 : client_library_reconnect(real, m);
+	c->program_reconnect = on;
 	if (on)
 		event_library_reconnect_kept(cfg);
 }
@@ -60,9 +58,16 @@ static struct conn *track(const struct shim_config *cfg, const struct real_api *
 	unsigned init_held = 0;
 	struct conn *c;
 
-	if (cfg->mode == SHIM_MODE_ON && !session_init_commands(real, m, &init_held)) {
+	if (client_lib.library != CLIENT_UNKNOWN &&
+	    !client_check_connected(real, m, host, user, port)) {
 		if (conn_find(m))
 			conn_forget(m); /* the record of an earlier connect */
+		event_layout_unverified(cfg, client_lib.name);
+		return NULL;
+	}
+	if (cfg->mode == SHIM_MODE_ON && !session_init_commands(real, m, &init_held)) {
+		if (conn_find(m))
+			conn_forget(m);
 		event_init_command_passed_through(cfg);
 		return NULL;
 	}
@@ -111,10 +116,7 @@ void connect_note_library_reconnect(const struct shim_config *cfg, const struct 
  * through, untouched, as the library would run them. */
 bool connect_nonblocking(const struct real_api *real, MYSQL *m)
 {
-	my_bool on = 0;
-
-	return real->mysql_get_option && real->mysql_get_option(m, MYSQL_OPT_NONBLOCK, &on) == 0 &&
-	       on;
+	return client_nonblocking(real, m);
 }
 
 /* A handle connected where the shim could not see it (a program that
@@ -125,20 +127,15 @@ bool connect_nonblocking(const struct real_api *real, MYSQL *m)
 struct conn *connect_adopt(const struct shim_config *cfg, const struct real_api *real,
 			   MYSQL *m)
 {
-	const char *host = NULL, *user = NULL, *sock = NULL;
-	unsigned port = 0;
+	struct client_identity id;
 	struct conn *c;
 
-	if (!(real_features() & FEATURE_RECOVERY) || !real->mysql_get_socket ||
-	    real->mysql_get_socket(m) == (my_socket)-1 || connect_nonblocking(real, m))
+	if (client_lib.library == CLIENT_UNKNOWN || client_socket(real, m) < 0 ||
+	    connect_nonblocking(real, m) || !client_identity(real, m, &id))
 		return NULL;
-	real->mariadb_get_infov(m, MARIADB_CONNECTION_HOST, &host);
-	real->mariadb_get_infov(m, MARIADB_CONNECTION_USER, &user);
-	real->mariadb_get_infov(m, MARIADB_CONNECTION_PORT, &port);
-	real->mariadb_get_infov(m, MARIADB_CONNECTION_UNIX_SOCKET, &sock);
 	event_connection_adopted(cfg);
 	guard_enter(); /* the shim's own calls on the handle pass straight through */
-	c = track(cfg, real, m, host, user, port, sock);
+	c = track(cfg, real, m, id.host, id.user, id.port, id.unix_socket);
 	guard_leave();
 	return c;
 }
@@ -240,8 +237,9 @@ int shim_options(MYSQL *m, enum mysql_option option, const void *arg)
 	if (!real->mysql_options)
 		return 1;
 	rc = real->mysql_options(m, option, arg);
-	if (rc == 0 && arg && option == MYSQL_OPT_RECONNECT && !guard_active() &&
-	    (c = conn_find(m)))
+	/* a handle with a record: the client library is known by then */
+	if (rc == 0 && arg && !guard_active() && (c = conn_find(m)) &&
+	    (int)option == client_lib.reconnect_option)
 		note_program_reconnect(shim_config(), real, c, m, arg);
 	return rc;
 }

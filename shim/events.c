@@ -177,9 +177,8 @@ void event_connection_lost(struct incident *inc, const struct event_call *call,
 	incident_line(inc, &l, LOG_WARNING, "connection_lost");
 	incident_add_error(inc, &l);
 	logline_uint(&l, "idle_ms", last ? clock_coarse_ms() - last : 0);
-	if (inc->conn->found_closed)
+	if (inc->found_closed)
 		logline_str(&l, "noticed", "idle_check");
-	inc->conn->found_closed = false;
 	logline_str(&l, "in_transaction",
 		    !inc->status_known ? "unknown"
 		    : inc->status & SERVER_STATUS_IN_TRANS ? "yes" : "no");
@@ -325,8 +324,24 @@ void event_init_command_passed_through(const struct shim_config *cfg)
 	static atomic_bool logged;
 
 	notice_once(cfg, &logged, "init_command_passed_through",
-		    "the program's MYSQL_INIT_COMMAND may write, and the client library runs it "
-		    "again on every reconnect: such connections are passed through, without recovery");
+		    "the program's MYSQL_INIT_COMMAND may write, or the client library cannot show "
+		    "it to the shim, and the library runs it again on every reconnect: such "
+		    "connections are passed through, without recovery");
+}
+
+void event_layout_unverified(const struct shim_config *cfg, const char *library)
+{
+	static atomic_bool logged;
+	struct logline l;
+
+	if (!log_once(&logged, &l, LOG_WARNING, "library_layout_unverified"))
+		return;
+	logline_str(&l, "library", library);
+	logline_str(&l, "outcome", "passed_through");
+	logline_str(&l, "note", "a connection did not look the way the shim knows this client "
+				"library's MYSQL structure: such connections are passed through, "
+				"without recovery");
+	log_emit(cfg, &l);
 }
 
 void event_session_tracking_unavailable(const struct shim_config *cfg,
@@ -365,19 +380,23 @@ void event_config_invalid(const struct shim_config *cfg, const struct config_pro
 	log_emit(cfg, &line);
 }
 
-void event_library_features(const struct shim_config *cfg, const char *missing,
-			    const char *off, bool passed_through)
+void event_library_features(const struct shim_config *cfg, const char *library, bool known,
+			    const char *missing, const char *off, bool passed_through)
 {
 	struct logline line;
 
 	logline_init(&line, LOG_WARNING, "library_features");
 	logline_str(&line, "program", program_invocation_short_name);
 	logline_uint(&line, "pid", (unsigned long long)getpid());
+	logline_str(&line, "library", library[0] ? library : "-");
+	logline_str(&line, "known", known ? "yes" : "no");
 	logline_str(&line, "missing", missing[0] ? missing : "-");
 	logline_str(&line, "off", off);
 	logline_str(&line, "outcome", passed_through ? "every_call_passed_through" : "features_off");
 	logline_str(&line, "note", passed_through
 			    ? "the client library lacks functions the shim needs: it changes nothing"
+			    : !known ? "the shim does not know this client library or its version: a "
+				       "lost connection is logged and reaches the program as without it"
 			    : "the client library lacks functions these features need: they are off; "
 			      "a lost connection they would have handled reaches the program");
 	log_emit(cfg, &line);

@@ -59,6 +59,8 @@ void event_connection_adopted(const struct shim_config *cfg);
 void event_library_reconnect_kept(const struct shim_config *cfg);
 void event_nonblocking_passed_through(const struct shim_config *cfg);
 void event_init_command_passed_through(const struct shim_config *cfg);
+/* A connection failed the client-library layer's check of its structure. */
+void event_layout_unverified(const struct shim_config *cfg, const char *library);
 /* refused: the server refused tracking (its error is on m); else it is off */
 void event_session_tracking_unavailable(const struct shim_config *cfg,
 					const struct real_api *real, MYSQL *m, bool refused);
@@ -69,7 +71,7 @@ void event_used_after_close(const struct shim_config *cfg);
 void event_config_invalid(const struct shim_config *cfg, const struct config_problem *p);
 /* The client library lacks functions some features need: those are off
  * (all of them, and every call passed through, when passed_through). */
-void event_library_features(const struct shim_config *cfg, const char *missing,
-			    const char *off, bool passed_through);
+void event_library_features(const struct shim_config *cfg, const char *library, bool known,
+			    const char *missing, const char *off, bool passed_through);
 
 #endif

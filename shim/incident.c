@@ -13,39 +13,16 @@
 
 static atomic_uint incident_counter;
 
-unsigned incident_server_status(const struct real_api *real, MYSQL *m, bool *known)
-{
-	unsigned status = 0;
-
-	*known = real->mariadb_get_infov &&
-		 real->mariadb_get_infov(m, MARIADB_CONNECTION_SERVER_STATUS, &status) == 0;
-	return *known ? status : 0;
-}
-
 static void copy_name(char *dst, size_t size, const char *src)
 {
 	snprintf(dst, size, "%s", src ? src : "");
 }
 
-static void snapshot_session(struct incident *inc)
-{
-	const char *schema = NULL;
-
-	/* The record, not the live status: the library may have cleared
-	 * SERVER_STATUS_IN_TRANS on its way to reporting the loss. */
-	incident_server_status(inc->real, inc->mysql, &inc->status_known);
-	inc->status = inc->conn->status;
-	if (inc->real->mariadb_get_infov)
-		inc->real->mariadb_get_infov(inc->mysql, MARIADB_CONNECTION_SCHEMA, &schema);
-	copy_name(inc->schema, sizeof(inc->schema), schema);
-	copy_name(inc->charset, sizeof(inc->charset),
-		  inc->real->mysql_character_set_name
-			  ? inc->real->mysql_character_set_name(inc->mysql)
-			  : NULL);
-}
-
+/* The record, not the live status: the library may have cleared
+ * SERVER_STATUS_IN_TRANS on its way to reporting the loss. */
 static void incident_init(struct incident *inc, const struct shim_config *cfg,
-			  const struct real_api *real, struct conn *conn, MYSQL *m)
+			  const struct real_api *real, struct conn *conn, MYSQL *m,
+			  const struct incident_session *session)
 {
 	memset(inc, 0, sizeof(*inc));
 	inc->cfg = cfg;
@@ -53,25 +30,30 @@ static void incident_init(struct incident *inc, const struct shim_config *cfg,
 	inc->conn = conn;
 	inc->mysql = m;
 	inc->start_ms = clock_ms();
-	snapshot_session(inc);
+	inc->status_known = session->status_known;
+	inc->status = conn->status;
+	copy_name(inc->schema, sizeof(inc->schema), session->schema);
+	copy_name(inc->charset, sizeof(inc->charset), session->charset);
 }
 
 void incident_open(struct incident *inc, const struct shim_config *cfg,
-		   const struct real_api *real, struct conn *conn, MYSQL *m)
+		   const struct real_api *real, struct conn *conn, MYSQL *m,
+		   const struct incident_session *session)
 {
-	incident_init(inc, cfg, real, conn, m);
+	incident_init(inc, cfg, real, conn, m, session);
 	snprintf(inc->id, sizeof(inc->id), "%d.%u", (int)getpid(),
 		 atomic_fetch_add_explicit(&incident_counter, 1, memory_order_relaxed) + 1);
 }
 
 void incident_resume(struct incident *inc, const struct shim_config *cfg,
-		     const struct real_api *real, struct conn *conn, MYSQL *m)
+		     const struct real_api *real, struct conn *conn, MYSQL *m,
+		     const struct incident_session *session)
 {
 	if (!conn->lost_incident[0]) {
-		incident_open(inc, cfg, real, conn, m);
+		incident_open(inc, cfg, real, conn, m, session);
 		return;
 	}
-	incident_init(inc, cfg, real, conn, m);
+	incident_init(inc, cfg, real, conn, m, session);
 	memcpy(inc->id, conn->lost_incident, sizeof(inc->id));
 }
 

@@ -10,6 +10,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "client.h"
 #include "conn.h"
 #include "events.h"
 #include "log.h"
@@ -53,15 +54,19 @@ static void atfork_child(void)
 
 /* A feature the client library cannot support is off from the start, as
  * a setting: it then costs nothing on any call (no idle check without the
- * library's socket, no tracking without its tracking functions). */
+ * library's socket, no tracking without its tracking functions, nothing
+ * but observing on a library the shim does not know). */
 static void apply_library_features(void)
 {
-	unsigned features = real_features();
-	char off[96];
+	unsigned features = client_choose(real_api());
+	char off[96], missing[384];
 
 	if (features == FEATURE_ALL)
 		return;
-	event_library_features(&config, real_missing(),
+	snprintf(missing, sizeof(missing), "%s%s%s", real_missing(),
+		 real_missing()[0] && client_lib.missing[0] ? "," : "", client_lib.missing);
+	event_library_features(&config, client_lib.name, client_lib.library != CLIENT_UNKNOWN,
+			       missing,
 			       real_feature_names(FEATURE_ALL & ~features, off, sizeof(off)),
 			       !(features & FEATURE_CALLS));
 	if (!(features & FEATURE_CALLS))

@@ -101,6 +101,10 @@ bool policy_may_send_again(enum lost_kind kind, const struct call_facts *call,
 		*why = "statement_broke_connection";
 		return false;
 	}
+	if (call->handle_closed) {
+		*why = "statement_handle_closed";
+		return false;
+	}
 	if (kind == LOST_READ_TIMEOUT) {
 		/* each copy would go on running on the server, and the program
 		 * would wait a multiple of its own timeout */

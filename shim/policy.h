@@ -39,6 +39,7 @@ struct call_facts {
 	bool opens_transaction;  /* a text that begins a transaction and goes on
 				    (START TRANSACTION; UPDATE ...): the program
 				    may be inside one, whatever result was lost */
+	bool handle_closed; /* its statement handle died with the connection */
 };
 
 /* A statement that keeps losing the connection is sent again at most this

@@ -37,10 +37,9 @@ const struct real_api *real_api(void);
 /* The function bound for a name in the table, or NULL. */
 void *real_bound(const char *name);
 
-/* The features the bound library allows (FEATURE_*).  Recovery also needs
- * MariaDB Connector/C: the shim's option numbers and status reads are
- * Connector/C's (mariadb_get_infov), so any other library is followed
- * and passed through. */
+/* The features the bound library's functions allow (FEATURE_*); the
+ * client-library layer (client.h) narrows them to what it knows of the
+ * library itself. */
 unsigned real_features(void);
 
 /* Comma-separated names of the functions some feature needed that could

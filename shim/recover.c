@@ -14,6 +14,7 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 
+#include "client.h"
 #include "clock.h"
 #include "events.h"
 #include "incident.h"
@@ -187,9 +188,14 @@ static bool server_has_sequences(const struct incident *inc)
 
 /* ---- reconnecting ------------------------------------------------- */
 
-static void set_library_reconnect(const struct incident *inc, my_bool on)
+/* The session as the library holds it when the loss is found. */
+static const struct incident_session *session_now(const struct real_api *real, MYSQL *m,
+						  struct incident_session *snap)
 {
-	inc->real->mysql_options(inc->mysql, MYSQL_OPT_RECONNECT, &on);
+	snap->status_known = client_status_known();
+	snap->schema = client_schema(real, m);
+	snap->charset = real->mysql_character_set_name ? real->mysql_character_set_name(m) : NULL;
+	return snap;
 }
 
 /* One attempt against an unreachable or frozen server must not outlast the
@@ -213,42 +219,19 @@ static bool cap_connect_timeout(const struct incident *inc, unsigned *previous)
 	return true;
 }
 
-static bool use_mariadb_reconnect(const struct incident *inc)
-{
-	switch (inc->cfg->method) {
-	case METHOD_PING:
-		return false;
-	case METHOD_RECONNECT:
-	case METHOD_AUTO:
-	default:
-		return inc->real->mariadb_reconnect != NULL;
-	}
-}
-
-/* The client library's own in-place reconnection, allowed for this call
- * only: the program's MYSQL keeps its options, credentials and address. */
+/* One in-place reconnection by the client-library layer: the program's
+ * MYSQL keeps its options, credentials and address. */
 static bool reconnect_once(const struct incident *inc)
 {
 	const struct real_api *real = inc->real;
 	unsigned program_timeout;
 	bool timeout_capped = cap_connect_timeout(inc, &program_timeout);
-	bool known;
-	int failed;
+	bool ok = client_reconnect(real, inc->mysql, inc->cfg->method == METHOD_PING,
+				   &inc->conn->login);
 
-	set_library_reconnect(inc, 1);
-	if (use_mariadb_reconnect(inc)) {
-		/* It refuses once while the stale status says "in transaction"
-		 * (and clears it): the shim has already decided. */
-		if (incident_server_status(real, inc->mysql, &known) & SERVER_STATUS_IN_TRANS)
-			real->mariadb_reconnect(inc->mysql);
-		failed = real->mariadb_reconnect(inc->mysql);
-	} else {
-		failed = real->mysql_ping(inc->mysql);
-	}
-	set_library_reconnect(inc, 0);
 	if (timeout_capped)
 		real->mysql_options(inc->mysql, MYSQL_OPT_CONNECT_TIMEOUT, &program_timeout);
-	return !failed;
+	return ok;
 }
 
 /* Database, character set, then every setting the program made and
@@ -256,11 +239,9 @@ static bool reconnect_once(const struct incident *inc)
 static bool restore_session(const struct incident *inc)
 {
 	const struct real_api *real = inc->real;
-	const char *schema = NULL;
+	const char *schema = client_schema(real, inc->mysql);
 	const char *charset;
 
-	if (real->mariadb_get_infov)
-		real->mariadb_get_infov(inc->mysql, MARIADB_CONNECTION_SCHEMA, &schema);
 	if (inc->schema[0] && (!schema || strcmp(schema, inc->schema) != 0) &&
 	    real->mysql_select_db(inc->mysql, inc->schema))
 		return false;
@@ -405,6 +386,16 @@ static unsigned sql_flags(const struct incident *inc)
 									  : 0);
 }
 
+/* What the call is, and whether its statement handle outlives the
+ * connection in this client library. */
+static void facts_of(const struct incident *inc, const struct request *r,
+		     struct call_facts *facts, struct sql_verdict *verdict)
+{
+	request_facts(r, sql_flags(inc), facts, verdict);
+	facts->handle_closed = r->stmt && r->kind != REQ_STMT_PREPARE &&
+			       !client_lib.statements_survive;
+}
+
 /* Also after a transparent re-send: the one-shot refusals a reconnect
  * sets up (ROW_COUNT(), LAST_INSERT_ID()) end with the statement that
  * sets them up again. */
@@ -416,7 +407,7 @@ static void succeeded(struct incident *inc, const struct request *r)
 	session_after_success(inc->cfg, inc->real, inc->conn, inc->mysql, r);
 	if (!(inc->conn->flags & CONN_STATE_LOST))
 		return;
-	request_facts(r, sql_flags(inc), &facts, &verdict);
+	facts_of(inc, r, &facts, &verdict);
 	session_after_lost_call(inc->real, inc->conn, inc->mysql, r, &verdict);
 }
 
@@ -549,6 +540,25 @@ static const char *plan_name(enum loss_action action)
 	}
 }
 
+static const char *remedy_not_retried(const char *why)
+{
+	static const struct {
+		const char *why, *remedy;
+	} remedies[] = {
+		{"depends_on_lost_session",
+		 "it never ran, but it reads state of the lost session: the program decides"},
+		{"statement_handle_closed",
+		 "the client library closes a connection's prepared statements when it drops "
+		 "it: the program must prepare them again, as without the shim"},
+	};
+
+	for (size_t i = 0; i < sizeof(remedies) / sizeof(remedies[0]); i++) {
+		if (strcmp(why, remedies[i].why) == 0)
+			return remedies[i].remedy;
+	}
+	return "it may have reached the server: the program decides whether to run it again";
+}
+
 static int act_on_loss(struct incident *inc, enum loss_action action, const char *why,
 		       const struct request *r, const struct call_facts *facts, int rc)
 {
@@ -566,9 +576,7 @@ static int act_on_loss(struct incident *inc, enum loss_action action, const char
 	default:
 		mark(inc, CONN_DEAD);
 		event_incident(inc, LOG_ERR, "statement_not_retried", "error_returned", why,
-			    strcmp(why, "depends_on_lost_session") == 0
-				    ? "it never ran, but it reads state of the lost session: the program decides"
-				    : "it may have reached the server: the program decides whether to run it again");
+			    remedy_not_retried(why));
 		return rc;
 	}
 }
@@ -579,27 +587,35 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 	enum lost_kind kind = policy_lost_kind(real->mysql_errno(m), c->server_is_mysql);
 	struct event_call call = event_call_of(r);
 	struct incident inc;
+	struct incident_session snap;
 	bool in_transaction;
 	struct call_facts facts;
 	struct sql_verdict verdict;
 	enum loss_action action;
 	const char *why = NULL;
+	bool found_closed = c->found_closed;
 
+	c->found_closed = false;
 	if (kind == LOST_NONE)
 		return rc;
 	if (request_sent_before(r))
 		kind = LOST_IN_FLIGHT; /* it may have run, whatever the library noticed */
+	else if (found_closed)
+		/* The idle check cut the socket before this call: whatever
+		 * the library says (Oracle's says 2013 over TLS), nothing left. */
+		kind = LOST_NOT_SENT;
 	if (kind == LOST_IN_FLIGHT && read_timed_out(real, c, m))
 		kind = LOST_READ_TIMEOUT;
-	incident_open(&inc, cfg, real, c, m);
+	incident_open(&inc, cfg, real, c, m, session_now(real, m, &snap));
+	inc.found_closed = found_closed;
 	inc.read_timeout = kind == LOST_READ_TIMEOUT && timed_out(real, c, m, MYSQL_OPT_READ_TIMEOUT);
 	inc.write_timeout = kind == LOST_READ_TIMEOUT && !inc.read_timeout;
-	request_facts(r, sql_flags(&inc), &facts, &verdict);
+	facts_of(&inc, r, &facts, &verdict);
 	if (cfg->mode == SHIM_MODE_OBSERVE || !inc.status_known) {
 		/* Without the server status the shim cannot tell a
 		 * transaction from autocommit: pass through. */
 		event_connection_lost(&inc, &call, &verdict,
-				      !(real_features() & FEATURE_RECOVERY) ? "pass_through_library_lacks_functions"
+				      !(client_lib.features & FEATURE_RECOVERY) ? "pass_through_library_lacks_functions"
 				      : inc.status_known ? "observe_only" : "pass_through_status_unknown");
 		return rc;
 	}
@@ -625,7 +641,7 @@ static int in_lost_transaction(struct incident *inc, const struct request *r)
 	struct sql_verdict verdict;
 	int rc;
 
-	request_facts(r, sql_flags(inc), &facts, &verdict);
+	facts_of(inc, r, &facts, &verdict);
 	switch (policy_in_lost_transaction(&facts)) {
 	case LOST_TXN_ROLLBACK:
 		return rollback_fresh(inc, r, request_refused_rc(r));
@@ -653,7 +669,7 @@ static struct before_call without_lost_state(struct incident *inc, const struct 
 	struct call_facts facts;
 	unsigned reads;
 
-	request_facts(r, sql_flags(inc), &facts, &next.verdict);
+	facts_of(inc, r, &facts, &next.verdict);
 	reads = r->kind == REQ_CHANGE_USER || r->kind == REQ_RESET_CONNECTION
 			? 0 : session_refusal(inc->conn, &next.verdict);
 	if (reads) {
@@ -680,9 +696,9 @@ static bool detach_socket(const struct real_api *real, MYSQL *m)
 {
 	int fd;
 
-	if (!(real_features() & FEATURE_FORK))
+	if (!(client_lib.features & FEATURE_FORK))
 		return false;
-	fd = (int)real->mysql_get_socket(m);
+	fd = client_socket(real, m);
 	return fd < 0 || sock_detach(fd);
 }
 
@@ -690,13 +706,14 @@ static void on_fork(const struct shim_config *cfg, const struct real_api *real,
 		    struct conn *c, MYSQL *m)
 {
 	struct incident inc;
+	struct incident_session snap;
 	bool in_transaction, detached;
 
 	c->fork_generation = conn_generation();
 	c->lost_in_fork = true;
 	c->lost_idle_ms = 0;
 	session_note_before_call(real, c, m); /* the parent's status, as inherited */
-	incident_open(&inc, cfg, real, c, m);
+	incident_open(&inc, cfg, real, c, m, session_now(real, m, &snap));
 	in_transaction = inc.status & SERVER_STATUS_IN_TRANS;
 	detached = cfg->mode == SHIM_MODE_ON && detach_socket(real, m);
 	if (detached) {
@@ -717,12 +734,13 @@ struct before_call recover_before_call(const struct shim_config *cfg,
 {
 	struct before_call next = {.run = true};
 	struct incident inc;
+	struct incident_session snap;
 
 	if (c->fork_generation != conn_generation())
 		on_fork(cfg, real, c, m);
 	if (!c->flags)
 		return next;
-	incident_resume(&inc, cfg, real, c, m);
+	incident_resume(&inc, cfg, real, c, m, session_now(real, m, &snap));
 	if (c->flags & CONN_TXN_LOST)
 		return done(in_lost_transaction(&inc, r));
 	if ((c->flags & CONN_DEAD) && !reconnect(&inc))

@@ -184,6 +184,7 @@ void request_facts(const struct request *r, unsigned sql_flags, struct call_fact
 	facts->rolls_back = false;
 	facts->depends_on_session = false;
 	facts->opens_transaction = false;
+	facts->handle_closed = false;
 	switch (r->kind) {
 	case REQ_REAL_QUERY:
 	case REQ_SEND_QUERY:

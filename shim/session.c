@@ -71,21 +71,20 @@ void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *
  * so recovery follows its usual rules. */
 void session_check_peer(struct conn *c, MYSQL *m, const struct real_api *real)
 {
-	int fd = real->mysql_get_socket ? (int)real->mysql_get_socket(m) : -1;
+	int fd = client_socket(real, m);
 
-	if (fd >= 0 && sock_peer_closed(fd) && sock_detach(fd))
-		c->found_closed = true;
+	c->found_closed = fd >= 0 && sock_peer_closed(fd) && sock_detach(fd);
 }
 
 bool session_init_commands(const struct real_api *real, MYSQL *m, unsigned *held)
 {
-	char **commands = NULL;
-	unsigned count = 0;
+	char **commands;
+	unsigned count;
+	int found = client_init_commands(real, m, &commands, &count);
 
 	*held = 0;
-	if (!real->mysql_get_optionv ||
-	    real->mysql_get_optionv(m, MYSQL_INIT_COMMAND, &commands, &count) || !commands)
-		return true;
+	if (found < 0)
+		return false; /* some, unreadable: the shim cannot know what they do */
 	for (unsigned i = 0; i < count; i++) {
 		struct sql_verdict v;
 		size_t len = commands[i] ? strlen(commands[i]) : 0;
@@ -123,11 +122,8 @@ void session_note_loss(const struct real_api *real, struct conn *c, MYSQL *m)
 
 void session_note_fresh(const struct real_api *real, struct conn *c, MYSQL *m)
 {
-	unsigned now = 0;
-
-	if (real->mariadb_get_infov &&
-	    real->mariadb_get_infov(m, MARIADB_CONNECTION_SERVER_STATUS, &now) == 0)
-		c->status = now;
+	if (client_status_known())
+		c->status = client_status(m);
 	c->thread_id = real->mysql_thread_id ? real->mysql_thread_id(m) : 0;
 	c->session++;
 }
@@ -190,17 +186,9 @@ void session_after_lost_call(const struct real_api *real, struct conn *c, MYSQL 
 
 void session_set_gone_error(const struct real_api *real, struct conn *c, MYSQL *m)
 {
-	my_bool off = 0;
-
-	/* mariadb_reconnect also clears SERVER_STATUS_IN_TRANS of a live
-	 * handle: the record keeps the transaction until the server says. */
+	/* mariadb_reconnect (which sets it) also clears
+	 * SERVER_STATUS_IN_TRANS of a live handle: the record keeps the
+	 * transaction until the server says. */
 	c->keep_in_trans = (c->status & SERVER_STATUS_IN_TRANS) != 0;
-	/* With the library's reconnect off, mariadb_reconnect only sets
-	 * CR_SERVER_GONE_ERROR and returns; a ping on a dead handle does the
-	 * same where it is not exported. */
-	real->mysql_options(m, MYSQL_OPT_RECONNECT, &off);
-	if (real->mariadb_reconnect)
-		real->mariadb_reconnect(m);
-	else
-		real->mysql_ping(m);
+	client_set_gone_error(real, m);
 }

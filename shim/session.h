@@ -24,6 +24,7 @@
 #include <mysql.h>
 
 #include "classify.h"
+#include "client.h"
 #include "clock.h"
 #include "config.h"
 #include "conn.h"
@@ -38,20 +39,18 @@ void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *
 			    const char *text, size_t len, bool state_changed);
 
 /* Before a call goes out: note the server status the library keeps (a
- * memory read through mariadb_get_infov, no I/O).  A transaction the
- * record holds stays recorded when the status lost it only because the
- * connection died under a call the shim did not see. */
+ * memory read, no call, no I/O).  A transaction the record holds stays
+ * recorded when the status lost it only because the connection died under
+ * a call the shim did not see. */
 static inline void session_note_before_call(const struct real_api *real, struct conn *c,
 					     MYSQL *m)
 {
-	unsigned now = 0;
+	unsigned now = client_status(m);
 
-	if (!real->mariadb_get_infov ||
-	    real->mariadb_get_infov(m, MARIADB_CONNECTION_SERVER_STATUS, &now))
+	if (!client_status_known())
 		return;
 	if ((c->status & SERVER_STATUS_IN_TRANS) && !(now & SERVER_STATUS_IN_TRANS) &&
-	    (c->keep_in_trans ||
-	     (real->mysql_get_socket && real->mysql_get_socket(m) == (my_socket)-1)))
+	    (c->keep_in_trans || client_socket(real, m) < 0))
 		now |= SERVER_STATUS_IN_TRANS;
 	c->keep_in_trans = false;
 	if (now & SERVER_SESSION_STATE_CHANGED) /* say, a later result of a multi-statement */
@@ -160,9 +159,9 @@ static inline void session_after_success(const struct shim_config *cfg,
 		conn_keep_text(&c->sent, r->text, r->len);
 		return;
 	}
-	if (!real->mariadb_get_infov ||
-	    real->mariadb_get_infov(m, MARIADB_CONNECTION_SERVER_STATUS, &status))
+	if (!client_status_known())
 		return;
+	status = client_status(m);
 	c->status = status;
 	if (cfg->mode != SHIM_MODE_ON)
 		return;

@@ -11,13 +11,25 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+/* Bytes waiting on an idle connection: rows the program has not fetched,
+ * or the server's last words before it closed (a TLS close_notify, MySQL's
+ * error packet for wait_timeout).  Only a peer that shut its side down
+ * (POLLRDHUP, seen past unread bytes) makes it a death. */
+static bool peer_shut_down(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLRDHUP};
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
 bool sock_peer_closed(int fd)
 {
 	int saved_errno = errno;
 	char byte;
 	ssize_t n = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
 	bool closed = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
-				 errno != EINTR && errno != ENOTSOCK);
+				 errno != EINTR && errno != ENOTSOCK) ||
+		      (n > 0 && peer_shut_down(fd));
 
 	errno = saved_errno;
 	return closed;

@@ -7,8 +7,9 @@
 #include <stdbool.h>
 
 /* One non-blocking peek: true when the peer closed (EOF) or reset the
- * connection.  Unread bytes are not taken as a death: they may be rows
- * the program has not fetched yet.  errno is left as it was. */
+ * connection.  Unread bytes alone are not taken as a death (they may be
+ * rows the program has not fetched yet): only with the peer's side shut
+ * down behind them (a second look, only then).  errno is left as it was. */
 bool sock_peer_closed(int fd);
 
 /* Does a server accept connections at host:port (port > 0) or at the Unix

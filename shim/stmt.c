@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client.h"
 #include "registry.h"
 #include "request.h"
 #include "sock.h"
@@ -164,7 +165,7 @@ int stmt_ready(const struct real_api *real, struct stmt *s)
 bool stmt_fail_lost(const struct real_api *real, struct stmt *s, int kind, const char *text,
 		    unsigned long len)
 {
-	int fd = real->mysql_get_socket ? (int)real->mysql_get_socket(s->mysql) : -1;
+	int fd = client_socket(real, s->mysql);
 
 	if (fd >= 0) {
 		if (kind != REQ_STMT_PREPARE)

@@ -14,6 +14,8 @@
 
 #include <stdbool.h>
 
+#include <mysql.h>
+
 #define STUB_API __attribute__((visibility("default")))
 
 enum stub_transport { STUB_TCP, STUB_SOCKET };
@@ -40,7 +42,7 @@ STUB_API void stub_refuse_connects(int count, unsigned err);
 
 /* A connect or a command with no hook in between (as a dlsym()ed
  * mysql_real_connect or mysql_send_query would). */
-STUB_API int stub_direct_connect(void);
+STUB_API int stub_direct_connect(MYSQL *m);
 STUB_API int stub_direct_command(const char *text);
 
 /* How often `text` (exact) was executed, in any session; sessions so far. */

@@ -8,6 +8,7 @@
 #include <errmsg.h>
 #include <errno.h>
 #include <mysql.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -29,7 +30,7 @@ static struct {
 	bool killed;        /* the server closed it */
 	int fd[2];          /* [0] the library's socket, [1] the server's end */
 	ino_t socket_ino;   /* of fd[0] when connected: another is the shim's */
-	unsigned status;
+	unsigned status;    /* until a handle is connected: then its server_status */
 	bool reconnect;     /* MYSQL_OPT_RECONNECT */
 	bool reconnect_in_command; /* ... while the last command ran */
 	unsigned err;
@@ -47,6 +48,16 @@ static struct {
 	struct record records[MAX_RECORDS];
 	int nrecords;
 } st;
+
+/* The program's handle: Connector/C keeps the server status and the
+ * thread id in it, where the shim reads them. */
+static MYSQL *handle;
+
+static unsigned *status_word(void)
+{
+	return handle ? &handle->server_status : &st.status;
+}
+#define STATUS (*status_word())
 
 static void set_error(unsigned err, const char *message)
 {
@@ -86,9 +97,11 @@ static int connect_session(void)
 	}
 	st.connected = true;
 	st.socket_ino = socket_ino(st.fd[0]);
-	st.status = SERVER_STATUS_AUTOCOMMIT;
+	STATUS = SERVER_STATUS_AUTOCOMMIT;
 	st.insert_id = st.next_id = 0;
 	st.session++;
+	if (handle)
+		handle->thread_id = (unsigned long)st.session;
 	set_error(0, "");
 	return 0;
 }
@@ -98,6 +111,8 @@ void stub_reset(enum stub_transport transport)
 	end_server();
 	memset(&st, 0, sizeof(st));
 	st.fd[0] = st.fd[1] = -1;
+	if (handle)
+		handle->server_status = 0;
 	st.transport = transport;
 }
 
@@ -175,16 +190,16 @@ static void execute_one(const char *text)
 	st.insert_id = starts(text, "INSERT") ? ++st.next_id : 0;
 	st.rows_due = starts(text, "SELECT");
 	if (starts(text, "BEGIN") || starts(text, "START TRANSACTION")) {
-		st.status |= SERVER_STATUS_IN_TRANS;
+		STATUS |= SERVER_STATUS_IN_TRANS;
 	} else if (starts(text, "COMMIT") || starts(text, "ROLLBACK")) {
-		st.status &= ~SERVER_STATUS_IN_TRANS;
+		STATUS &= ~SERVER_STATUS_IN_TRANS;
 	} else if (starts(text, "SET autocommit=0")) {
-		st.status &= ~SERVER_STATUS_AUTOCOMMIT;
+		STATUS &= ~SERVER_STATUS_AUTOCOMMIT;
 	} else if (starts(text, "SET autocommit=1")) {
-		st.status = (st.status | SERVER_STATUS_AUTOCOMMIT) & ~SERVER_STATUS_IN_TRANS;
+		STATUS = (STATUS | SERVER_STATUS_AUTOCOMMIT) & ~SERVER_STATUS_IN_TRANS;
 	} else if (starts(text, "INSERT") || starts(text, "UPDATE") || starts(text, "DELETE")) {
-		if (!(st.status & SERVER_STATUS_AUTOCOMMIT))
-			st.status |= SERVER_STATUS_IN_TRANS;
+		if (!(STATUS & SERVER_STATUS_AUTOCOMMIT))
+			STATUS |= SERVER_STATUS_IN_TRANS;
 	}
 }
 
@@ -204,8 +219,8 @@ static void execute(const char *text)
 EXPORT my_bool STDCALL mariadb_reconnect(MYSQL *m)
 {
 	(void)m;
-	if (!st.reconnect || (st.status & SERVER_STATUS_IN_TRANS)) {
-		st.status &= ~SERVER_STATUS_IN_TRANS; /* "allow reconnect next time" */
+	if (!st.reconnect || (STATUS & SERVER_STATUS_IN_TRANS)) {
+		STATUS &= ~SERVER_STATUS_IN_TRANS; /* "allow reconnect next time" */
 		set_error(CR_SERVER_GONE_ERROR, "Server has gone away");
 		return 1;
 	}
@@ -343,16 +358,27 @@ int stub_direct_command(const char *text)
 	return command(text);
 }
 
-int stub_direct_connect(void)
+static void use_handle(MYSQL *m)
 {
+	unsigned status = STATUS;
+
+	if (!m || m == handle)
+		return;
+	handle = m;
+	handle->server_status = status;
+}
+
+int stub_direct_connect(MYSQL *m)
+{
+	use_handle(m);
 	return connect_session();
 }
 
 EXPORT MYSQL *STDCALL mysql_init(MYSQL *m)
 {
-	static MYSQL handle;
+	static MYSQL allocated;
 
-	return m ? m : &handle;
+	return m ? m : &allocated;
 }
 
 EXPORT MYSQL *STDCALL mysql_real_connect(MYSQL *m, const char *host, const char *user,
@@ -360,6 +386,7 @@ EXPORT MYSQL *STDCALL mysql_real_connect(MYSQL *m, const char *host, const char 
 					 const char *sock, unsigned long flags)
 {
 	(void)host, (void)user, (void)passwd, (void)db, (void)port, (void)sock, (void)flags;
+	use_handle(m);
 	return connect_session() ? NULL : m;
 }
 
@@ -400,6 +427,21 @@ EXPORT int STDCALL mysql_get_option(MYSQL *m, enum mysql_option o, void *a)
 		*(unsigned *)a = 0;
 	else
 		return 1;
+	return 0;
+}
+
+/* Connector/C's way to read the init commands: the stub has none. */
+EXPORT int STDCALL mysql_get_optionv(MYSQL *m, enum mysql_option o, void *a, ...)
+{
+	va_list ap;
+
+	(void)m;
+	if (o != MYSQL_INIT_COMMAND)
+		return 1;
+	va_start(ap, a);
+	*(char ***)a = NULL;
+	*va_arg(ap, unsigned *) = 0;
+	va_end(ap);
 	return 0;
 }
 
@@ -445,7 +487,7 @@ EXPORT my_bool mariadb_get_infov(MYSQL *m, enum mariadb_value value, void *arg, 
 {
 	(void)m;
 	switch (value) {
-	case MARIADB_CONNECTION_SERVER_STATUS: *(unsigned *)arg = st.status; return 0;
+	case MARIADB_CONNECTION_SERVER_STATUS: *(unsigned *)arg = STATUS; return 0;
 	case MARIADB_CONNECTION_SCHEMA: *(const char **)arg = "db"; return 0;
 	case MARIADB_CONNECTION_HOST: *(const char **)arg = "db.example"; return 0;
 	case MARIADB_CONNECTION_USER: *(const char **)arg = "app"; return 0;

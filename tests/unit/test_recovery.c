@@ -23,7 +23,7 @@ static MYSQL handle;
 
 static void configure(const char *check_idle)
 {
-	setenv("MYSQL_RECONNECT_LOG", "none", 1);
+	setenv("MYSQL_RECONNECT_LOG", getenv("DBGLOG") ? getenv("DBGLOG") : "none", 1);
 	setenv("MYSQL_RECONNECT_ATTEMPTS", "3", 1);
 	setenv("MYSQL_RECONNECT_BACKOFF_MS", "1", 1);
 	setenv("MYSQL_RECONNECT_BACKOFF_MAX_MS", "2", 1);
@@ -286,7 +286,7 @@ Test(recovery, an_unseen_connection_is_adopted)
 {
 	configure("off");
 	stub_reset(STUB_TCP);
-	cr_assert_eq(stub_direct_connect(), 0);
+	cr_assert_eq(stub_direct_connect(&handle), 0);
 	cr_assert_eq(q(&handle, "SELECT 1"), 0);
 	stub_kill();
 	cr_expect_eq(q(&handle, "SELECT 2"), 0);
