@@ -31,6 +31,19 @@ $(DOCTOR_STATIC_CLIENT): tests/clients/sqlpipe.c
 	$(CC) $(ALL_CFLAGS) $(MARIADB_CFLAGS) -o $@ $< \
 	    $$(pkg-config --libs --static libmariadb 2>/dev/null | sed 's/-lmariadb/-l:libmariadb.a/')
 
+# Programs linked with Oracle's libmysqlclient, for the reach table's rows:
+# what the doctor reads is the soname a program needs and the functions the
+# library exports, so a stand-in of that soname exporting mysql_real_connect
+# is what such a program looks like to it (the real library runs in
+# make test-mysql).
+ORACLE_CLIENTS := $(B)/tests/oracle-so24/app $(B)/tests/oracle-so21/app
+$(B)/tests/oracle-so%/app:
+	@mkdir -p $(dir $@)
+	echo 'void mysql_real_connect(void) {}' | $(CC) -x c -shared -fPIC \
+	    -Wl,-soname,libmysqlclient.so.$* -o $(dir $@)libmysqlclient.so.$* -
+	echo 'void mysql_real_connect(void); int main(void) { mysql_real_connect(); return 0; }' | \
+	    $(CC) -x c -o $@ - -x none $(dir $@)libmysqlclient.so.$* -Wl,-rpath,'$$ORIGIN'
+
 # The checks run the doctor built with ASan+UBSan (it reads arbitrary files);
 # the reach table, the doctor as built.
 DOCTOR_ASAN := $(B)/tests/mysql-reconnect-doctor-asan
@@ -81,12 +94,13 @@ fuzz-elf-smoke: $(DOCTOR_FUZZ) $(DOCTOR_FUZZ_SEEDS)/.made
 
 # The README's reach table names a doctor target per row (the integration
 # test programs among them) and the tests that show it.
-TEST_BUILDS += $(DOCTOR) $(DOCTOR_ASAN) $(DOCTOR_STATIC_CLIENT) $(DOCTOR_FUZZ) \
+TEST_BUILDS += $(DOCTOR) $(DOCTOR_ASAN) $(DOCTOR_STATIC_CLIENT) $(DOCTOR_FUZZ) $(ORACLE_CLIENTS) \
                $(DOCTOR_FUZZ_SEEDS)/.made
 
 test-doctor: $(DOCTOR) $(DOCTOR_ASAN) $(DOCTOR_STATIC_CLIENT) $(B)/tests/sqlpipe $(SHIM_LIB) \
+	     $(ORACLE_CLIENTS) \
 	     $(B)/tests/sqlpipe_module.so $(B)/tests/dlsymhost $(B)/tests/integration \
 	     fuzz-elf-smoke
 	ASAN_OPTIONS=detect_leaks=1 tests/unit/doctor_cli.sh $(DOCTOR_ASAN) $(SHIM_LIB) \
 	    $(B)/tests/sqlpipe $(DOCTOR_STATIC_CLIENT)
-	tests/unit/reach_table.sh README.md $(DOCTOR) $(B)/tests/integration
+	tests/unit/reach_table.sh README.md $(DOCTOR) $(B)/tests/integration tests/mysql/run

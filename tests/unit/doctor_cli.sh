@@ -219,8 +219,15 @@ echo 'void mysql_real_connect(void); int main(void) { mysql_real_connect(); retu
 rm "$TMP/m/libmysqlclient.so.21"
 expect "a needed client library that is not installed" 1 \
 	'needs libmysqlclient\.so\.21, which is not found here' "$TMP/m/app"
-expect "Oracle's libmysqlclient (no mariadb_get_infov): losses only logged" 1 \
-	'not MariaDB Connector/C.*recovers none yet' "$TMP/o/app"
+expect "Oracle's libmysqlclient.so.21 (no known layout): losses only logged" 1 \
+	'neither MariaDB Connector/C nor the Oracle libmysqlclient.*recovers none' "$TMP/o/app"
+# libmysqlclient.so.24 (MySQL 9.x), whose structure the library knows.
+mkdir -p "$TMP/o24"
+echo 'void mysql_real_connect(void) {}' | cc -x c -shared -fPIC \
+	-Wl,-soname,libmysqlclient.so.24 -o "$TMP/o24/libmysqlclient.so.24" -
+echo 'void mysql_real_connect(void); int main(void) { mysql_real_connect(); return 0; }' |
+	cc -x c -o "$TMP/o24/app" - -x none "$TMP/o24/libmysqlclient.so.24" -Wl,-rpath,"$TMP/o24"
+expect "Oracle's libmysqlclient.so.24: can help" 0 'can help' "$TMP/o24/app"
 exec 2>&3 3>&-
 [ -x "$TMP/rp/app" ] && [ -x "$TMP/m/app" ] || cat "$TMP/cc.log"
 expect "the client library itself" 0 'is the client library itself' "$LIBMARIADB"

@@ -3,14 +3,17 @@
 # between <!-- reach:begin --> and <!-- reach:end -->:
 #   - column 3 ("reached") starts with "yes" or "no": mysql-reconnect-doctor
 #     on the row's target (column 4, in backticks) must exit 0 or 1 to match;
-#   - every `suite/name*` in column 5 must name integration tests that exist.
+#   - every `suite/name*` in column 5 must name integration tests that exist,
+#     or scenarios of make test-mysql (`oracle/...`, `mariadb/...`) when
+#     MYSQL_RUNNER (tests/mysql/run) is given.
 #
-#   reach_table.sh README DOCTOR INTEGRATION_BINARY
+#   reach_table.sh README DOCTOR INTEGRATION_BINARY [MYSQL_RUNNER]
 set -u
 set -f # `transactions/*` names tests, not files
 README=${1:?usage: reach_table.sh README DOCTOR INTEGRATION_BINARY}
 DOCTOR=${2:?}
 TESTS=${3:?}
+MYSQL_RUNNER=${4:-}
 ROOT=$(cd "$(dirname "$README")" && pwd)
 fail=0 rows=0
 
@@ -19,6 +22,11 @@ list=$("$TESTS" --list 2>/dev/null | awk '
 	/^[a-z_0-9]+: [0-9]+ tests?$/ { suite = $1; sub(":", "", suite); next }
 	{ name = $NF; if (suite != "") print suite "/" name }')
 [ -n "$list" ] || { echo "FAIL cannot list the integration tests of $TESTS"; exit 1; }
+if [ -n "$MYSQL_RUNNER" ]; then
+	mysql_list=$("$MYSQL_RUNNER" --list) ||
+		{ echo "FAIL cannot list the scenarios of $MYSQL_RUNNER"; exit 1; }
+	list=$(printf '%s\n%s\n' "$list" "$mysql_list")
+fi
 
 table=$(sed -n '/<!-- reach:begin -->/,/<!-- reach:end -->/p' "$README" | grep '^| ' | grep -v '^|---' |
 	sed '1d')

@@ -128,9 +128,10 @@ static const char advice_run[] =
 	"run it as `mysql-reconnect PROGRAM ARGS...` (or with LD_PRELOAD naming "
 	"libmysqlreconnect.so); try MYSQL_RECONNECT=observe first";
 static const char advice_observed[] =
-	"its client library is not MariaDB Connector/C (Oracle's libmysqlclient has no "
-	"mariadb_get_infov): mysql-reconnect follows its calls and logs every lost "
-	"connection, but recovers none yet; link it against libmariadb.so.3 for recovery";
+	"its client library is neither MariaDB Connector/C nor the Oracle libmysqlclient "
+	"mysql-reconnect knows (libmysqlclient.so.24, MySQL 9.x, x86-64): it follows the "
+	"program's calls and logs every lost connection, but recovers none; link the "
+	"program against libmariadb.so.3 or libmysqlclient.so.24 for recovery";
 static const char advice_static[] =
 	"calls inside one file never pass through the dynamic linker, so no preloaded "
 	"library can reach them; link the program against the shared client library "

@@ -283,13 +283,40 @@ static bool is_a_library_itself(const char *path, struct reach_report *out)
 	return true;
 }
 
+/* libmysqlclient.so.24, or a file of that soname with more version
+ * numbers after it (what the symbolic link points to). */
+static bool named_so24(const char *path)
+{
+	static const char so24[] = "libmysqlclient.so.24";
+	const char *base = base_name(path);
+	size_t n = sizeof(so24) - 1;
+
+	return strncmp(base, so24, n) == 0 && (base[n] == '\0' || base[n] == '.');
+}
+
+/* The Oracle libmysqlclient whose MYSQL structure the library knows
+ * (shim/client_oracle.c: MySQL 9.x's libmysqlclient.so.24, x86-64). */
+static bool oracle_layout_known(const char *library)
+{
+#if defined(__x86_64__) && defined(__LP64__)
+	char resolved[PATH_MAX];
+
+	return named_so24(library) || (realpath(library, resolved) && named_so24(resolved));
+#else
+	(void)library;
+	(void)named_so24;
+	return false;
+#endif
+}
+
 bool reach_library_observed_only(const struct reach_report *r)
 {
 	static const char *const connector_c[] = {"mariadb_get_infov", NULL};
 	static const char *const client[] = {"mysql_real_connect", NULL};
 
 	return r->reach == REACH_LINKED && r->library[0] == '/' &&
-	       elf_has_symbol(r->library, client) && !elf_has_symbol(r->library, connector_c);
+	       elf_has_symbol(r->library, client) && !elf_has_symbol(r->library, connector_c) &&
+	       !oracle_layout_known(r->library);
 }
 
 void reach_of_object(const char *path, struct reach_report *out)

@@ -29,9 +29,11 @@ void reach_of_object(const char *path, struct reach_report *out);
 /* True when `r` means the library can intercept the calls. */
 int reach_is_reached(enum reach r);
 
-/* A reached client library that is not MariaDB Connector/C (Oracle's
- * libmysqlclient: no mariadb_get_infov): the library follows its calls but
- * can only log lost connections.  False when the file cannot be read. */
+/* A reached client library that is neither MariaDB Connector/C (it has
+ * mariadb_get_infov) nor an Oracle libmysqlclient whose structure the
+ * library knows (libmysqlclient.so.24 on x86-64): the library follows its
+ * calls but can only log lost connections.  False when the file cannot be
+ * read. */
 bool reach_library_observed_only(const struct reach_report *r);
 
 /* "linked", "looked_up", ... for --json. */
