@@ -19,6 +19,7 @@ EXPORT MYSQL *STDCALL mysql_real_connect(MYSQL *m, const char *host, const char 
 	if (connection[0] < 0 && socketpair(AF_UNIX, SOCK_STREAM, 0, connection) < 0)
 		return NULL;
 	m->server_status = SERVER_STATUS_AUTOCOMMIT; /* kept in the handle, as Connector/C does */
+	m->field_count = 1; /* the benchmark's statement is a SELECT */
 	return m;
 }
 
@@ -44,7 +45,7 @@ EXPORT int STDCALL mysql_query(MYSQL *m, const char *q)
 
 EXPORT void STDCALL mysql_close(MYSQL *m) { (void)m; }
 /* The benchmark's statement is a SELECT: it returns a result set. */
-EXPORT unsigned int STDCALL mysql_field_count(MYSQL *m) { (void)m; return 1; }
+EXPORT unsigned int STDCALL mysql_field_count(MYSQL *m) { return m->field_count; }
 /* Results: every feature of the shim needs them to be there (its
  * recovery reads the server's evidence with them), none is called on the
  * success path measured here. */
@@ -80,3 +81,17 @@ EXPORT int STDCALL mysql_session_track_get_next(MYSQL *m, enum enum_session_stat
 	return 1;
 }
 EXPORT int STDCALL mysql_get_option(MYSQL *m, enum mysql_option o, void *a) { (void)m, (void)o, (void)a; return 1; }
+/* No init commands (the shim reads them at connect). */
+EXPORT int STDCALL mysql_get_optionv(MYSQL *m, enum mysql_option o, void *a, ...)
+{
+	va_list ap;
+
+	(void)m;
+	if (o != MYSQL_INIT_COMMAND)
+		return 1;
+	va_start(ap, a);
+	*(char ***)a = NULL;
+	*va_arg(ap, unsigned *) = 0;
+	va_end(ap);
+	return 0;
+}

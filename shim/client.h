@@ -35,6 +35,8 @@ enum client_library {
 struct client_layout {
 	size_t server_status; /* unsigned int */
 	size_t thread_id;     /* unsigned long */
+	size_t insert_id;     /* my_ulonglong: mysql_insert_id() */
+	size_t field_count;   /* unsigned int: mysql_field_count() */
 };
 
 struct client {
@@ -71,6 +73,18 @@ static inline unsigned client_status(const MYSQL *m)
 static inline bool client_status_known(void)
 {
 	return client_lib.layout.server_status != 0;
+}
+
+/* mysql_insert_id() and mysql_field_count() without a call; only where
+ * client_status_known(). */
+static inline unsigned long long client_insert_id(const MYSQL *m)
+{
+	return *(const unsigned long long *)((const char *)m + client_lib.layout.insert_id);
+}
+
+static inline unsigned client_field_count(const MYSQL *m)
+{
+	return *(const unsigned *)((const char *)m + client_lib.layout.field_count);
 }
 
 /* After a successful connect (the program's, or the library's own

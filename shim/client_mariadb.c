@@ -21,6 +21,10 @@ static bool check_connected(const struct real_api *real, MYSQL *m, const char *h
 	    (real->mariadb_get_infov(m, MARIADB_CONNECTION_SERVER_STATUS, &status) ||
 	     status != m->server_status))
 		return false;
+	if (real->mysql_insert_id && real->mysql_insert_id(m) != m->insert_id)
+		return false;
+	if (real->mysql_field_count && real->mysql_field_count(m) != m->field_count)
+		return false;
 	return !real->mysql_thread_id || real->mysql_thread_id(m) == m->thread_id;
 }
 
@@ -162,6 +166,8 @@ const struct client_ops *client_mariadb(const struct real_api *real, struct clie
 	snprintf(lib->name, sizeof(lib->name), "mariadb-connector-c");
 	lib->layout.server_status = offsetof(MYSQL, server_status);
 	lib->layout.thread_id = offsetof(MYSQL, thread_id);
+	lib->layout.insert_id = offsetof(MYSQL, insert_id);
+	lib->layout.field_count = offsetof(MYSQL, field_count);
 	lib->features = FEATURE_ALL;
 	lib->reconnect_option = MYSQL_OPT_RECONNECT;
 	lib->statements_survive = true;

@@ -29,6 +29,7 @@ struct oracle_layout {
 	size_t last_errno, last_error, sqlstate; /* net.* */
 	size_t host, user, passwd, unix_socket, db; /* char * */
 	size_t thread_id, port, client_flag, server_status;
+	size_t insert_id, field_count;          /* uint64_t, unsigned int */
 	size_t init_commands;                   /* options.init_commands (pointer) */
 	size_t reconnect;                       /* bool */
 	int reconnect_option;                   /* MYSQL_OPT_RECONNECT */
@@ -38,7 +39,7 @@ static const struct oracle_layout layouts[] = {
 #if defined(__x86_64__) && defined(__LP64__)
 	/* MySQL 9.x (Debian sid's libmysqlclient24), verified on 9.7.4 */
 	{"libmysqlclient.so.24", 90000, 99999, 0, 40, 132, 137, 649, 672, 680, 688, 696, 728, 784,
-	 800, 808, 832, 920, 1097, 15},
+	 800, 808, 832, 768, 828, 920, 1097, 15},
 #endif
 };
 
@@ -57,6 +58,9 @@ static bool check_connected(const struct real_api *real, MYSQL *m, const char *h
 	if (!real->mysql_thread_id || real->mysql_thread_id(m) != AT(m, thread_id, unsigned long))
 		return false;
 	if (AT(m, server_status, unsigned) > 0xffffu) /* SERVER_STATUS_* fit in 16 bits */
+		return false;
+	if ((real->mysql_insert_id && real->mysql_insert_id(m) != AT(m, insert_id, uint64_t)) ||
+	    (real->mysql_field_count && real->mysql_field_count(m) != AT(m, field_count, unsigned)))
 		return false;
 	if (!h || (host && *host && strcmp(h, host) != 0))
 		return false;
@@ -221,6 +225,8 @@ const struct client_ops *client_oracle(const struct real_api *real, struct clien
 		snprintf(lib->name, sizeof(lib->name), "%s", L->soname);
 		lib->layout.server_status = L->server_status;
 		lib->layout.thread_id = L->thread_id;
+		lib->layout.insert_id = L->insert_id;
+		lib->layout.field_count = L->field_count;
 		lib->features = FEATURE_ALL;
 		lib->reconnect_option = L->reconnect_option;
 		return &oracle_ops;

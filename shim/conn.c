@@ -10,11 +10,25 @@
 #include "registry.h"
 
 static struct registry conns = REGISTRY_INITIALIZER;
-static atomic_uint generation;
+atomic_uint conn_generation_count;
+
+/* The last handle this thread looked up, and the registry version the
+ * answer holds for: a program calls on the same handle again and again,
+ * and the registry changes only when a connection opens or closes. */
+static __thread const MYSQL *last_mysql;
+static __thread struct conn *last_conn;
+static __thread unsigned last_version = 1; /* odd: never a valid version */
 
 struct conn *conn_find(const MYSQL *m)
 {
-	return registry_find(&conns, m);
+	unsigned version;
+
+	if (m == last_mysql && registry_version(&conns) == last_version)
+		return last_conn;
+	last_conn = registry_find_versioned(&conns, m, &version);
+	last_mysql = m;
+	last_version = version;
+	return last_conn;
 }
 
 static void free_heap(struct conn *c)
@@ -65,7 +79,7 @@ void conn_forget(const MYSQL *m)
 	free(c);
 }
 
-void conn_keep_text(struct kept_text *k, const char *text, size_t len)
+void conn_keep_text_grow(struct kept_text *k, const char *text, size_t len)
 {
 	k->known = false;
 	if (!text || len > CONN_KEPT_TEXT_MAX)
@@ -84,11 +98,6 @@ void conn_keep_text(struct kept_text *k, const char *text, size_t len)
 	k->known = true;
 }
 
-unsigned conn_generation(void)
-{
-	return atomic_load_explicit(&generation, memory_order_relaxed);
-}
-
 void conn_atfork_prepare(void)
 {
 	registry_atfork_prepare(&conns);
@@ -102,5 +111,5 @@ void conn_atfork_parent(void)
 void conn_atfork_child(void)
 {
 	registry_atfork_child(&conns);
-	atomic_fetch_add_explicit(&generation, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&conn_generation_count, 1, memory_order_relaxed);
 }

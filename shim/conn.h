@@ -8,8 +8,10 @@
 #ifndef MYSQL_RECONNECT_CONN_H
 #define MYSQL_RECONNECT_CONN_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <mysql.h>
 
@@ -83,14 +85,30 @@ struct conn *conn_track(MYSQL *mysql);
 
 /* Keeps a copy of text (at most CONN_KEPT_TEXT_MAX bytes, else unknown). */
 #define CONN_KEPT_TEXT_MAX (1024u * 1024u)
-void conn_keep_text(struct kept_text *k, const char *text, size_t len);
+void conn_keep_text_grow(struct kept_text *k, const char *text, size_t len);
+
+static inline void conn_keep_text(struct kept_text *k, const char *text, size_t len)
+{
+	if (__builtin_expect(text && len <= k->cap, 1)) { /* the buffer is warm */
+		memcpy(k->text, text, len);
+		k->len = len;
+		k->known = true;
+		return;
+	}
+	conn_keep_text_grow(k, text, len);
+}
 
 /* Stops tracking (mysql_close). */
 void conn_forget(const MYSQL *mysql);
 
 /* Bumped in every forked child: a conn from an older generation shares its
  * socket with the parent. */
-unsigned conn_generation(void);
+extern atomic_uint conn_generation_count;
+
+static inline unsigned conn_generation(void)
+{
+	return atomic_load_explicit(&conn_generation_count, memory_order_relaxed);
+}
 
 void conn_atfork_prepare(void);
 void conn_atfork_parent(void);

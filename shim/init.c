@@ -19,7 +19,7 @@
 #include "server.h"
 #include "stmt.h"
 
-static struct shim_config config;
+struct shim_config shim_config_read;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 static const char *lookup_env(const char *name)
@@ -65,41 +65,40 @@ static void apply_library_features(void)
 		return;
 	snprintf(missing, sizeof(missing), "%s%s%s", real_missing(),
 		 real_missing()[0] && client_lib.missing[0] ? "," : "", client_lib.missing);
-	event_library_features(&config, client_lib.name, client_lib.library != CLIENT_UNKNOWN,
+	event_library_features(&shim_config_read, client_lib.name, client_lib.library != CLIENT_UNKNOWN,
 			       missing,
 			       real_feature_names(FEATURE_ALL & ~features, off, sizeof(off)),
 			       !(features & FEATURE_CALLS));
 	if (!(features & FEATURE_CALLS))
-		config.mode = SHIM_MODE_OFF;
-	else if (!(features & FEATURE_RECOVERY) && config.mode == SHIM_MODE_ON)
-		config.mode = SHIM_MODE_OBSERVE; /* losses are logged, nothing changed */
+		shim_config_read.mode = SHIM_MODE_OFF;
+	else if (!(features & FEATURE_RECOVERY) && shim_config_read.mode == SHIM_MODE_ON)
+		shim_config_read.mode = SHIM_MODE_OBSERVE; /* losses are logged, nothing changed */
 	if (!(features & FEATURE_IDLE_CHECK))
-		config.check_idle_ms = CONFIG_CHECK_IDLE_OFF;
+		shim_config_read.check_idle_ms = CONFIG_CHECK_IDLE_OFF;
 	if (!(features & FEATURE_TRACKING))
-		config.session_tracking = false;
+		shim_config_read.session_tracking = false;
 }
 
 static void init(void)
 {
 	struct config_problems problems;
 
-	config_parse(&config, lookup_env, &problems);
+	config_parse(&shim_config_read, lookup_env, &problems);
 	for (unsigned i = 0; i < problems.count; i++)
-		event_config_invalid(&config, &problems.item[i]);
-	if (config.mode == SHIM_MODE_OFF)
+		event_config_invalid(&shim_config_read, &problems.item[i]);
+	if (shim_config_read.mode == SHIM_MODE_OFF)
 		return;
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	apply_library_features();
 }
 
-/* Checked before pthread_once so that a read configuration costs one load. */
-static atomic_bool initialised;
+/* Checked before pthread_once (init.h) so that a read configuration
+ * costs one load. */
+atomic_bool shim_config_ready;
 
-const struct shim_config *shim_config(void)
+const struct shim_config *shim_config_first(void)
 {
-	if (!atomic_load_explicit(&initialised, memory_order_acquire)) {
-		pthread_once(&init_once, init);
-		atomic_store_explicit(&initialised, true, memory_order_release);
-	}
-	return &config;
+	pthread_once(&init_once, init);
+	atomic_store_explicit(&shim_config_ready, true, memory_order_release);
+	return &shim_config_read;
 }

@@ -26,7 +26,7 @@ static const struct symbol symbols[] = {
 #include "hooks.def"
 };
 
-static struct real_api api;
+struct real_api real_api_bound;
 static char missing[256];
 static unsigned features_off; /* FEATURE_* */
 static pthread_once_t bind_once = PTHREAD_ONCE_INIT;
@@ -36,7 +36,7 @@ static bool is_shim(void *fn)
 {
 	Dl_info self, found;
 
-	if (!dladdr((void *)&real_api, &self) || !dladdr(fn, &found))
+	if (!dladdr((void *)&real_api_first, &self) || !dladdr(fn, &found))
 		return false;
 	return self.dli_fbase == found.dli_fbase;
 }
@@ -109,7 +109,7 @@ static void bind_all(void)
 	for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
 		void *fn = lookup(symbols[i].name, &library);
 
-		memcpy((char *)&api + symbols[i].offset, &fn, sizeof(fn));
+		memcpy((char *)&real_api_bound + symbols[i].offset, &fn, sizeof(fn));
 		if (!fn && symbols[i].needed_by) {
 			features_off |= symbols[i].needed_by;
 			note_missing(symbols[i].name);
@@ -122,16 +122,15 @@ static void bind_all(void)
 		features_off |= FEATURE_IDLE_CHECK | FEATURE_FORK | FEATURE_TRACKING;
 }
 
-/* Checked before pthread_once so that a bound table costs one load. */
-static atomic_bool bound;
+/* Checked before pthread_once (real.h) so that a bound table costs one
+ * load. */
+atomic_bool real_api_ready;
 
-const struct real_api *real_api(void)
+const struct real_api *real_api_first(void)
 {
-	if (!atomic_load_explicit(&bound, memory_order_acquire)) {
-		pthread_once(&bind_once, bind_all);
-		atomic_store_explicit(&bound, true, memory_order_release);
-	}
-	return &api;
+	pthread_once(&bind_once, bind_all);
+	atomic_store_explicit(&real_api_ready, true, memory_order_release);
+	return &real_api_bound;
 }
 
 void *real_bound(const char *name)

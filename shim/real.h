@@ -9,6 +9,8 @@
 #ifndef MYSQL_RECONNECT_REAL_H
 #define MYSQL_RECONNECT_REAL_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <mysql.h>
@@ -31,8 +33,18 @@ struct real_api {
 #include "hooks.def"
 };
 
-/* Bound on first use (pthread_once); entries may be NULL. */
-const struct real_api *real_api(void);
+/* Bound on first use (pthread_once); entries may be NULL.  One load once
+ * bound. */
+extern struct real_api real_api_bound;
+extern atomic_bool real_api_ready;
+const struct real_api *real_api_first(void);
+
+static inline const struct real_api *real_api(void)
+{
+	if (__builtin_expect(atomic_load_explicit(&real_api_ready, memory_order_acquire), 1))
+		return &real_api_bound;
+	return real_api_first();
+}
 
 /* The function bound for a name in the table, or NULL. */
 void *real_bound(const char *name);

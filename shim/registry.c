@@ -68,7 +68,7 @@ static void *walk(struct registry *r, const void *key)
 	return key_at(t, i) ? value_at(t, i) : NULL;
 }
 
-void *registry_find(struct registry *r, const void *key)
+void *registry_find_versioned(struct registry *r, const void *key, unsigned *version)
 {
 	for (;;) {
 		unsigned before = atomic_load_explicit(&r->sequence, memory_order_acquire);
@@ -78,8 +78,11 @@ void *registry_find(struct registry *r, const void *key)
 			continue;
 		value = key ? walk(r, key) : NULL;
 		atomic_thread_fence(memory_order_acquire);
-		if (atomic_load_explicit(&r->sequence, memory_order_relaxed) == before)
+		if (atomic_load_explicit(&r->sequence, memory_order_relaxed) == before) {
+			if (version)
+				*version = before;
 			return value;
+		}
 	}
 }
 

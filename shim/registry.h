@@ -24,8 +24,22 @@ struct registry {
 
 #define REGISTRY_INITIALIZER {.writer = SHIM_MUTEX_INITIALIZER}
 
-/* Lock-free; NULL when key is not there (or NULL). */
-void *registry_find(struct registry *r, const void *key);
+/* Lock-free; NULL when key is not there (or NULL).  *version, if not
+ * NULL, is the registry's version the answer holds for. */
+void *registry_find_versioned(struct registry *r, const void *key, unsigned *version);
+
+static inline void *registry_find(struct registry *r, const void *key)
+{
+	return registry_find_versioned(r, key, NULL);
+}
+
+/* Changes with every add and remove (odd while one is under way): an
+ * answer of registry_find_versioned holds while this is its version.  A
+ * record is freed only after its removal, so it also still exists. */
+static inline unsigned registry_version(struct registry *r)
+{
+	return atomic_load_explicit(&r->sequence, memory_order_acquire);
+}
 
 /* Writers: under registry_lock. */
 void registry_lock(struct registry *r);

@@ -7,18 +7,6 @@
 
 #include "sock.h"
 
-bool session_text_mentions_get_lock(const char *text, size_t len)
-{
-	const char *end = text + len, *p = text;
-
-	while ((p = memchr(p, '_', (size_t)(end - p))) != NULL) {
-		if (p - text >= 3 && end - p >= 5 && strncasecmp(p - 3, "GET_LOCK", 8) == 0)
-			return true;
-		p++;
-	}
-	return false;
-}
-
 static unsigned held_by(const struct sql_verdict *v)
 {
 	return (v->facts & SQL_FACT_TEMP_TABLE ? SESSION_TEMP_TABLES : 0) |

@@ -31,6 +31,7 @@
 #include "real.h"
 #include "request.h"
 #include "session_state.h"
+#include "sql_lex.h"
 #include "settings.h"
 
 /* After a successful statement the server flagged (state_changed) or that
@@ -73,44 +74,13 @@ static inline void session_check_idle(const struct shim_config *cfg,
 		session_check_peer(c, m, real);
 }
 
-bool session_text_mentions_get_lock(const char *text, size_t len);
-
-/* Could this statement have left state that the server does not flag?
- * (LOCK TABLES, HANDLER, SET TRANSACTION, SET ROLE, CALL, user variables
- * assigned in a SELECT, GET_LOCK(); without tracking, any SET.)  A look at
- * its first byte, a memchr for '@' and each '_': true sends it to the
- * classifier, the one reader of statements, which decides.  A text that
- * starts with a comment always goes there: the look reads only the first
- * word.  (A text of several statements goes there too: the server says so,
+/* Could this statement have left state the server does not flag?  The
+ * lexer's look (sql_may_hold_state); true sends it to the classifier.  (A
+ * text of several statements goes there too: the server says so,
  * SERVER_MORE_RESULTS_EXIST, session_after_success.) */
 static inline bool session_text_may_hold(const struct conn *c, const char *text, size_t len)
 {
-	size_t i = 0;
-
-	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
-		i++;
-	if (i < len) {
-		char first = (char)(text[i] | 0x20);
-
-		/* LOCK, HANDLER, FLUSH ... WITH READ LOCK, BACKUP, and
-		 * comments: / # - (and ( for a parenthesised statement) */
-		if (first == 'l' || first == 'h' || first == 'f' || first == 'b' ||
-		    text[i] == '/' || text[i] == '#' || text[i] == '-' || text[i] == '(')
-			return true;
-		/* SET (TRANSACTION for the next one, ROLE: neither tracked) */
-		if (first == 's' && len - i > 3 && (text[i + 1] | 0x20) == 'e' &&
-		    (text[i + 2] | 0x20) == 't' && (text[i + 3] == ' ' || text[i + 3] == '\t' ||
-						    text[i + 3] == '\n' || text[i + 3] == '/'))
-			return true;
-		/* CALL: a procedure the shim cannot read */
-		if (first == 'c' && len - i > 4 && (text[i + 1] | 0x20) == 'a' &&
-		    (text[i + 2] | 0x20) == 'l' && (text[i + 3] | 0x20) == 'l')
-			return true;
-		/* untracked: USE, CREATE [TEMPORARY], PREPARE (not SELECT, CALL) */
-		if (!c->tracking && len - i > 3 && settings_first_word_changes(text + i))
-			return true;
-	}
-	return memchr(text, '@', len) != NULL || session_text_mentions_get_lock(text, len);
+	return sql_may_hold_state(text, len, c->tracking);
 }
 
 void session_start_over(const struct shim_config *cfg, const struct real_api *real,
@@ -131,8 +101,8 @@ static inline void session_keep_result_of(const struct real_api *real, struct co
 					  MYSQL *m, const char *text, size_t len, unsigned status)
 {
 	c->result_index = 0;
-	if (text && ((status & SERVER_MORE_RESULTS_EXIST) ||
-		     (real->mysql_field_count && real->mysql_field_count(m))))
+	(void)real;
+	if (text && ((status & SERVER_MORE_RESULTS_EXIST) || client_field_count(m)))
 		conn_keep_text(&c->result_of, text, len);
 	else
 		c->result_of.known = false;
@@ -176,7 +146,7 @@ static inline void session_after_success(const struct shim_config *cfg,
 			session_start_over(cfg, real, c, m);
 		return;
 	}
-	if (!c->insert_id_seen && real->mysql_insert_id && real->mysql_insert_id(m))
+	if (!c->insert_id_seen && client_insert_id(m))
 		c->insert_id_seen = true;
 	if (r->kind == REQ_STMT_PREPARE)
 		return; /* prepared, not run */

@@ -269,13 +269,6 @@ static void note_names_collation(struct conn *c, const char *text, size_t len)
 	}
 }
 
-/* word: the first word of a statement, at least 4 bytes to read. */
-bool settings_first_word_changes(const char *word)
-{
-	return word_is(word, "SET") || word_is(word, "USE") || strncasecmp(word, "CRE", 3) == 0 ||
-	       strncasecmp(word, "PRE", 3) == 0;
-}
-
 static bool statements_full(const struct conn *c, size_t len)
 {
 	return c->statements && c->statements->used + 2 * len > STATEMENTS_MAX;

@@ -53,9 +53,6 @@ bool settings_note_user_vars(struct conn *c, const char *text, size_t len);
  * recorded. */
 bool settings_note_role(struct conn *c, const char *text, size_t len);
 
-/* Could a statement starting at word (4 bytes readable) change the
- * session?  SET, USE, CREATE, PREPARE. */
-bool settings_first_word_changes(const char *word);
 
 /* On a fresh connection: tracking on, every recorded setting and
  * autocommit off when it was.  False, with the server's error on the

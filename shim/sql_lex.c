@@ -512,3 +512,118 @@ done:
 	lx->last_end = q;
 	return true;
 }
+
+/* ---- the success path's look at a statement ----------------------------- */
+
+static bool blank(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
+/* The keyword kw (n letters, upper case, p[0] already matched) starts
+ * the text at p; its last letter rejects most texts at once (SELECT is not
+ * SET). */
+static inline bool word_at(const char *p, const char *end, const char *kw, size_t n)
+{
+	return (size_t)(end - p) > n && up((unsigned char)p[n - 1]) == (unsigned char)kw[n - 1] &&
+	       cmpw(p, n, kw) == 0 && (blank(p[n]) || p[n] == '/' || p[n] == '(' || p[n] == '`');
+}
+
+/* GET_LOCK around the '_' at p (the word may be any case). */
+static bool get_lock_at(const char *text, const char *p, const char *end)
+{
+	return p - text >= 3 && end - p >= 5 && cmpw(p - 3, 8, "GET_LOCK") == 0;
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* Where a 16-byte block has '@' or '_': bit i for byte i. */
+static unsigned marks16(const char *p)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
+						       _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
+}
+
+/* One pass, 16 bytes at a time; the last block overlaps the one before
+ * rather than reading past the end.  A text shorter than a block is
+ * copied into one. */
+static bool mentions_state(const char *text, size_t len)
+{
+	const char *end = text + len, *p = text;
+	char block[16];
+
+	if (len < 16) {
+		memset(block, 0, sizeof(block));
+		memcpy(block, text, len);
+		for (unsigned m = marks16(block); m; m &= m - 1) {
+			const char *at = text + __builtin_ctz(m);
+
+			if (*at == '@' || get_lock_at(text, at, end))
+				return true;
+		}
+		return false;
+	}
+	for (;;) {
+		for (unsigned m = marks16(p); m; m &= m - 1) {
+			const char *at = p + __builtin_ctz(m);
+
+			if (*at == '@' || get_lock_at(text, at, end))
+				return true;
+		}
+		if (p + 16 == end)
+			return false;
+		p = end - p >= 32 ? p + 16 : end - 16;
+	}
+}
+#else
+static bool mentions_state(const char *text, size_t len)
+{
+	const char *end = text + len;
+
+	for (const char *p = text; p < end; p++) {
+		if (*p == '@' || (*p == '_' && get_lock_at(text, p, end)))
+			return true;
+	}
+	return false;
+}
+#endif
+
+bool sql_may_hold_state(const char *text, size_t len, bool tracked)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end && blank(*p))
+		p++;
+	if (p < end) {
+		/* LOCK, HANDLER, FLUSH ... WITH READ LOCK, BACKUP, and comments:
+		 * / # - (and ( for a parenthesised statement) */
+		/* SET (TRANSACTION for the next one, ROLE: neither tracked);
+		 * CALL: a procedure the shim cannot read; untracked, also USE,
+		 * CREATE [TEMPORARY] and PREPARE */
+		switch (up((unsigned char)*p)) {
+		case 'L': case 'H': case 'F': case 'B':
+		case '/': case '#': case '-': case '(':
+			return true;
+		case 'S':
+			if (word_at(p, end, "SET", 3))
+				return true;
+			break;
+		case 'C':
+			if (word_at(p, end, "CALL", 4) || (!tracked && word_at(p, end, "CREATE", 6)))
+				return true;
+			break;
+		case 'U':
+			if (!tracked && word_at(p, end, "USE", 3))
+				return true;
+			break;
+		case 'P':
+			if (!tracked && word_at(p, end, "PREPARE", 7))
+				return true;
+			break;
+		}
+	}
+	return mentions_state(text, len);
+}

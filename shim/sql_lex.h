@@ -71,4 +71,13 @@ unsigned char sql_lex_scope(const char *w, size_t n);
 /* Skips white space and comments: NULL, or why the text cannot be read. */
 const char *sql_lex_skip_space(struct lexer *lx);
 
+/* The success path's look at a statement that ran: could it have left
+ * state the server does not report (LOCK TABLES, HANDLER, FLUSH ... WITH
+ * READ LOCK, BACKUP, SET TRANSACTION, SET ROLE, CALL, a user variable
+ * assigned anywhere, GET_LOCK(); without tracking, also USE, CREATE and
+ * PREPARE)?  Its first word and one pass over its bytes for '@' and
+ * GET_LOCK: true sends it to the classifier, which decides.  A text that
+ * starts with a comment always goes there: only the first word is read. */
+bool sql_may_hold_state(const char *text, size_t len, bool tracked);
+
 #endif

@@ -36,6 +36,7 @@ static struct {
 	unsigned err;
 	char message[128];
 	unsigned long long next_id, insert_id; /* insert_id: the last statement's */
+	unsigned field_count; /* the last statement's columns */
 	int session;
 	int refuse_connects;
 	unsigned refuse_err;
@@ -58,6 +59,18 @@ static unsigned *status_word(void)
 	return handle ? &handle->server_status : &st.status;
 }
 #define STATUS (*status_word())
+
+static unsigned long long *insert_id_word(void)
+{
+	return handle ? &handle->insert_id : &st.insert_id;
+}
+#define INSERT_ID (*insert_id_word())
+
+static unsigned *field_count_word(void)
+{
+	return handle ? &handle->field_count : &st.field_count;
+}
+#define FIELD_COUNT (*field_count_word())
 
 static void set_error(unsigned err, const char *message)
 {
@@ -98,7 +111,7 @@ static int connect_session(void)
 	st.connected = true;
 	st.socket_ino = socket_ino(st.fd[0]);
 	STATUS = SERVER_STATUS_AUTOCOMMIT;
-	st.insert_id = st.next_id = 0;
+	INSERT_ID = st.next_id = 0;
 	st.session++;
 	if (handle)
 		handle->thread_id = (unsigned long)st.session;
@@ -112,7 +125,7 @@ void stub_reset(enum stub_transport transport)
 	memset(&st, 0, sizeof(st));
 	st.fd[0] = st.fd[1] = -1;
 	if (handle)
-		handle->server_status = 0;
+		handle->server_status = 0, handle->insert_id = 0, handle->field_count = 0;
 	st.transport = transport;
 }
 
@@ -187,8 +200,9 @@ static void execute_one(const char *text)
 		snprintf(st.records[st.nrecords].text, sizeof(st.records[0].text), "%s", text);
 		st.records[st.nrecords++].session = st.session;
 	}
-	st.insert_id = starts(text, "INSERT") ? ++st.next_id : 0;
+	INSERT_ID = starts(text, "INSERT") ? ++st.next_id : 0;
 	st.rows_due = starts(text, "SELECT");
+	FIELD_COUNT = st.rows_due;
 	if (starts(text, "BEGIN") || starts(text, "START TRANSACTION")) {
 		STATUS |= SERVER_STATUS_IN_TRANS;
 	} else if (starts(text, "COMMIT") || starts(text, "ROLLBACK")) {
@@ -311,7 +325,7 @@ EXPORT MYSQL_RES *STDCALL mysql_store_result(MYSQL *m)
 EXPORT unsigned int STDCALL mysql_field_count(MYSQL *m)
 {
 	(void)m;
-	return st.rows_due;
+	return FIELD_COUNT;
 }
 
 EXPORT void STDCALL mysql_free_result(MYSQL_RES *res) { (void)res; }
@@ -366,6 +380,8 @@ static void use_handle(MYSQL *m)
 		return;
 	handle = m;
 	handle->server_status = status;
+	handle->insert_id = st.insert_id;
+	handle->field_count = st.field_count;
 }
 
 int stub_direct_connect(MYSQL *m)
@@ -467,7 +483,7 @@ EXPORT int STDCALL mysql_ping(MYSQL *m) { (void)m; return command("PING"); }
 EXPORT unsigned int STDCALL mysql_errno(MYSQL *m) { (void)m; return st.err; }
 EXPORT const char *STDCALL mysql_error(MYSQL *m) { (void)m; return st.message; }
 EXPORT const char *STDCALL mysql_character_set_name(MYSQL *m) { (void)m; return "utf8mb4"; }
-EXPORT my_ulonglong STDCALL mysql_insert_id(MYSQL *m) { (void)m; return st.insert_id; }
+EXPORT my_ulonglong STDCALL mysql_insert_id(MYSQL *m) { (void)m; return INSERT_ID; }
 
 EXPORT char *STDCALL mysql_get_server_info(MYSQL *m)
 {
