@@ -56,6 +56,7 @@ struct options {
 	const char *host, *socket, *user, *password, *db;
 	const char *charset, *init_command;
 	const char *tls_ca; /* --tls-ca: TLS, the server verified against this CA */
+	bool no_tls;        /* --no-tls: never TLS (Oracle's library prefers it) */
 	unsigned port;
 	unsigned read_timeout; /* seconds, 0: the library's default */
 	bool reconnect;
@@ -97,7 +98,7 @@ static void usage(FILE *out)
 		"usage: sqlpipe [--host H] [--port N] [--socket S] [--user U]\n"
 		"               [--password P] [--database D] [--reconnect]\n"
 		"               [--charset CS] [--init-command SQL] [--api real|query]\n"
-		"               [--read-timeout SECONDS] [--tls-ca FILE]\n");
+		"               [--read-timeout SECONDS] [--tls-ca FILE] [--no-tls]\n");
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -115,6 +116,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"read-timeout", required_argument, NULL, 't'},
 		{"api", required_argument, NULL, 'a'},
 		{"tls-ca", required_argument, NULL, 'T'},
+		{"no-tls", no_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'H'},
 		{NULL, 0, NULL, 0},
 	};
@@ -135,6 +137,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'i': o->init_command = optarg; break;
 		case 't': o->read_timeout = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'T': o->tls_ca = optarg; break;
+		case 'N': o->no_tls = true; break;
 		case 'a':
 			if (strcmp(optarg, "query") == 0)
 				o->use_mysql_query = true;
@@ -177,6 +180,17 @@ static MYSQL *open_connection(const struct options *o, char *err, size_t size)
 		unsigned mode = SSL_MODE_VERIFY_IDENTITY;
 
 		(void)verify;
+		mysql_options(m, MYSQL_OPT_SSL_MODE, &mode);
+#endif
+	}
+	if (o->no_tls) {
+#ifdef LIBMARIADB
+		my_bool off = 0;
+
+		mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &off); /* Connector/C's default */
+#else
+		unsigned mode = SSL_MODE_DISABLED;
+
 		mysql_options(m, MYSQL_OPT_SSL_MODE, &mode);
 #endif
 	}
