@@ -194,7 +194,10 @@ int shim_call(MYSQL *m, const struct request *r)
 			return request_run(real, m, r);
 		return run_guarded(real, m, r);
 	}
-	if (unlikely(c->program_reconnect))
+	if (unlikely(c->program_reconnect | c->passed_through)) {
+		if (c->passed_through)
+			return run_guarded(real, m, r);
 		return call_with_library_reconnect_off(cfg, real, c, m, r);
+	}
 	return call_tracked(cfg, real, c, m, r);
 }

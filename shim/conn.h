@@ -38,6 +38,8 @@ struct conn {
 	unsigned fork_generation;  /* process generation it belongs to */
 	bool server_is_mysql;      /* for error 4031 */
 	bool program_reconnect;    /* the program's MYSQL_OPT_RECONNECT (call.c) */
+	bool passed_through;       /* not the shim's to recover (connect.c): every
+				      call goes straight to the library */
 	unsigned long thread_id;   /* of the session the shim knows */
 	uint64_t session;          /* counts the sessions the shim has seen */
 	unsigned status;           /* transaction record: SERVER_STATUS_* before the

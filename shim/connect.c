@@ -51,6 +51,17 @@ static void note_program_reconnect(const struct shim_config *cfg, const struct r
 		event_library_reconnect_kept(cfg);
 }
 
+/* A handle the shim must not recover keeps a record that says so: its
+ * calls are then found and passed on at once, not adopted again each time. */
+static struct conn *pass_through(MYSQL *m)
+{
+	struct conn *c = conn_track(m);
+
+	if (c)
+		c->passed_through = true;
+	return c;
+}
+
 static struct conn *track(const struct shim_config *cfg, const struct real_api *real, MYSQL *m,
 			  const char *host, const char *user, unsigned port, const char *sock)
 {
@@ -60,16 +71,12 @@ static struct conn *track(const struct shim_config *cfg, const struct real_api *
 
 	if (client_lib.library != CLIENT_UNKNOWN &&
 	    !client_check_connected(real, m, host, user, port)) {
-		if (conn_find(m))
-			conn_forget(m); /* the record of an earlier connect */
 		event_layout_unverified(cfg, client_lib.name);
-		return NULL;
+		return pass_through(m);
 	}
 	if (cfg->mode == SHIM_MODE_ON && !session_init_commands(real, m, &init_held)) {
-		if (conn_find(m))
-			conn_forget(m);
 		event_init_command_passed_through(cfg);
-		return NULL;
+		return pass_through(m);
 	}
 	c = conn_track(m);
 	if (!c)
@@ -219,7 +226,8 @@ void shim_close(MYSQL *m)
 	guard_enter();
 	c = conn_find(m);
 	if (c) {
-		recover_close_inherited(cfg, real, c, m);
+		if (!c->passed_through)
+			recover_close_inherited(cfg, real, c, m);
 		conn_forget(m);
 		note_closed(m);
 	}

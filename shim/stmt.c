@@ -41,8 +41,11 @@ struct stmt *stmt_lookup(const MYSQL_STMT *handle)
 {
 	struct stmt *s = stmt_find(handle);
 
-	if (s)
+	if (s) {
 		s->conn = conn_find(s->mysql);
+		if (s->conn && s->conn->passed_through)
+			s->conn = NULL; /* the library's alone */
+	}
 	return s && s->conn ? s : NULL;
 }
 
