@@ -16,7 +16,8 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-static int run_guarded(const struct real_api *real, MYSQL *m, const struct request *r)
+static inline __attribute__((always_inline)) int run_guarded(const struct real_api *real, MYSQL *m,
+							       const struct request *r)
 {
 	int rc;
 
@@ -26,14 +27,21 @@ static int run_guarded(const struct real_api *real, MYSQL *m, const struct reque
 	return rc;
 }
 
+/* Off the success path, the request is handed on by value: the caller's
+ * own never has its address taken by a function the compiler cannot see,
+ * so a hook whose request is a constant has every test of it decided at
+ * compile time (shim_call_query). */
+#define OFF_PATH __attribute__((noinline, cold))
+
 /* Recovery runs under the guard, and leaves errno as the failed call set it. */
-static int recover_failed_call(const struct shim_config *cfg, const struct real_api *real,
-			       struct conn *c, MYSQL *m, const struct request *r, int rc)
+static OFF_PATH int recover_failed_call(const struct shim_config *cfg,
+					const struct real_api *real, struct conn *c, MYSQL *m,
+					struct request r, int rc)
 {
 	int saved_errno = errno;
 
 	guard_enter();
-	rc = recover_after_failure(cfg, real, c, m, r, rc);
+	rc = recover_after_failure(cfg, real, c, m, &r, rc);
 	guard_leave();
 	if (rc)
 		errno = saved_errno;
@@ -42,18 +50,24 @@ static int recover_failed_call(const struct shim_config *cfg, const struct real_
 
 /* The connection needs attention before the call: recovery deals with it
  * (under the guard) and says whether the call runs now. */
-static struct before_call recover_first(const struct shim_config *cfg,
-					const struct real_api *real, struct conn *c, MYSQL *m,
-					const struct request *r)
+static OFF_PATH struct before_call recover_first(const struct shim_config *cfg,
+						 const struct real_api *real, struct conn *c,
+						 MYSQL *m, struct request r)
 {
 	int saved_errno = errno;
 	struct before_call next;
 
 	guard_enter();
-	next = recover_before_call(cfg, real, c, m, r);
+	next = recover_before_call(cfg, real, c, m, &r);
 	guard_leave();
 	errno = saved_errno;
 	return next;
+}
+
+static OFF_PATH void after_lost_call(const struct real_api *real, struct conn *c, MYSQL *m,
+				     struct request r, const struct sql_verdict *v)
+{
+	session_after_lost_call(real, c, m, &r, v);
 }
 
 /* mysql_read_query_result reads the answer to what the last
@@ -63,12 +77,13 @@ static struct before_call recover_first(const struct shim_config *cfg,
  * checked before: the statement is on its way or has run.  With a
  * reconnect pending, nothing was sent that could be answered: the
  * library's own error is passed on. */
-static int answer(const struct shim_config *cfg, const struct real_api *real, struct conn *c,
-		  MYSQL *m, const struct request *r)
+static inline __attribute__((always_inline)) int
+answer(const struct shim_config *cfg, const struct real_api *real, struct conn *c, MYSQL *m,
+       const struct request *r)
 {
 	bool sent = r->kind == REQ_READ_QUERY_RESULT;
 	struct kept_text *kept = sent ? &c->sent : r->stmt_handle ? NULL : &c->result_of;
-	struct request asked = *r;
+	bool known;
 	int rc;
 
 	/* Lost or refused: nothing was sent that could be answered.  With
@@ -76,11 +91,7 @@ static int answer(const struct shim_config *cfg, const struct real_api *real, st
 	 * noted (a CREATE TEMPORARY TABLE) as any other. */
 	if ((c->flags & (CONN_DEAD | CONN_TXN_LOST)) || c->fork_generation != conn_generation())
 		return run_guarded(real, m, r);
-	if (kept && kept->known) {
-		asked.text = kept->text;
-		asked.len = kept->len;
-		asked.result_index = c->result_index;
-	}
+	known = kept && kept->known;
 	if (sent) {
 		kept->known = false; /* answered, or recovered below */
 		session_note_before_call(real, c, m);
@@ -89,11 +100,22 @@ static int answer(const struct shim_config *cfg, const struct real_api *real, st
 		 * middle statement began, the settings it changed */
 		session_note_before_call(real, c, m);
 	}
-	rc = run_guarded(real, m, &asked);
-	if (unlikely(rc != 0))
-		rc = recover_failed_call(cfg, real, c, m, &asked, rc);
-	else if (sent)
-		session_after_success(cfg, real, c, m, &asked);
+	/* Running it needs only the call; the statement it answers is
+	 * written into the request for recovery and for the record. */
+	rc = run_guarded(real, m, r);
+	if (unlikely(rc != 0) || sent) {
+		struct request asked = *r;
+
+		if (known) {
+			asked.text = kept->text;
+			asked.len = kept->len;
+			asked.result_index = c->result_index;
+		}
+		if (rc)
+			rc = recover_failed_call(cfg, real, c, m, asked, rc);
+		else
+			session_after_success(cfg, real, c, m, &asked);
+	}
 	if (rc == 0 && r->kind == REQ_NEXT_RESULT && c->result_of.known) {
 		if (*r->more == 0)
 			c->result_index++;
@@ -106,8 +128,9 @@ static int answer(const struct shim_config *cfg, const struct real_api *real, st
 /* Before the call, the call, after it: the one success path.  Recovery
  * comes first only when the connection needs attention, and after a
  * failure. */
-static int call_tracked(const struct shim_config *cfg, const struct real_api *real,
-			struct conn *c, MYSQL *m, const struct request *r)
+static inline __attribute__((always_inline)) int
+call_tracked(const struct shim_config *cfg, const struct real_api *real, struct conn *c, MYSQL *m,
+	     const struct request *r)
 {
 	struct before_call first; /* filled only when recovery came first */
 	bool lost_state = false;
@@ -116,7 +139,7 @@ static int call_tracked(const struct shim_config *cfg, const struct real_api *re
 	if (unlikely(request_sent_before(r)))
 		return answer(cfg, real, c, m, r);
 	if (unlikely(c->flags || c->fork_generation != conn_generation())) {
-		first = recover_first(cfg, real, c, m, r);
+		first = recover_first(cfg, real, c, m, *r);
 		if (!first.run)
 			return first.rc;
 		lost_state = first.lost_state;
@@ -127,10 +150,10 @@ static int call_tracked(const struct shim_config *cfg, const struct real_api *re
 	if (likely(rc == 0)) {
 		session_after_success(cfg, real, c, m, r);
 		if (unlikely(lost_state))
-			session_after_lost_call(real, c, m, r, &first.verdict);
+			after_lost_call(real, c, m, *r, &first.verdict);
 		return 0;
 	}
-	return recover_failed_call(cfg, real, c, m, r, rc);
+	return recover_failed_call(cfg, real, c, m, *r, rc);
 }
 
 void call_suspend_library_reconnect(const struct real_api *real, const struct conn *c, MYSQL *m)
@@ -148,10 +171,11 @@ void call_resume_library_reconnect(const struct real_api *real, const struct con
 /* The program asked for the library's own reconnect: it stays on for the
  * calls the shim does not handle, and is off while the shim handles one,
  * so that nothing is re-sent or continued against the shim's rules. */
-static int call_with_library_reconnect_off(const struct shim_config *cfg,
-					   const struct real_api *real, struct conn *c, MYSQL *m,
-					   const struct request *r)
+static OFF_PATH int call_with_library_reconnect_off(const struct shim_config *cfg,
+						    const struct real_api *real, struct conn *c,
+						    MYSQL *m, struct request call)
 {
+	const struct request *r = &call;
 	int rc;
 
 	call_suspend_library_reconnect(real, c, m);
@@ -170,7 +194,9 @@ void call_forget_result(MYSQL *m)
 		c->result_of.known = false;
 }
 
-int shim_call(MYSQL *m, const struct request *r)
+/* Inline, so that a hook whose request kind is known (mysql_real_query)
+ * gets its own copy with every test of the kind decided. */
+static inline __attribute__((always_inline)) int call(MYSQL *m, const struct request *r)
 {
 	const struct real_api *real = real_api();
 	const struct shim_config *cfg;
@@ -197,7 +223,26 @@ int shim_call(MYSQL *m, const struct request *r)
 	if (unlikely(c->program_reconnect | c->passed_through)) {
 		if (c->passed_through)
 			return run_guarded(real, m, r);
-		return call_with_library_reconnect_off(cfg, real, c, m, r);
+		return call_with_library_reconnect_off(cfg, real, c, m, *r);
 	}
 	return call_tracked(cfg, real, c, m, r);
+}
+
+int shim_call(MYSQL *m, const struct request *r)
+{
+	return call(m, r);
+}
+
+int shim_call_query(MYSQL *m, const char *text, unsigned long len)
+{
+	const struct request r = {.kind = REQ_REAL_QUERY, .text = text, .len = len};
+
+	return call(m, &r);
+}
+
+int shim_call_store_result(MYSQL *m, MYSQL_RES **result)
+{
+	const struct request r = {.kind = REQ_STORE_RESULT, .result = result};
+
+	return call(m, &r);
 }

@@ -15,6 +15,10 @@
 
 int shim_call(MYSQL *mysql, const struct request *r);
 
+/* shim_call for mysql_real_query: the same path, compiled for that kind. */
+int shim_call_query(MYSQL *mysql, const char *text, unsigned long len);
+int shim_call_store_result(MYSQL *mysql, MYSQL_RES **result);
+
 /* The program's MYSQL_OPT_RECONNECT, off around I/O the shim does itself
  * outside shim_call (no-ops unless the program turned it on). */
 void call_suspend_library_reconnect(const struct real_api *real, const struct conn *c,

@@ -9,26 +9,24 @@
 #include "client.h"
 #include "registry.h"
 
-static struct registry conns = REGISTRY_INITIALIZER;
+struct registry conn_registry = REGISTRY_INITIALIZER;
 atomic_uint conn_generation_count;
 
 /* The last handle this thread looked up, and the registry version the
- * answer holds for: a program calls on the same handle again and again,
- * and the registry changes only when a connection opens or closes. */
-static __thread const MYSQL *last_mysql;
-static __thread struct conn *last_conn;
-static __thread unsigned last_version = 1; /* odd: never a valid version */
+ * answer holds for (conn.h): a program calls on the same handle again and
+ * again, and the registry changes only when a connection opens or closes. */
+__thread const MYSQL *conn_last_mysql;
+__thread struct conn *conn_last;
+__thread unsigned conn_last_version = 1; /* odd: never a valid version */
 
-struct conn *conn_find(const MYSQL *m)
+struct conn *conn_find_in_registry(const MYSQL *m)
 {
 	unsigned version;
 
-	if (m == last_mysql && registry_version(&conns) == last_version)
-		return last_conn;
-	last_conn = registry_find_versioned(&conns, m, &version);
-	last_mysql = m;
-	last_version = version;
-	return last_conn;
+	conn_last = registry_find_versioned(&conn_registry, m, &version);
+	conn_last_mysql = m;
+	conn_last_version = version;
+	return conn_last;
 }
 
 static void free_heap(struct conn *c)
@@ -52,18 +50,18 @@ struct conn *conn_track(MYSQL *m)
 {
 	struct conn *c;
 
-	registry_lock(&conns);
-	c = registry_get_locked(&conns, m);
+	registry_lock(&conn_registry);
+	c = registry_get_locked(&conn_registry, m);
 	if (c) {
 		conn_reset(c, m);
 	} else if ((c = calloc(1, sizeof(*c)))) {
 		conn_reset(c, m);
-		if (!registry_add_locked(&conns, m, c)) {
+		if (!registry_add_locked(&conn_registry, m, c)) {
 			free(c);
 			c = NULL;
 		}
 	}
-	registry_unlock(&conns);
+	registry_unlock(&conn_registry);
 	return c;
 }
 
@@ -71,9 +69,9 @@ void conn_forget(const MYSQL *m)
 {
 	struct conn *c;
 
-	registry_lock(&conns);
-	c = registry_remove_locked(&conns, m);
-	registry_unlock(&conns);
+	registry_lock(&conn_registry);
+	c = registry_remove_locked(&conn_registry, m);
+	registry_unlock(&conn_registry);
 	if (c)
 		free_heap(c);
 	free(c);
@@ -100,16 +98,16 @@ void conn_keep_text_grow(struct kept_text *k, const char *text, size_t len)
 
 void conn_atfork_prepare(void)
 {
-	registry_atfork_prepare(&conns);
+	registry_atfork_prepare(&conn_registry);
 }
 
 void conn_atfork_parent(void)
 {
-	registry_atfork_parent(&conns);
+	registry_atfork_parent(&conn_registry);
 }
 
 void conn_atfork_child(void)
 {
-	registry_atfork_child(&conns);
+	registry_atfork_child(&conn_registry);
 	atomic_fetch_add_explicit(&conn_generation_count, 1, memory_order_relaxed);
 }

@@ -15,6 +15,8 @@
 
 #include <mysql.h>
 
+#include "registry.h"
+
 /* Needs attention before the next call. */
 #define CONN_DEAD     0x1u /* lost and not re-established: reconnect first */
 #define CONN_TXN_LOST 0x2u /* the program's transaction died with it */
@@ -79,8 +81,21 @@ struct conn {
 	unsigned port;
 };
 
-/* Lock-free; NULL when the handle was not connected through the shim. */
-struct conn *conn_find(const MYSQL *mysql);
+/* Lock-free; NULL when the handle was not connected through the shim.
+ * The last handle a thread looked up is answered from a thread-local
+ * copy while the registry has not changed (conn.c). */
+struct conn *conn_find_in_registry(const MYSQL *mysql);
+extern __thread const MYSQL *conn_last_mysql;
+extern __thread struct conn *conn_last;
+extern __thread unsigned conn_last_version;
+extern struct registry conn_registry;
+
+static inline struct conn *conn_find(const MYSQL *mysql)
+{
+	if (mysql == conn_last_mysql && registry_version(&conn_registry) == conn_last_version)
+		return conn_last;
+	return conn_find_in_registry(mysql);
+}
 
 /* Starts (or restarts) tracking a freshly connected handle. NULL on ENOMEM. */
 struct conn *conn_track(MYSQL *mysql);

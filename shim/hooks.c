@@ -29,9 +29,7 @@ EXPORT MYSQL *STDCALL mysql_real_connect(MYSQL *mysql, const char *host, const c
 
 EXPORT int STDCALL mysql_real_query(MYSQL *mysql, const char *q, unsigned long length)
 {
-	struct request r = {.kind = REQ_REAL_QUERY, .text = q, .len = length};
-
-	return shim_call(mysql, &r);
+	return shim_call_query(mysql, q, length);
 }
 
 /* mysql_query is mysql_real_query with strlen() (in Connector/C and in
@@ -39,12 +37,11 @@ EXPORT int STDCALL mysql_real_query(MYSQL *mysql, const char *q, unsigned long l
  * through the shim, via the library's own call of it. */
 EXPORT int STDCALL mysql_query(MYSQL *mysql, const char *q)
 {
-	struct request r = {.kind = REQ_REAL_QUERY, .text = q, .len = q ? strlen(q) : 0};
 	const struct real_api *real = real_api();
 
 	if (__builtin_expect(!real->mysql_real_query, 0)) /* then nothing is followed */
 		return real->mysql_query ? real->mysql_query(mysql, q) : 1;
-	return shim_call(mysql, &r);
+	return shim_call_query(mysql, q, q ? strlen(q) : 0);
 }
 
 EXPORT void STDCALL mysql_close(MYSQL *sock)
@@ -124,9 +121,8 @@ EXPORT my_bool STDCALL mysql_read_query_result(MYSQL *mysql)
 EXPORT MYSQL_RES *STDCALL mysql_store_result(MYSQL *mysql)
 {
 	MYSQL_RES *result = NULL;
-	struct request r = {.kind = REQ_STORE_RESULT, .result = &result};
 
-	return shim_call(mysql, &r) ? NULL : result;
+	return shim_call_store_result(mysql, &result) ? NULL : result;
 }
 
 EXPORT int STDCALL mysql_next_result(MYSQL *mysql)

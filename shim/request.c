@@ -7,62 +7,6 @@
 
 #include "stmt.h"
 
-int request_run(const struct real_api *real, MYSQL *m, const struct request *r)
-{
-	switch (r->kind) {
-	case REQ_REAL_QUERY:
-		return real->mysql_real_query ? real->mysql_real_query(m, r->text, r->len) : 1;
-	case REQ_COMMIT:
-		return real->mysql_commit ? real->mysql_commit(m) : 1;
-	case REQ_ROLLBACK:
-		return real->mysql_rollback ? real->mysql_rollback(m) : 1;
-	case REQ_AUTOCOMMIT:
-		return real->mysql_autocommit ? real->mysql_autocommit(m, r->flag) : 1;
-	case REQ_SELECT_DB:
-		return real->mysql_select_db ? real->mysql_select_db(m, r->text) : 1;
-	case REQ_SET_CHARSET:
-		return real->mysql_set_character_set ? real->mysql_set_character_set(m, r->text) : 1;
-	case REQ_PING:
-		return real->mysql_ping ? real->mysql_ping(m) : 1;
-	case REQ_RESET_CONNECTION:
-		return real->mysql_reset_connection ? real->mysql_reset_connection(m) : 1;
-	case REQ_SET_SERVER_OPTION:
-		return real->mysql_set_server_option
-			       ? real->mysql_set_server_option(m, (enum enum_mysql_set_option)r->flag)
-			       : 1;
-	case REQ_CHANGE_USER:
-		return real->mysql_change_user
-			       ? real->mysql_change_user(m, r->text, r->password, r->db)
-			       : 1;
-	case REQ_SEND_QUERY:
-		return real->mysql_send_query ? real->mysql_send_query(m, r->text, r->len) : 1;
-	case REQ_READ_QUERY_RESULT:
-		return real->mysql_read_query_result ? real->mysql_read_query_result(m) : 1;
-	case REQ_STORE_RESULT:
-		if (!real->mysql_store_result)
-			return 1;
-		*r->result = real->mysql_store_result(m);
-		/* NULL without an error: the statement returned no rows at all */
-		return !*r->result && real->mysql_errno(m) != 0;
-	case REQ_NEXT_RESULT:
-		if (!real->mysql_next_result)
-			return 1;
-		*r->more = real->mysql_next_result(m); /* 0 more, -1 no more, >0 error */
-		return *r->more > 0;
-	case REQ_STMT_PREPARE:
-		return real->mysql_stmt_prepare
-			       ? real->mysql_stmt_prepare(r->stmt_handle, r->text, r->len) : 1;
-	case REQ_STMT_EXECUTE:
-		if (r->stmt && stmt_ready(real, r->stmt))
-			return 1;
-		return real->mysql_stmt_execute ? real->mysql_stmt_execute(r->stmt_handle) : 1;
-	case REQ_STMT_STORE_RESULT:
-		return real->mysql_stmt_store_result ? real->mysql_stmt_store_result(r->stmt_handle)
-						     : 1;
-	}
-	return 1;
-}
-
 /* The results before the one at `index` of a statement run again, read
  * and dropped: the program has them already. */
 static int skip_results(const struct real_api *real, MYSQL *m, unsigned index)
@@ -131,25 +75,6 @@ bool request_left_error(const struct real_api *real, MYSQL *m, const struct requ
 	if (real->mysql_errno(m))
 		return true;
 	return r->stmt_handle && real->mysql_stmt_errno && real->mysql_stmt_errno(r->stmt_handle);
-}
-
-const char *request_statement(const struct request *r, size_t *len)
-{
-	switch (r->kind) {
-	case REQ_REAL_QUERY:
-	case REQ_SEND_QUERY:
-	case REQ_READ_QUERY_RESULT:
-	case REQ_STORE_RESULT:
-	case REQ_NEXT_RESULT:
-	case REQ_STMT_PREPARE:
-	case REQ_STMT_EXECUTE:
-	case REQ_STMT_STORE_RESULT:
-		*len = r->text ? r->len : 0;
-		return r->text;
-	default:
-		*len = 0;
-		return NULL;
-	}
 }
 
 static void statement_facts(const struct request *r, unsigned sql_flags,

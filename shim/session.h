@@ -112,7 +112,7 @@ static inline void session_keep_result_of(const struct real_api *real, struct co
  * status the server just sent is the record now (a later call the shim
  * does not see may still lose it), and what the call left in the session
  * is noted.  Observe mode changes nothing, so it notes nothing. */
-static inline void session_after_success(const struct shim_config *cfg,
+static inline __attribute__((always_inline)) void session_after_success(const struct shim_config *cfg,
 					 const struct real_api *real, struct conn *c, MYSQL *m,
 					 const struct request *r)
 {

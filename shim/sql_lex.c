@@ -535,11 +535,25 @@ static bool get_lock_at(const char *text, const char *p, const char *end)
 	return p - text >= 3 && end - p >= 5 && cmpw(p - 3, 8, "GET_LOCK") == 0;
 }
 
+/* Does one of the marked bytes (bit i: p[i]) start a user variable or
+ * GET_LOCK?  Apart from the look's loop: most texts have no mark. */
+static __attribute__((noinline)) bool marked_state(const char *text, const char *p,
+						  unsigned marks, const char *end)
+{
+	for (; marks; marks &= marks - 1) {
+		const char *at = p + __builtin_ctz(marks);
+
+		if (*at == '@' || get_lock_at(text, at, end))
+			return true;
+	}
+	return false;
+}
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
 /* Where a 16-byte block has '@' or '_': bit i for byte i. */
-static unsigned marks16(const char *p)
+static inline unsigned marks16(const char *p)
 {
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 
@@ -547,35 +561,31 @@ static unsigned marks16(const char *p)
 						       _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
 }
 
-/* One pass, 16 bytes at a time; the last block overlaps the one before
- * rather than reading past the end.  A text shorter than a block is
- * copied into one. */
-static bool mentions_state(const char *text, size_t len)
+/* A text shorter than a block, copied into one. */
+static __attribute__((noinline)) bool mentions_state_short(const char *text, size_t len)
 {
-	const char *end = text + len, *p = text;
-	char block[16];
+	char block[16] = {0};
 
-	if (len < 16) {
-		memset(block, 0, sizeof(block));
-		memcpy(block, text, len);
-		for (unsigned m = marks16(block); m; m &= m - 1) {
-			const char *at = text + __builtin_ctz(m);
+	memcpy(block, text, len);
+	return marked_state(text, text, marks16(block) & ((1u << len) - 1), text + len);
+}
 
-			if (*at == '@' || get_lock_at(text, at, end))
-				return true;
-		}
-		return false;
-	}
+/* One pass, 16 bytes at a time; the last block overlaps the one before
+ * rather than reading past the end. */
+static inline bool mentions_state(const char *text, size_t len)
+{
+	const char *end = text + len, *last = end - 16, *p = text;
+
+	if (len < 16)
+		return mentions_state_short(text, len);
 	for (;;) {
-		for (unsigned m = marks16(p); m; m &= m - 1) {
-			const char *at = p + __builtin_ctz(m);
+		unsigned marks = marks16(p);
 
-			if (*at == '@' || get_lock_at(text, at, end))
-				return true;
-		}
-		if (p + 16 == end)
+		if (marks && marked_state(text, p, marks, end))
+			return true;
+		if (p == last)
 			return false;
-		p = end - p >= 32 ? p + 16 : end - 16;
+		p = p + 16 < last ? p + 16 : last;
 	}
 }
 #else
