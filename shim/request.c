@@ -57,17 +57,12 @@ int request_run_again(const struct real_api *real, MYSQL *m, const struct reques
 
 int request_refused_rc(const struct request *r)
 {
-	switch (r->kind) {
-	case REQ_REAL_QUERY:
-	case REQ_COMMIT:
-	case REQ_ROLLBACK:
-	case REQ_AUTOCOMMIT:
-		return -1;
-	case REQ_SET_CHARSET:
-		return CR_SERVER_GONE_ERROR;
-	default:
-		return 1;
-	}
+	static const int refused[] = {
+#define REQUEST(kind, name, properties, refused_rc, run) [REQ_##kind] = (refused_rc),
+#include "requests.def"
+	};
+
+	return refused[r->kind];
 }
 
 bool request_left_error(const struct real_api *real, MYSQL *m, const struct request *r)
@@ -100,6 +95,8 @@ static void statement_facts(const struct request *r, unsigned sql_flags,
 void request_facts(const struct request *r, unsigned sql_flags, struct call_facts *facts,
 		   struct sql_verdict *v)
 {
+	unsigned properties = request_properties[r->kind];
+
 	/* API calls: what the client library sends for them. */
 	memset(v, 0, sizeof(*v));
 	v->what = request_name(r);
@@ -110,63 +107,29 @@ void request_facts(const struct request *r, unsigned sql_flags, struct call_fact
 	facts->depends_on_session = false;
 	facts->opens_transaction = false;
 	facts->handle_closed = false;
-	switch (r->kind) {
-	case REQ_REAL_QUERY:
-	case REQ_SEND_QUERY:
-	case REQ_READ_QUERY_RESULT:
-	case REQ_STORE_RESULT:
-	case REQ_NEXT_RESULT:
-		statement_facts(r, sql_flags, facts, v);
-		return;
-	case REQ_STMT_EXECUTE:
-	case REQ_STMT_STORE_RESULT:
+	if (properties & REQ_RUNS_TEXT) {
 		statement_facts(r, sql_flags, facts, v);
 		/* data sent with send_long_data died with the session */
 		if (r->stmt && (r->kind == REQ_STMT_EXECUTE ? r->stmt->long_data
 							    : r->stmt->executed_with_long_data))
 			facts->depends_on_session = true;
 		return;
-	case REQ_STMT_PREPARE: /* parses, runs nothing */
-		break;
-	case REQ_COMMIT:
-		v->reason = SQL_REASON_TRANSACTION;
-		facts->commits = true;
-		break;
-	case REQ_ROLLBACK:
-		v->reason = SQL_REASON_TRANSACTION;
-		facts->rolls_back = true;
-		break;
-	case REQ_AUTOCOMMIT:
-		facts->commits = r->flag != 0; /* SET autocommit=1 commits */
-		break;
-	case REQ_CHANGE_USER:
-	case REQ_RESET_CONNECTION:
-		facts->rolls_back = true; /* the server rolls back on both */
-		break;
-	case REQ_PING:
-		v->reason = SQL_REASON_READ;
-		break;
-	case REQ_SELECT_DB:
-	case REQ_SET_CHARSET:
-	case REQ_SET_SERVER_OPTION: /* sets, and may be set again */
-		break;
 	}
+	if (properties & REQ_TRANSACTION)
+		v->reason = SQL_REASON_TRANSACTION;
+	else if (properties & REQ_READS)
+		v->reason = SQL_REASON_READ;
+	facts->commits = (properties & REQ_COMMITS) ||
+			 ((properties & REQ_COMMITS_WHEN_ON) && r->flag != 0);
+	facts->rolls_back = (properties & REQ_ROLLS_BACK) != 0;
 	v->safe = facts->safe;
 }
 
 const char *request_name(const struct request *r)
 {
 	static const char *const names[] = {
-		[REQ_REAL_QUERY] = "query",
-		[REQ_COMMIT] = "commit",         [REQ_ROLLBACK] = "rollback",
-		[REQ_AUTOCOMMIT] = "autocommit", [REQ_SELECT_DB] = "select_db",
-		[REQ_SET_CHARSET] = "set_character_set", [REQ_PING] = "ping",
-		[REQ_CHANGE_USER] = "change_user", [REQ_RESET_CONNECTION] = "reset_connection",
-		[REQ_SET_SERVER_OPTION] = "set_server_option",
-		[REQ_SEND_QUERY] = "send_query", [REQ_READ_QUERY_RESULT] = "read_query_result",
-		[REQ_STORE_RESULT] = "store_result", [REQ_NEXT_RESULT] = "next_result",
-		[REQ_STMT_PREPARE] = "stmt_prepare",
-		[REQ_STMT_EXECUTE] = "stmt_execute", [REQ_STMT_STORE_RESULT] = "stmt_store_result",
+#define REQUEST(kind, name, properties, refused_rc, run) [REQ_##kind] = (name),
+#include "requests.def"
 	};
 
 	return names[r->kind];

@@ -137,9 +137,8 @@ static inline __attribute__((always_inline)) void session_after_success(const st
 		return;
 	if ((c->held & SESSION_NEXT_TXN) && (status & SERVER_STATUS_IN_TRANS))
 		c->held &= ~SESSION_NEXT_TXN; /* the transaction it was for began */
-	/* the calls that change the session wholesale (one compare: the three
-	 * kinds are neighbours in enum request_kind) */
-	if (__builtin_expect(r->kind >= REQ_CHANGE_USER && r->kind <= REQ_SET_SERVER_OPTION, 0)) {
+	/* the calls that change the session wholesale */
+	if (__builtin_expect(request_changes_session(r), 0)) {
 		if (r->kind == REQ_SET_SERVER_OPTION)
 			c->multi_statements_off = r->flag == MYSQL_OPTION_MULTI_STATEMENTS_OFF;
 		else
