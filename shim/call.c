@@ -78,7 +78,7 @@ static OFF_PATH void after_lost_call(const struct real_api *real, struct conn *c
  * reconnect pending, nothing was sent that could be answered: the
  * library's own error is passed on. */
 static inline __attribute__((always_inline)) int
-answer(const struct shim_config *cfg, const struct real_api *real, struct conn *c, MYSQL *m,
+read_answer(const struct shim_config *cfg, const struct real_api *real, struct conn *c, MYSQL *m,
        const struct request *r)
 {
 	bool sent = r->kind == REQ_READ_QUERY_RESULT;
@@ -137,7 +137,7 @@ call_tracked(const struct shim_config *cfg, const struct real_api *real, struct 
 	int rc;
 
 	if (unlikely(request_sent_before(r)))
-		return answer(cfg, real, c, m, r);
+		return read_answer(cfg, real, c, m, r);
 	if (unlikely(c->flags || c->fork_generation != conn_generation())) {
 		first = recover_first(cfg, real, c, m, *r);
 		if (!first.run)

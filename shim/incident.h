@@ -19,7 +19,7 @@ struct incident {
 	MYSQL *mysql;
 	uint64_t start_ms;
 	unsigned attempt;   /* reconnect attempts so far */
-	unsigned in_flight; /* sends of the statement lost in flight so far */
+	unsigned sends_lost_in_flight; /* sends of the statement lost in flight so far */
 	bool read_timeout;  /* the program's own read timeout fired */
 	bool write_timeout; /* ... its write timeout */
 	bool server_refusing; /* it waited on another handle that the server refused */

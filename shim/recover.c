@@ -90,7 +90,9 @@ static bool lost_error(const struct incident *inc)
 	return policy_lost_kind(last_errno(inc), inc->conn->server_is_mysql) != LOST_NONE;
 }
 
-static void mark(struct incident *inc, unsigned flags)
+/* What the next call on the connection must deal with first (CONN_*), and
+ * the incident that left it, which that call continues. */
+static void leave_pending(struct incident *inc, unsigned flags)
 {
 	inc->conn->flags |= flags;
 	memcpy(inc->conn->lost_incident, inc->id, sizeof(inc->conn->lost_incident));
@@ -278,7 +280,7 @@ static int fail_call(struct incident *inc, const struct request *r)
 {
 	/* Cutting a live connection ends its transaction: then that is lost. */
 	if (r->stmt && stmt_fail_lost(inc->real, r->stmt, r->kind, r->text, r->len))
-		mark(inc, CONN_DEAD | (session_in_transaction(inc->conn) ? CONN_TXN_LOST : 0));
+		leave_pending(inc, CONN_DEAD | (session_in_transaction(inc->conn) ? CONN_TXN_LOST : 0));
 	session_set_gone_error(inc->real, inc->conn, inc->mysql);
 	return request_refused_rc(r);
 }
@@ -324,7 +326,7 @@ static bool reconnect(struct incident *inc)
 			inc->server_refusing = true;
 			event_gave_up(inc, "budget_exhausted");
 			rearm_lost_error(inc);
-			mark(inc, CONN_DEAD);
+			leave_pending(inc, CONN_DEAD);
 			return false;
 		case SERVER_BACK:
 			sleep_ms(next_random() % 20);
@@ -338,7 +340,7 @@ static bool reconnect(struct incident *inc)
 			event_server_state(inc, true, outage_ms);
 		if (connected && restore_session(inc)) {
 			session_note_fresh(inc->real, inc->conn, inc->mysql);
-			mark(inc, 0); /* what the lost state refuses later belongs here */
+			leave_pending(inc, 0); /* what the lost state refuses later belongs here */
 			inc->conn->flags &= ~CONN_DEAD;
 			inc->conn->fork_generation = conn_generation();
 			event_reconnected(inc);
@@ -353,7 +355,7 @@ static bool reconnect(struct incident *inc)
 			server_release(srv);
 			event_gave_up(inc, stop);
 			rearm_lost_error(inc);
-			mark(inc, CONN_DEAD);
+			leave_pending(inc, CONN_DEAD);
 			return false;
 		}
 		note_failed_attempt(inc, srv, delay_ms);
@@ -473,7 +475,7 @@ static int resend(struct incident *inc, const struct request *r, const struct ca
 				       "session: the program decides");
 			return rc;
 		}
-		if (inc->in_flight && server_functions_may_write(inc)) {
+		if (inc->sends_lost_in_flight && server_functions_may_write(inc)) {
 			rc = fail_call(inc, r);
 			event_incident(inc, LOG_ERR, "statement_not_retried", "error_returned",
 				       "stored_functions_may_write",
@@ -500,10 +502,10 @@ static int resend(struct incident *inc, const struct request *r, const struct ca
 		}
 		if (kind == LOST_IN_FLIGHT && read_timed_out(inc->real, inc->conn, inc->mysql))
 			kind = LOST_READ_TIMEOUT;
-		inc->in_flight += kind == LOST_IN_FLIGHT || kind == LOST_READ_TIMEOUT;
-		if (!policy_may_send_once_more(kind, inc->in_flight, sends, facts, &why)) {
+		inc->sends_lost_in_flight += kind == LOST_IN_FLIGHT || kind == LOST_READ_TIMEOUT;
+		if (!policy_may_send_once_more(kind, inc->sends_lost_in_flight, sends, facts, &why)) {
 			event_with_error(inc, LOG_ERR, "gave_up", "error_returned", why, 0);
-			mark(inc, CONN_DEAD);
+			leave_pending(inc, CONN_DEAD);
 			return rc;
 		}
 		event_with_error(inc, LOG_WARNING, "statement_retried", "lost_again", why, 0);
@@ -513,7 +515,7 @@ static int resend(struct incident *inc, const struct request *r, const struct ca
 static int rollback_fresh(struct incident *inc, const struct request *r, int rc)
 {
 	if (!reconnect(inc)) {
-		mark(inc, CONN_TXN_LOST);
+		leave_pending(inc, CONN_TXN_LOST);
 		return rc;
 	}
 	inc->conn->flags &= ~CONN_TXN_LOST;
@@ -568,13 +570,13 @@ static int act_on_loss(struct incident *inc, enum loss_action action, const char
 	case ACTION_ROLLBACK_FRESH:
 		return rollback_fresh(inc, r, rc);
 	case ACTION_TRANSACTION_LOST:
-		mark(inc, CONN_DEAD | CONN_TXN_LOST);
+		leave_pending(inc, CONN_DEAD | CONN_TXN_LOST);
 		event_incident(inc, LOG_ERR, "transaction_lost", "error_returned", why,
 			    "the program must ROLLBACK; its statements fail until it ends the transaction");
 		return rc;
 	case ACTION_RETURN_ERROR:
 	default:
-		mark(inc, CONN_DEAD);
+		leave_pending(inc, CONN_DEAD);
 		event_incident(inc, LOG_ERR, "statement_not_retried", "error_returned", why,
 			    remedy_not_retried(why));
 		return rc;
@@ -620,7 +622,7 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 		return rc;
 	}
 	in_transaction = session_in_transaction(c);
-	inc.in_flight = kind == LOST_IN_FLIGHT;
+	inc.sends_lost_in_flight = kind == LOST_IN_FLIGHT;
 	session_note_loss(real, c, m);
 	action = policy_on_loss(kind, in_transaction, c->held & SESSION_UNRESTORABLE, &facts,
 				&why);
@@ -720,7 +722,7 @@ static void on_fork(const struct shim_config *cfg, const struct real_api *real,
 		/* Fails on the detached socket: the handle now carries a
 		 * lost-connection error and no socket. */
 		real->mysql_ping(m);
-		mark(&inc, CONN_DEAD | (in_transaction ? CONN_TXN_LOST : 0));
+		leave_pending(&inc, CONN_DEAD | (in_transaction ? CONN_TXN_LOST : 0));
 	}
 	event_incident(&inc, LOG_NOTICE, "fork_detected",
 		    detached ? "reconnect_before_next_call" : "passed_through",

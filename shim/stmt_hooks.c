@@ -12,7 +12,7 @@
 
 /* Followed, with its connection still open (a closed one may be freed):
  * else NULL, and the call is the library's alone. */
-static struct stmt *followed(MYSQL_STMT *handle)
+static struct stmt *followed_stmt(MYSQL_STMT *handle)
 {
 	if (!handle || guard_active() || shim_config()->mode == SHIM_MODE_OFF)
 		return NULL;
@@ -45,7 +45,7 @@ my_bool shim_stmt_close(MYSQL_STMT *handle)
 int shim_stmt_prepare(MYSQL_STMT *handle, const char *text, unsigned long len)
 {
 	const struct real_api *real = real_api();
-	struct stmt *s = followed(handle);
+	struct stmt *s = followed_stmt(handle);
 	struct request r = {.kind = REQ_STMT_PREPARE, .stmt_handle = handle, .stmt = s,
 			    .text = text, .len = len};
 	int rc;
@@ -64,7 +64,7 @@ int shim_stmt_prepare(MYSQL_STMT *handle, const char *text, unsigned long len)
 my_bool shim_stmt_bind(MYSQL_STMT *handle, MYSQL_BIND *binds, bool params)
 {
 	const struct real_api *real = real_api();
-	struct stmt *s = followed(handle);
+	struct stmt *s = followed_stmt(handle);
 	my_bool (*bind)(MYSQL_STMT *, MYSQL_BIND *) =
 		params ? real->mysql_stmt_bind_param : real->mysql_stmt_bind_result;
 	my_bool failed;
@@ -88,7 +88,7 @@ my_bool shim_stmt_send_long_data(MYSQL_STMT *handle, unsigned int param, const c
 				 unsigned long len)
 {
 	const struct real_api *real = real_api();
-	struct stmt *s = followed(handle);
+	struct stmt *s = followed_stmt(handle);
 
 	if (!real->mysql_stmt_send_long_data)
 		return 1;
@@ -99,7 +99,7 @@ my_bool shim_stmt_send_long_data(MYSQL_STMT *handle, unsigned int param, const c
 
 int shim_stmt_call(MYSQL_STMT *handle, int kind)
 {
-	struct stmt *s = followed(handle);
+	struct stmt *s = followed_stmt(handle);
 	struct request r = {.kind = (enum request_kind)kind, .stmt_handle = handle, .stmt = s};
 	int rc;
 
@@ -123,7 +123,7 @@ int shim_stmt_call(MYSQL_STMT *handle, int kind)
 int shim_stmt_execute_direct(MYSQL_STMT *handle, const char *text, size_t len)
 {
 	const struct real_api *real = real_api();
-	struct stmt *s = followed(handle);
+	struct stmt *s = followed_stmt(handle);
 	int rc;
 
 	if (!real->mariadb_stmt_execute_direct)
