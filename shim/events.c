@@ -21,11 +21,6 @@
 #include "log.h"
 #include "session_state.h"
 
-static unsigned last_errno(const struct incident *inc)
-{
-	return inc->real->mysql_errno(inc->mysql);
-}
-
 
 void event_incident(struct incident *inc, int severity, const char *event,
 		    const char *outcome, const char *why, const char *remedy)
@@ -65,72 +60,6 @@ void event_add_statement(const struct incident *inc, struct logline *l,
 
 /* ---- diagnosis ---------------------------------------------------- */
 
-/* The evidence of a loss is kept with the connection: the reconnect that
- * brings the rest may come with the program's next call. */
-static void note_loss(struct incident *inc, unsigned err, uint64_t idle_ms, size_t len)
-{
-	inc->conn->lost_errno = err;
-	inc->conn->lost_thread_id = inc->conn->thread_id;
-	inc->conn->lost_idle_ms = idle_ms;
-	inc->conn->lost_read_timeout = inc->read_timeout;
-	inc->conn->lost_write_timeout = inc->write_timeout;
-	inc->conn->lost_statement_bytes = len;
-}
-
-static void gather(const struct incident *inc, struct evidence *e, bool reconnected)
-{
-	const struct conn *c = inc->conn;
-
-	*e = (struct evidence){
-		.lost_errno = c->lost_errno,
-		.reconnect_errno = reconnected ? 0
-				   : inc->server_refusing ? CR_CONNECTION_ERROR : last_errno(inc),
-		.reconnected = reconnected,
-		.fork = c->lost_in_fork,
-		.read_timeout = inc->read_timeout || c->lost_read_timeout,
-		.write_timeout = inc->write_timeout || c->lost_write_timeout,
-		.statement_bytes = c->lost_statement_bytes,
-		.idle_ms = c->lost_idle_ms,
-		.since_success_ms = c->last_used_ms ? clock_coarse_ms() - c->last_used_ms : 0,
-		.timeout_s = -1,
-		.uptime_s = -1,
-		.lost_thread_id = c->lost_thread_id,
-		.new_thread_id = reconnected ? c->thread_id : 0,
-	};
-}
-
-/* The lost session's idle timeout and the server's max_allowed_packet,
- * read on the fresh session once the program's settings are back (the
- * server set wait_timeout from interactive_timeout at connect for an
- * interactive client); the server's uptime from COM_STATISTICS.  Plain
- * @@ variables and mysql_stat() work on MariaDB and every MySQL.  Two
- * round trips per incident. */
-static void read_server_evidence(const struct incident *inc, struct evidence *e)
-{
-	static const char sql[] = "SELECT @@session.wait_timeout, @@max_allowed_packet";
-	const struct real_api *real = inc->real;
-	const char *stat, *uptime;
-	MYSQL_RES *res;
-	MYSQL_ROW row;
-
-	if (real->mysql_store_result && real->mysql_fetch_row && real->mysql_free_result &&
-	    !real->mysql_real_query(inc->mysql, sql, sizeof(sql) - 1) &&
-	    (res = real->mysql_store_result(inc->mysql))) {
-		row = real->mysql_fetch_row(res);
-		if (row && row[0])
-			e->timeout_s = strtoll(row[0], NULL, 10);
-		if (row && row[1])
-			e->max_packet = strtoull(row[1], NULL, 10);
-		real->mysql_free_result(res);
-	}
-	/* "Uptime: 3600  Threads: 1  Questions: ..." */
-	static const char uptime_key[] = "Uptime: ";
-
-	stat = real->mysql_stat ? real->mysql_stat(inc->mysql) : NULL;
-	if (stat && (uptime = strstr(stat, uptime_key)))
-		e->uptime_s = strtoll(uptime + sizeof(uptime_key) - 1, NULL, 10);
-}
-
 static void add_cause(struct logline *l, enum cause cause)
 {
 	logline_str(l, "cause", cause_name(cause));
@@ -138,40 +67,32 @@ static void add_cause(struct logline *l, enum cause cause)
 }
 
 /* On connection_lost, the causes the error alone shows. */
-static void add_early_cause(const struct incident *inc, struct logline *l)
+static void add_early_cause(struct logline *l, const struct evidence *e)
 {
-	struct evidence e;
-	enum cause cause;
+	enum cause cause = diagnose_early(e);
 
-	gather(inc, &e, false);
-	cause = diagnose_early(&e);
 	if (cause != CAUSE_UNKNOWN)
 		add_cause(l, cause);
 }
 
 /* On the line that ends the reconnecting (reconnected, gave_up): the
  * cause and its evidence. */
-static void add_diagnosis(const struct incident *inc, struct logline *l, bool reconnected)
+static void add_diagnosis(struct logline *l, const struct evidence *e)
 {
-	struct evidence e;
-
-	gather(inc, &e, reconnected);
-	if (reconnected)
-		read_server_evidence(inc, &e);
-	logline_uint(l, "idle_ms", e.idle_ms);
-	if (e.timeout_s >= 0)
-		logline_uint(l, "timeout_s", (unsigned long long)e.timeout_s);
-	if (e.uptime_s >= 0)
-		logline_uint(l, "uptime_s", (unsigned long long)e.uptime_s);
-	logline_uint(l, "outage_ms", e.since_success_ms);
-	add_cause(l, diagnose(&e));
+	logline_uint(l, "idle_ms", e->idle_ms);
+	if (e->timeout_s >= 0)
+		logline_uint(l, "timeout_s", (unsigned long long)e->timeout_s);
+	if (e->uptime_s >= 0)
+		logline_uint(l, "uptime_s", (unsigned long long)e->uptime_s);
+	logline_uint(l, "outage_ms", e->since_success_ms);
+	add_cause(l, diagnose(e));
 }
 
 void event_connection_lost(struct incident *inc, const struct event_call *call,
-			   const struct sql_verdict *v, const char *plan)
+			   const struct sql_verdict *v, const char *plan,
+			   const struct evidence *evidence)
 {
 	struct logline l;
-	unsigned err = last_errno(inc);
 	uint64_t last = inc->conn->last_used_ms;
 
 	incident_line(inc, &l, LOG_WARNING, "connection_lost");
@@ -191,8 +112,7 @@ void event_connection_lost(struct incident *inc, const struct event_call *call,
 	}
 	logline_str(&l, "mode", inc->cfg->mode == SHIM_MODE_OBSERVE ? "observe" : "on");
 	logline_str(&l, "plan", plan);
-	note_loss(inc, err, last ? clock_coarse_ms() - last : 0, call->text ? call->len : 0);
-	add_early_cause(inc, &l);
+	add_early_cause(&l, evidence);
 	incident_emit(inc, &l);
 }
 
@@ -221,16 +141,16 @@ void event_with_error(struct incident *inc, int severity, const char *event,
 }
 
 /* The reconnecting ended without a connection: why, from its errors. */
-void event_gave_up(struct incident *inc, const char *why)
+void event_gave_up(struct incident *inc, const char *why, const struct evidence *evidence)
 {
 	struct logline l;
 
 	start_with_error(inc, &l, LOG_ERR, "gave_up", "error_returned", why, 0);
-	add_diagnosis(inc, &l, false);
+	add_diagnosis(&l, evidence);
 	incident_emit(inc, &l);
 }
 
-void event_reconnected(struct incident *inc)
+void event_reconnected(struct incident *inc, const struct evidence *evidence)
 {
 	struct logline l;
 	const char *charset = inc->real->mysql_character_set_name(inc->mysql);
@@ -241,7 +161,7 @@ void event_reconnected(struct incident *inc)
 	logline_str(&l, "charset", charset);
 	logline_str(&l, "autocommit",
 		    inc->status_known && !(inc->status & SERVER_STATUS_AUTOCOMMIT) ? "off" : "on");
-	add_diagnosis(inc, &l, true);
+	add_diagnosis(&l, evidence);
 	incident_emit(inc, &l);
 }
 

@@ -9,6 +9,7 @@
 
 #include "classify.h"
 #include "config.h"
+#include "diagnose.h"
 #include "incident.h"
 #include "logfmt.h"
 
@@ -34,15 +35,16 @@ void event_with_error(struct incident *inc, int severity, const char *event,
 
 /* connection_lost: the error, idle time, transaction, the call and its
  * class, the session state it held, the plan; the cause when the error
- * alone shows it.  Notes the evidence for the diagnosis. */
+ * alone shows it (from the evidence recovery gathered). */
 void event_connection_lost(struct incident *inc, const struct event_call *call,
-			   const struct sql_verdict *v, const char *plan);
+			   const struct sql_verdict *v, const char *plan,
+			   const struct evidence *evidence);
 
-/* reconnected: the session restored, with the diagnosis (one query). */
-void event_reconnected(struct incident *inc);
+/* reconnected: the session restored, with the diagnosis. */
+void event_reconnected(struct incident *inc, const struct evidence *evidence);
 
 /* gave_up with why, and the diagnosis from the failed reconnects. */
-void event_gave_up(struct incident *inc, const char *why);
+void event_gave_up(struct incident *inc, const char *why, const struct evidence *evidence);
 
 /* server_unreachable / server_back: once per outage per process. */
 void event_server_state(struct incident *inc, bool back, uint64_t outage_ms);

@@ -188,6 +188,89 @@ static bool server_has_sequences(const struct incident *inc)
 	return server_number(inc, sql, 1) != 0;
 }
 
+/* ---- the evidence for the diagnosis -------------------------------- */
+
+/* The evidence of a loss is kept with the connection: the reconnect that
+ * brings the rest may come with the program's next call. */
+static void note_loss(struct incident *inc, const struct event_call *call)
+{
+	uint64_t last = inc->conn->last_used_ms;
+	unsigned err = last_errno(inc);
+	uint64_t idle_ms = last ? clock_coarse_ms() - last : 0;
+	size_t len = call->text ? call->len : 0;
+
+	inc->conn->lost_errno = err;
+	inc->conn->lost_thread_id = inc->conn->thread_id;
+	inc->conn->lost_idle_ms = idle_ms;
+	inc->conn->lost_read_timeout = inc->read_timeout;
+	inc->conn->lost_write_timeout = inc->write_timeout;
+	inc->conn->lost_statement_bytes = len;
+}
+
+static void gather(const struct incident *inc, struct evidence *e, bool reconnected)
+{
+	const struct conn *c = inc->conn;
+
+	*e = (struct evidence){
+		.lost_errno = c->lost_errno,
+		.reconnect_errno = reconnected ? 0
+				   : inc->server_refusing ? CR_CONNECTION_ERROR : last_errno(inc),
+		.reconnected = reconnected,
+		.fork = c->lost_in_fork,
+		.read_timeout = inc->read_timeout || c->lost_read_timeout,
+		.write_timeout = inc->write_timeout || c->lost_write_timeout,
+		.statement_bytes = c->lost_statement_bytes,
+		.idle_ms = c->lost_idle_ms,
+		.since_success_ms = c->last_used_ms ? clock_coarse_ms() - c->last_used_ms : 0,
+		.timeout_s = -1,
+		.uptime_s = -1,
+		.lost_thread_id = c->lost_thread_id,
+		.new_thread_id = reconnected ? c->thread_id : 0,
+	};
+}
+
+/* The lost session's idle timeout and the server's max_allowed_packet,
+ * read on the fresh session once the program's settings are back (the
+ * server set wait_timeout from interactive_timeout at connect for an
+ * interactive client); the server's uptime from COM_STATISTICS.  Plain
+ * @@ variables and mysql_stat() work on MariaDB and every MySQL.  Two
+ * round trips per incident. */
+static void read_server_evidence(const struct incident *inc, struct evidence *e)
+{
+	static const char sql[] = "SELECT @@session.wait_timeout, @@max_allowed_packet";
+	const struct real_api *real = inc->real;
+	const char *stat, *uptime;
+	MYSQL_RES *res;
+	MYSQL_ROW row;
+
+	if (real->mysql_store_result && real->mysql_fetch_row && real->mysql_free_result &&
+	    !real->mysql_real_query(inc->mysql, sql, sizeof(sql) - 1) &&
+	    (res = real->mysql_store_result(inc->mysql))) {
+		row = real->mysql_fetch_row(res);
+		if (row && row[0])
+			e->timeout_s = strtoll(row[0], NULL, 10);
+		if (row && row[1])
+			e->max_packet = strtoull(row[1], NULL, 10);
+		real->mysql_free_result(res);
+	}
+	/* "Uptime: 3600  Threads: 1  Questions: ..." */
+	static const char uptime_key[] = "Uptime: ";
+
+	stat = real->mysql_stat ? real->mysql_stat(inc->mysql) : NULL;
+	if (stat && (uptime = strstr(stat, uptime_key)))
+		e->uptime_s = strtoll(uptime + sizeof(uptime_key) - 1, NULL, 10);
+}
+
+/* The evidence, with the server's own on a fresh session. */
+static const struct evidence *evidence_of(const struct incident *inc, struct evidence *e,
+					  bool reconnected)
+{
+	gather(inc, e, reconnected);
+	if (reconnected)
+		read_server_evidence(inc, e);
+	return e;
+}
+
 /* ---- reconnecting ------------------------------------------------- */
 
 /* The session as the library holds it when the loss is found. */
@@ -312,6 +395,7 @@ static void note_failed_attempt(struct incident *inc, struct server *srv, unsign
 static bool reconnect(struct incident *inc)
 {
 	struct server *srv = server_of(inc->conn);
+	struct evidence e;
 
 	for (;;) {
 		unsigned delay_ms = 0;
@@ -324,7 +408,7 @@ static bool reconnect(struct incident *inc)
 		switch (server_await(srv, inc->start_ms + inc->cfg->budget_ms)) {
 		case SERVER_EXPIRED:
 			inc->server_refusing = true;
-			event_gave_up(inc, "budget_exhausted");
+			event_gave_up(inc, "budget_exhausted", evidence_of(inc, &e, false));
 			rearm_lost_error(inc);
 			leave_pending(inc, CONN_DEAD);
 			return false;
@@ -343,7 +427,7 @@ static bool reconnect(struct incident *inc)
 			leave_pending(inc, 0); /* what the lost state refuses later belongs here */
 			inc->conn->flags &= ~CONN_DEAD;
 			inc->conn->fork_generation = conn_generation();
-			event_reconnected(inc);
+			event_reconnected(inc, evidence_of(inc, &e, true));
 			inc->conn->lost_in_fork = inc->conn->lost_read_timeout = false;
 			return true;
 		}
@@ -353,7 +437,7 @@ static bool reconnect(struct incident *inc)
 						     : stop_reason(inc, &delay_ms);
 		if (stop) {
 			server_release(srv);
-			event_gave_up(inc, stop);
+			event_gave_up(inc, stop, evidence_of(inc, &e, false));
 			rearm_lost_error(inc);
 			leave_pending(inc, CONN_DEAD);
 			return false;
@@ -596,6 +680,7 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 	enum loss_action action;
 	const char *why = NULL;
 	bool found_closed = c->found_closed;
+	struct evidence early;
 
 	c->found_closed = false;
 	if (kind == LOST_NONE)
@@ -616,9 +701,11 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 	if (cfg->mode == SHIM_MODE_OBSERVE || !inc.status_known) {
 		/* Without the server status the shim cannot tell a
 		 * transaction from autocommit: pass through. */
+		note_loss(&inc, &call);
 		event_connection_lost(&inc, &call, &verdict,
 				      !(client_lib.features & FEATURE_RECOVERY) ? "pass_through_library_lacks_functions"
-				      : inc.status_known ? "observe_only" : "pass_through_status_unknown");
+				      : inc.status_known ? "observe_only" : "pass_through_status_unknown",
+				      evidence_of(&inc, &early, false));
 		return rc;
 	}
 	in_transaction = session_in_transaction(c);
@@ -626,7 +713,9 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 	session_note_loss(real, c, m);
 	action = policy_on_loss(kind, in_transaction, c->held & SESSION_UNRESTORABLE, &facts,
 				&why);
-	event_connection_lost(&inc, &call, &verdict, plan_name(action));
+	note_loss(&inc, &call);
+	event_connection_lost(&inc, &call, &verdict, plan_name(action),
+			      evidence_of(&inc, &early, false));
 	return act_on_loss(&inc, action, why, r, &facts, rc);
 }
 
