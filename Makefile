@@ -12,7 +12,7 @@
 #
 # Parts of the build live in mk/*.mk; each appends to the lists below.
 # `make test` and `make demo` first install missing Debian packages when run
-# as root (tools/install-deps), or print the apt-get line to run.
+# as root (scripts/install-deps), or print the apt-get line to run.
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -104,7 +104,7 @@ $(B)/mysql-reconnect-report: tools/mysql-reconnect-report
 	cp $< $@ && chmod 755 $@
 
 deps:
-	tools/install-deps
+	scripts/install-deps
 
 # Everything the suites run is built first, on every core (the machine's
 # time goes to compiling otherwise); then the unit-level suites, one at a
@@ -114,7 +114,7 @@ TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Every check is counted (tests/count-results) and the run ends with one
 # line: "test: N passed, N failed".
 test:
-	tools/install-deps test
+	scripts/install-deps test
 	$(MAKE) --no-print-directory -j$(TEST_JOBS) all $(TEST_BUILDS)
 	@rm -f $(B)/test-counts
 	@set -o pipefail; $(MAKE) --no-print-directory $(TEST_TARGETS) 2>&1 | \
@@ -124,14 +124,14 @@ test:
 	@read -r passed failed < $(B)/test-counts; echo "test: $$passed passed, $$failed failed"
 
 bench:
-	tools/install-deps bench
+	scripts/install-deps bench
 	$(MAKE) --no-print-directory all
 	$(MAKE) --no-print-directory $(BENCH_TARGETS)
 
 demo:
-	tools/install-deps demo
+	scripts/install-deps demo
 	$(MAKE) --no-print-directory all
-	tools/demo
+	scripts/demo
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8

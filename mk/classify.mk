@@ -79,7 +79,7 @@ classify-purity: $(CLS_OBJ)
 # The committed word table must be what its generator writes.
 classify-words-check:
 	@mkdir -p $(dir $(CLS_WORDS))
-	tools/gen-classify-words > $(CLS_WORDS)
+	scripts/gen-classify-words > $(CLS_WORDS)
 	diff -u shim/classify_words.h $(CLS_WORDS)
 
 # The smoke run works on a copy of the corpus: the repository's stays as is.

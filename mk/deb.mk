@@ -15,7 +15,7 @@
 #                   .deb, check its files, the wrapper, the manual pages and a
 #                   preload, run the integration suite (TCP, then the Unix
 #                   socket) against the installed library, purge it, check nothing is left
-#                   (tools/deb-check)
+#                   (scripts/deb-check)
 #
 # The package installs what `make install` does (INSTALL_BINS, INSTALL_MAN1,
 # man8), with PREFIX=/usr and the library in /usr/lib/MULTIARCH/mysql-reconnect/.
@@ -33,7 +33,7 @@ DEB_FILE    = $(B)/$(DEB_BASE).deb
 # The outer make's flags and variables (MAKEFLAGS, a CFLAGS=... given to this
 # make) stay out of the package build: dpkg-buildflags sets the flags there.
 deb:
-	tools/install-deps deb
+	scripts/install-deps deb
 	rm -rf $(DEB_DIR)
 	mkdir -p $(DEB_SRC)
 	tar -cf - --exclude=./build --exclude=./.git . | tar -xf - -C $(DEB_SRC)
@@ -47,7 +47,7 @@ deb:
 	@echo $(DEB_FILE)
 
 deb-check:
-	tools/install-deps deb-check
+	scripts/install-deps deb-check
 	$(MAKE) --no-print-directory all integration-build
 	DEB_CHECK_BINS="$(notdir $(INSTALL_BINS))" DEB_CHECK_MAN1="$(notdir $(INSTALL_MAN1))" \
-	    tools/deb-check $(DEB_FILE)
+	    scripts/deb-check $(DEB_FILE)

@@ -91,7 +91,7 @@ $(IT_BIN): $(IT_OBJS)
 	$(CC) -o $@ $(IT_OBJS) -lcriterion $(MARIADB_LIBS) -pthread
 
 # The demo drives sqlpipe as its "legacy program".
-# (The demo builds its client itself, after tools/install-deps.)
+# (The demo builds its client itself, after scripts/install-deps.)
 
 # The same scenarios with the shim built with sanitizers and their runtime
 # preloaded first: ASan+UBSan+LeakSanitizer on the recovery paths (not under

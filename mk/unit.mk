@@ -2,7 +2,7 @@
 # AddressSanitizer + UndefinedBehaviorSanitizer; the registry's lock-free
 # lookups under load, plainly and with ThreadSanitizer; the wrapper; the
 # licence, the same in LICENSE, debian/copyright and the README;
-# tools/install-deps against canned apt-get simulations; and a `make install`
+# scripts/install-deps against canned apt-get simulations; and a `make install`
 # (PREFIX and LIBDIR not the defaults): the library its manual pages and
 # wrapper name, its pages' one date and version, which its commands print.
 
@@ -93,7 +93,7 @@ test-unit: $(B)/tests/unit $(B)/tests/unit-asan $(B)/tests/stress-conn $(B)/test
 	tests/unit/lacking.sh $(STUB_OBJ) $(B)/tests/lacking $(SHIM_LIB)
 	tests/unit/wrapper_cli.sh $(B)/mysql-reconnect
 	tests/unit/licence.sh
-	tests/unit/install_deps.sh tools/install-deps
+	tests/unit/install_deps.sh scripts/install-deps
 	rm -rf $(B)/install-check
 	$(MAKE) --no-print-directory -s install DESTDIR=$(abspath $(B)/install-check) \
 	    PREFIX=/opt/mysql-reconnect LIBDIR=/opt/mysql-reconnect/lib/private

@@ -47,7 +47,7 @@ static long find(const void *base, size_t stride, size_t count,
 
 /* Is the n-byte word w a built-in name: may it be followed by '('
  * without being a call of a stored function?  builtins[] and its hash
- * table are generated, with the list, by tools/gen-classify-words, whose
+ * table are generated, with the list, by scripts/gen-classify-words, whose
  * hash this must stay: over the upper-case bytes h = (h * 31 + byte) mod
  * 2^20, then linear probing from slot h mod BUILTIN_SLOTS (the table
  * always has empty slots). */

@@ -1,12 +1,12 @@
 #!/bin/sh
-# install_deps.sh - tools/install-deps installs only what is missing and
+# install_deps.sh - scripts/install-deps installs only what is missing and
 # never upgrades or removes an installed package, without the network:
 # dpkg-query, id and apt-get are stand-ins on PATH; apt-get -s prints
 # canned simulations in apt-get's own format.
 #
-#   tests/unit/install_deps.sh [tools/install-deps]
+#   tests/unit/install_deps.sh [scripts/install-deps]
 set -u
-TOOL=$(realpath "${1:-$(dirname "$0")/../../tools/install-deps}")
+TOOL=$(realpath "${1:-$(dirname "$0")/../../scripts/install-deps}")
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/install-deps.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT
 fail=0
