@@ -31,8 +31,8 @@ struct conn *conn_find_in_registry(const MYSQL *m)
 
 static void free_heap(struct conn *c)
 {
-	free(c->vars);
-	free(c->statements);
+	free(c->settings.vars);
+	free(c->settings.statements);
 	free(c->sent.text);
 	free(c->result_of.text);
 	client_login_free(&c->login);

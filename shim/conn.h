@@ -27,6 +27,35 @@
 /* A copy of a statement the program sent, kept while its answer is due:
  * the buffer only grows, so keeping one costs no allocation once warm. */
 struct client_login;
+struct strlist;
+
+/* What the program set in its session, to be set again on a fresh one
+ * (settings.c, which alone reads and writes it). */
+struct conn_settings {
+	struct strlist *vars;       /* system variables the program changed (heap) */
+	struct strlist *statements; /* ... or its SET/USE statements (heap) */
+	bool user_vars_recorded;    /* SET @k = literal recorded */
+};
+
+/* Evidence of the last loss, kept for its diagnosis (diagnose.h) until the
+ * reconnect that brings the rest: noted by recovery (recover.c). */
+struct conn_loss {
+	unsigned error;            /* the error it was noticed with */
+	unsigned long thread_id;   /* the lost session's */
+	uint64_t idle_ms;
+	bool in_fork;              /* a child used its parent's connection */
+	bool read_timeout, write_timeout; /* the program's own timeouts fired */
+	unsigned long long statement_bytes;
+};
+
+/* What the connection is to, for the log and for the server record
+ * (connect.c).  Never the password. */
+struct conn_identity {
+	char host[CONN_NAME_MAX];
+	char user[CONN_NAME_MAX];
+	char socket_path[CONN_NAME_MAX];
+	unsigned port;
+};
 
 struct kept_text {
 	char *text;  /* heap */
@@ -52,12 +81,10 @@ struct conn {
 	bool insert_id_at_loss;    /* ... and it was lost */
 	bool keep_in_trans;        /* the shim's own 2006 cleared IN_TRANS (session.h) */
 	bool multi_statements_off; /* the program's mysql_set_server_option (session.h) */
-	bool user_vars_recorded;   /* SET @k = literal recorded (settings.h) */
 	unsigned held;             /* SESSION_* state a reconnect cannot restore */
 	unsigned init_held;        /* ... of it, what the init commands hold */
 	unsigned lost;             /* SESSION_* state lost with the last session */
-	struct strlist *vars;       /* system variables the program changed (heap) */
-	struct strlist *statements; /* ... or its SET/USE statements (settings.h) */
+	struct conn_settings settings; /* settings.c's */
 	struct kept_text sent;     /* sent by mysql_send_query, answer not read yet */
 	struct kept_text result_of; /* ran and returned results, not all read yet */
 	unsigned result_index;     /* which of them the program is at (0: the first) */
@@ -66,19 +93,8 @@ struct conn {
 	bool found_closed;         /* the idle check found the peer gone */
 	char lost_incident[32];    /* incident that left the flags set */
 	struct client_login *login; /* kept between reconnect attempts (client.h) */
-	/* Evidence of the last loss, for its diagnosis (diagnose.h). */
-	unsigned lost_errno;
-	unsigned long lost_thread_id;
-	uint64_t lost_idle_ms;
-	bool lost_in_fork;
-	bool lost_read_timeout;
-	bool lost_write_timeout;
-	unsigned long long lost_statement_bytes;
-	/* Identity, for the log.  Never the password. */
-	char host[CONN_NAME_MAX];
-	char user[CONN_NAME_MAX];
-	char socket_path[CONN_NAME_MAX];
-	unsigned port;
+	struct conn_loss loss;     /* recovery's */
+	struct conn_identity id;   /* connect.c's */
 };
 
 /* Lock-free; NULL when the handle was not connected through the shim.

@@ -83,11 +83,11 @@ static struct conn *track(const struct shim_config *cfg, const struct real_api *
 		return NULL; /* out of memory: this handle is simply passed through */
 	c->init_held = init_held;
 	c->held |= init_held;
-	copy_name(c->host, sizeof(c->host), host, "localhost");
-	copy_name(c->user, sizeof(c->user), user, "-");
-	copy_name(c->socket_path, sizeof(c->socket_path), local ? sock : NULL,
+	copy_name(c->id.host, sizeof(c->id.host), host, "localhost");
+	copy_name(c->id.user, sizeof(c->id.user), user, "-");
+	copy_name(c->id.socket_path, sizeof(c->id.socket_path), local ? sock : NULL,
 		  local ? "default" : "");
-	c->port = local ? 0 : port;
+	c->id.port = local ? 0 : port;
 	c->server_is_mysql = !server_is_mariadb(real, m);
 	c->last_used_ms = clock_coarse_ms();
 	session_note_fresh(real, c, m);
@@ -113,7 +113,7 @@ void connect_note_library_reconnect(const struct shim_config *cfg, const struct 
 	c->fork_generation = conn_generation();
 	session_start_over(cfg, real, c, m);
 	guard_leave();
-	event_library_reconnected(cfg, c->host, lost_transaction);
+	event_library_reconnected(cfg, c->id.host, lost_transaction);
 }
 
 /* MariaDB's non-blocking API (MYSQL_OPT_NONBLOCK) runs the blocking

@@ -66,13 +66,13 @@ void incident_line(const struct incident *inc, struct logline *l, int severity,
 	logline_str(l, "incident", inc->id);
 	logline_str(l, "program", program_invocation_short_name);
 	logline_uint(l, "pid", (unsigned long long)getpid());
-	if (c->socket_path[0] && !c->port) {
-		logline_str(l, "socket", c->socket_path);
+	if (c->id.socket_path[0] && !c->id.port) {
+		logline_str(l, "socket", c->id.socket_path);
 	} else {
-		logline_str(l, "host", c->host);
-		logline_uint(l, "port", c->port);
+		logline_str(l, "host", c->id.host);
+		logline_uint(l, "port", c->id.port);
 	}
-	logline_str(l, "user", c->user);
+	logline_str(l, "user", c->id.user);
 	logline_str(l, "db", inc->schema[0] ? inc->schema : NULL);
 }
 

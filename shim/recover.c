@@ -75,7 +75,7 @@ static void wait_for_server(const struct incident *inc, unsigned delay_ms)
 		if (until - now < pause)
 			pause = (unsigned)(until - now);
 		sleep_ms(pause);
-		if (sock_accepts(c->port ? c->host : NULL, c->port, c->socket_path, 20))
+		if (sock_accepts(c->id.port ? c->id.host : NULL, c->id.port, c->id.socket_path, 20))
 			return;
 	}
 }
@@ -199,12 +199,12 @@ static void note_loss(struct incident *inc, const struct event_call *call)
 	uint64_t idle_ms = last ? clock_coarse_ms() - last : 0;
 	size_t len = call->text ? call->len : 0;
 
-	inc->conn->lost_errno = err;
-	inc->conn->lost_thread_id = inc->conn->thread_id;
-	inc->conn->lost_idle_ms = idle_ms;
-	inc->conn->lost_read_timeout = inc->read_timeout;
-	inc->conn->lost_write_timeout = inc->write_timeout;
-	inc->conn->lost_statement_bytes = len;
+	inc->conn->loss.error = err;
+	inc->conn->loss.thread_id = inc->conn->thread_id;
+	inc->conn->loss.idle_ms = idle_ms;
+	inc->conn->loss.read_timeout = inc->read_timeout;
+	inc->conn->loss.write_timeout = inc->write_timeout;
+	inc->conn->loss.statement_bytes = len;
 }
 
 static void gather(const struct incident *inc, struct evidence *e, bool reconnected)
@@ -212,19 +212,19 @@ static void gather(const struct incident *inc, struct evidence *e, bool reconnec
 	const struct conn *c = inc->conn;
 
 	*e = (struct evidence){
-		.lost_errno = c->lost_errno,
+		.lost_errno = c->loss.error,
 		.reconnect_errno = reconnected ? 0
 				   : inc->server_refusing ? CR_CONNECTION_ERROR : last_errno(inc),
 		.reconnected = reconnected,
-		.fork = c->lost_in_fork,
-		.read_timeout = inc->read_timeout || c->lost_read_timeout,
-		.write_timeout = inc->write_timeout || c->lost_write_timeout,
-		.statement_bytes = c->lost_statement_bytes,
-		.idle_ms = c->lost_idle_ms,
+		.fork = c->loss.in_fork,
+		.read_timeout = inc->read_timeout || c->loss.read_timeout,
+		.write_timeout = inc->write_timeout || c->loss.write_timeout,
+		.statement_bytes = c->loss.statement_bytes,
+		.idle_ms = c->loss.idle_ms,
 		.since_success_ms = c->last_used_ms ? clock_coarse_ms() - c->last_used_ms : 0,
 		.timeout_s = -1,
 		.uptime_s = -1,
-		.lost_thread_id = c->lost_thread_id,
+		.lost_thread_id = c->loss.thread_id,
 		.new_thread_id = reconnected ? c->thread_id : 0,
 	};
 }
@@ -428,7 +428,7 @@ static bool reconnect(struct incident *inc)
 			inc->conn->flags &= ~CONN_DEAD;
 			inc->conn->fork_generation = conn_generation();
 			event_reconnected(inc, evidence_of(inc, &e, true));
-			inc->conn->lost_in_fork = inc->conn->lost_read_timeout = false;
+			inc->conn->loss.in_fork = inc->conn->loss.read_timeout = false;
 			return true;
 		}
 		/* A fresh session that refused the program's settings would
@@ -801,8 +801,8 @@ static void on_fork(const struct shim_config *cfg, const struct real_api *real,
 	bool in_transaction, detached;
 
 	c->fork_generation = conn_generation();
-	c->lost_in_fork = true;
-	c->lost_idle_ms = 0;
+	c->loss.in_fork = true;
+	c->loss.idle_ms = 0;
 	session_note_before_call(real, c, m); /* the parent's status, as inherited */
 	incident_open(&inc, cfg, real, c, m, session_now(real, m, &snap));
 	in_transaction = inc.status & SERVER_STATUS_IN_TRANS;

@@ -30,7 +30,7 @@ struct server *server_of(const struct conn *c)
 	char key[sizeof(((struct server *)0)->key)];
 	struct server *s;
 
-	snprintf(key, sizeof(key), "%s\n%u\n%s", c->host, c->port, c->socket_path);
+	snprintf(key, sizeof(key), "%s\n%u\n%s", c->id.host, c->id.port, c->id.socket_path);
 	shim_mutex_lock(&lock);
 	for (s = servers; s && strcmp(s->key, key) != 0; s = s->next)
 		;

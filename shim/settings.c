@@ -162,12 +162,12 @@ static void note_variable(struct conn *c, const char *name, size_t n, const char
 		c->insert_id_seen = true;
 	/* user variables recorded under another character set or collation
 	 * would be set again under this one */
-	if (c->user_vars_recorded && (starts_with(name, n, "character_set_") ||
+	if (c->settings.user_vars_recorded && (starts_with(name, n, "character_set_") ||
 				      starts_with(name, n, "collation_")))
 		c->held |= SESSION_USER_VARS;
 	if (starts_with(name, n, "session_track_") || not_replayed(name, n))
 		return;
-	if (!list_put(&c->vars, name, n, value, vn))
+	if (!list_put(&c->settings.vars, name, n, value, vn))
 		c->held |= SESSION_UNTRACKED;
 }
 
@@ -257,7 +257,7 @@ static void note_names_collation(struct conn *c, const char *text, size_t len)
 			continue;
 		if (t[3].type == T_WORD && IS(t[3].p, t[3].n, "COLLATE") &&
 		    (t[4].type == T_WORD || t[4].type == T_STRING || t[4].type == T_QIDENT) &&
-		    !list_put(&c->vars, COLLATION_CONNECTION, sizeof(COLLATION_CONNECTION) - 1, t[4].p,
+		    !list_put(&c->settings.vars, COLLATION_CONNECTION, sizeof(COLLATION_CONNECTION) - 1, t[4].p,
 			      t[4].n))
 			c->held |= SESSION_UNTRACKED;
 		if (t[3].type == T_SEMI)
@@ -271,7 +271,7 @@ static void note_names_collation(struct conn *c, const char *text, size_t len)
 
 static bool statements_full(const struct conn *c, size_t len)
 {
-	return c->statements && c->statements->used + 2 * len > STATEMENTS_MAX;
+	return c->settings.statements && c->settings.statements->used + 2 * len > STATEMENTS_MAX;
 }
 
 /* Without tracking: a SET of session variables (not user variables, not
@@ -285,7 +285,7 @@ static bool note_replayable(struct conn *c, const char *text, size_t len,
 	if (!set_or_use || !v->safe || (v->facts & (SQL_FACT_SETS_USER_VAR | SQL_FACT_MULTI)) ||
 	    memchr(text, '\0', len) || statements_full(c, len))
 		return false;
-	return list_put(&c->statements, text, len, "", 0);
+	return list_put(&c->settings.statements, text, len, "", 0);
 }
 
 /* A literal: NULL, a number, or a '...' string with no quote or backslash
@@ -359,8 +359,8 @@ bool settings_note_user_vars(struct conn *c, const char *text, size_t len)
 	if (memchr(text, '\0', len) || statements_full(c, len) ||
 	    !literal_user_var_set(text, len, &name, &n))
 		return false;
-	c->user_vars_recorded = true;
-	return list_put(&c->statements, name, n, text, len);
+	c->settings.user_vars_recorded = true;
+	return list_put(&c->settings.statements, name, n, text, len);
 }
 
 bool settings_note_role(struct conn *c, const char *text, size_t len)
@@ -369,7 +369,7 @@ bool settings_note_role(struct conn *c, const char *text, size_t len)
 
 	if (memchr(text, '\0', len) || statements_full(c, len))
 		return false;
-	return list_put(&c->statements, key, sizeof(key) - 1, text, len);
+	return list_put(&c->settings.statements, key, sizeof(key) - 1, text, len);
 }
 
 bool settings_note_statement(struct conn *c, const char *text, size_t len,
@@ -377,8 +377,8 @@ bool settings_note_statement(struct conn *c, const char *text, size_t len,
 {
 	/* A new connection character set resets the collation to its
 	 * default, which the server does not report. */
-	if (collation_reset && c->vars)
-		list_remove(c->vars, COLLATION_CONNECTION, sizeof(COLLATION_CONNECTION) - 1);
+	if (collation_reset && c->settings.vars)
+		list_remove(c->settings.vars, COLLATION_CONNECTION, sizeof(COLLATION_CONNECTION) - 1);
 	if (!text)
 		return true;
 	if (c->tracking) {
@@ -467,7 +467,7 @@ static int replay_rank(const char *name)
 static char *build_restore(const struct conn *c, bool autocommit_off)
 {
 	static const char set_session[] = "SET SESSION ";
-	const struct strlist *v = c->vars;
+	const struct strlist *v = c->settings.vars;
 	size_t size = sizeof(track_sql) + 64, used = v ? v->used : 0;
 	bool autocommit_set = false;
 	char *sql, *out;
@@ -495,7 +495,7 @@ static char *build_restore(const struct conn *c, bool autocommit_off)
 
 static bool replay_statements(const struct real_api *real, const struct conn *c, MYSQL *m)
 {
-	const struct strlist *s = c->statements;
+	const struct strlist *s = c->settings.statements;
 
 	for (size_t at = 0; s && at < s->used; at += entry_size(s->data + at)) {
 		const char *key = s->data + at, *text = key + strlen(key) + 1;
@@ -514,7 +514,7 @@ bool settings_restore(const struct real_api *real, struct conn *c, MYSQL *m,
 	char *sql;
 	int failed = 0;
 
-	if (c->tracking || c->vars || autocommit_off) {
+	if (c->tracking || c->settings.vars || autocommit_off) {
 		sql = build_restore(c, autocommit_off);
 		failed = !sql || real->mysql_real_query(m, sql, (unsigned long)strlen(sql));
 		free(sql);
@@ -524,8 +524,8 @@ bool settings_restore(const struct real_api *real, struct conn *c, MYSQL *m,
 
 void settings_forget(struct conn *c)
 {
-	free(c->vars);
-	free(c->statements);
-	c->vars = c->statements = NULL;
-	c->user_vars_recorded = false;
+	free(c->settings.vars);
+	free(c->settings.statements);
+	c->settings.vars = c->settings.statements = NULL;
+	c->settings.user_vars_recorded = false;
 }
