@@ -29,6 +29,21 @@
 struct client_login;
 struct strlist;
 
+/* The session record: the transaction, and state a fresh connection
+ * cannot have (session.h, session.c). */
+struct conn_session {
+	unsigned status;           /* transaction record: SERVER_STATUS_* before the
+				      current call */
+	bool tracking;             /* the server reports this session's changes */
+	bool insert_id_seen;       /* the session's LAST_INSERT_ID() was set */
+	bool insert_id_at_loss;    /* ... and it was lost */
+	bool keep_in_trans;        /* the shim's own 2006 cleared IN_TRANS */
+	bool multi_statements_off; /* the program's mysql_set_server_option */
+	unsigned held;             /* SESSION_* state a reconnect cannot restore */
+	unsigned init_held;        /* ... of it, what the init commands hold */
+	unsigned lost;             /* SESSION_* state lost with the last session */
+};
+
 /* What the program set in its session, to be set again on a fresh one
  * (settings.c, which alone reads and writes it). */
 struct conn_settings {
@@ -72,18 +87,8 @@ struct conn {
 	bool passed_through;       /* not the shim's to recover (connect.c): every
 				      call goes straight to the library */
 	unsigned long thread_id;   /* of the session the shim knows */
-	uint64_t session;          /* counts the sessions the shim has seen */
-	unsigned status;           /* transaction record: SERVER_STATUS_* before the
-				      current call (session.h) */
-	/* The session record (session.h). */
-	bool tracking;             /* the server reports this session's changes */
-	bool insert_id_seen;       /* the session's LAST_INSERT_ID() was set */
-	bool insert_id_at_loss;    /* ... and it was lost */
-	bool keep_in_trans;        /* the shim's own 2006 cleared IN_TRANS (session.h) */
-	bool multi_statements_off; /* the program's mysql_set_server_option (session.h) */
-	unsigned held;             /* SESSION_* state a reconnect cannot restore */
-	unsigned init_held;        /* ... of it, what the init commands hold */
-	unsigned lost;             /* SESSION_* state lost with the last session */
+	uint64_t session_number;   /* counts the sessions the shim has seen */
+	struct conn_session session; /* session.c's */
 	struct conn_settings settings; /* settings.c's */
 	struct kept_text sent;     /* sent by mysql_send_query, answer not read yet */
 	struct kept_text result_of; /* ran and returned results, not all read yet */

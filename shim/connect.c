@@ -81,8 +81,8 @@ static struct conn *track(const struct shim_config *cfg, const struct real_api *
 	c = conn_track(m);
 	if (!c)
 		return NULL; /* out of memory: this handle is simply passed through */
-	c->init_held = init_held;
-	c->held |= init_held;
+	c->session.init_held = init_held;
+	c->session.held |= init_held;
 	copy_name(c->id.host, sizeof(c->id.host), host, "localhost");
 	copy_name(c->id.user, sizeof(c->id.user), user, "-");
 	copy_name(c->id.socket_path, sizeof(c->id.socket_path), local ? sock : NULL,

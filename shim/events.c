@@ -104,11 +104,11 @@ void event_connection_lost(struct incident *inc, const struct event_call *call,
 		    !inc->status_known ? "unknown"
 		    : inc->status & SERVER_STATUS_IN_TRANS ? "yes" : "no");
 	event_add_statement(inc, &l, call, v);
-	if (inc->conn->held & SESSION_UNRESTORABLE) {
+	if (inc->conn->session.held & SESSION_UNRESTORABLE) {
 		char names[128];
 
 		logline_str(&l, "session_state",
-			    session_state_names(inc->conn->held, names, sizeof(names)));
+			    session_state_names(inc->conn->session.held, names, sizeof(names)));
 	}
 	logline_str(&l, "mode", inc->cfg->mode == SHIM_MODE_OBSERVE ? "observe" : "on");
 	logline_str(&l, "plan", plan);

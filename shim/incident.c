@@ -31,7 +31,7 @@ static void incident_init(struct incident *inc, const struct shim_config *cfg,
 	inc->mysql = m;
 	inc->start_ms = clock_ms();
 	inc->status_known = session->status_known;
-	inc->status = conn->status;
+	inc->status = conn->session.status;
 	copy_name(inc->schema, sizeof(inc->schema), session->schema);
 	copy_name(inc->charset, sizeof(inc->charset), session->charset);
 }

@@ -464,11 +464,11 @@ static struct event_call event_call_of(const struct request *r)
 static unsigned sql_flags(const struct incident *inc)
 {
 	const struct conn *c = inc->conn;
-	bool untracked = (c->held | c->lost) & SESSION_UNTRACKED;
+	bool untracked = (c->session.held | c->session.lost) & SESSION_UNTRACKED;
 
 	return (inc->status & SERVER_STATUS_NO_BACKSLASH_ESCAPES ? SQL_NO_BACKSLASH_ESCAPES : 0) |
-	       (c->tracking && !untracked ? SQL_SESSION_RESTORED : 0) |
-	       (!untracked && !((c->held | c->lost) & SESSION_USER_VARS) ? SQL_USER_VARS_RESTORED
+	       (c->session.tracking && !untracked ? SQL_SESSION_RESTORED : 0) |
+	       (!untracked && !((c->session.held | c->session.lost) & SESSION_USER_VARS) ? SQL_USER_VARS_RESTORED
 									  : 0);
 }
 
@@ -551,7 +551,7 @@ static int resend(struct incident *inc, const struct request *r, const struct ca
 			event_too_large(inc);
 			return rc;
 		}
-		if (inc->conn->lost & SESSION_BLOCKING) {
+		if (inc->conn->session.lost & SESSION_BLOCKING) {
 			rc = fail_call(inc, r);
 			event_incident(inc, LOG_ERR, "statement_not_retried", "error_returned",
 				       "session_state_lost",
@@ -711,7 +711,7 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 	in_transaction = session_in_transaction(c);
 	inc.sends_lost_in_flight = kind == LOST_IN_FLIGHT;
 	session_note_loss(real, c, m);
-	action = policy_on_loss(kind, in_transaction, c->held & SESSION_UNRESTORABLE, &facts,
+	action = policy_on_loss(kind, in_transaction, c->session.held & SESSION_UNRESTORABLE, &facts,
 				&why);
 	note_loss(&inc, &call);
 	event_connection_lost(&inc, &call, &verdict, plan_name(action),

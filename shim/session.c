@@ -32,7 +32,7 @@ void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *
 		return;
 	}
 	sql_classify(text, len,
-		     c->status & SERVER_STATUS_NO_BACKSLASH_ESCAPES ? SQL_NO_BACKSLASH_ESCAPES : 0,
+		     c->session.status & SERVER_STATUS_NO_BACKSLASH_ESCAPES ? SQL_NO_BACKSLASH_ESCAPES : 0,
 		     &v);
 	held = held_by(&v);
 	/* SET ROLE, alone in its text, is set again as it was. */
@@ -50,7 +50,7 @@ void session_note_statement(const struct real_api *real, struct conn *c, MYSQL *
 	if (state_changed && !(v.facts & SQL_FACT_CHANGES_SESSION) &&
 	    settings_state_change_reported(real, m))
 		held |= SESSION_UNTRACKED;
-	c->held |= held;
+	c->session.held |= held;
 }
 
 /* ---- starting, losing and restoring a session --------------------------- */
@@ -93,9 +93,9 @@ void session_start_over(const struct shim_config *cfg, const struct real_api *re
 			struct conn *c, MYSQL *m)
 {
 	settings_forget(c);
-	c->held = c->init_held;
-	c->lost = 0;
-	c->insert_id_seen = c->insert_id_at_loss = false;
+	c->session.held = c->session.init_held;
+	c->session.lost = 0;
+	c->session.insert_id_seen = c->session.insert_id_at_loss = false;
 	c->flags &= ~CONN_STATE_LOST;
 	settings_enable_tracking(cfg, real, c, m);
 }
@@ -104,16 +104,16 @@ void session_note_loss(const struct real_api *real, struct conn *c, MYSQL *m)
 {
 	/* mysql_insert_id() is the last statement's; the session's
 	 * LAST_INSERT_ID() outlives it. */
-	c->insert_id_at_loss = c->insert_id_seen ||
+	c->session.insert_id_at_loss = c->session.insert_id_seen ||
 			       (real->mysql_insert_id && real->mysql_insert_id(m) != 0);
 }
 
 void session_note_fresh(const struct real_api *real, struct conn *c, MYSQL *m)
 {
 	if (client_status_known())
-		c->status = client_status(m);
+		c->session.status = client_status(m);
 	c->thread_id = real->mysql_thread_id ? real->mysql_thread_id(m) : 0;
-	c->session++;
+	c->session_number++;
 }
 
 bool session_restore(const struct real_api *real, struct conn *c, MYSQL *m,
@@ -122,14 +122,14 @@ bool session_restore(const struct real_api *real, struct conn *c, MYSQL *m,
 	if (!settings_restore(real, c, m, autocommit_off))
 		return false;
 	/* The connect-time capability is back on: the program turned it off. */
-	if (c->multi_statements_off &&
+	if (c->session.multi_statements_off &&
 	    (!real->mysql_set_server_option ||
 	     real->mysql_set_server_option(m, MYSQL_OPTION_MULTI_STATEMENTS_OFF)))
 		return false;
-	c->lost |= (c->held & (SESSION_BLOCKING | SESSION_USER_VARS)) | SESSION_LAST_RESULT |
-		   (c->insert_id_at_loss ? SESSION_LAST_INSERT_ID : 0);
-	c->held = 0;
-	c->insert_id_seen = false;
+	c->session.lost |= (c->session.held & (SESSION_BLOCKING | SESSION_USER_VARS)) | SESSION_LAST_RESULT |
+		   (c->session.insert_id_at_loss ? SESSION_LAST_INSERT_ID : 0);
+	c->session.held = 0;
+	c->session.insert_id_seen = false;
 	c->flags |= CONN_STATE_LOST;
 	return true;
 }
@@ -140,15 +140,15 @@ unsigned session_refusal(const struct conn *c, const struct sql_verdict *v)
 {
 	unsigned reads = 0;
 
-	if (c->lost & SESSION_BLOCKING)
-		return c->lost & SESSION_BLOCKING;
+	if (c->session.lost & SESSION_BLOCKING)
+		return c->session.lost & SESSION_BLOCKING;
 	if (v->facts & SQL_FACT_READS_USER_VAR)
 		reads |= SESSION_USER_VARS;
 	if (v->facts & SQL_FACT_READS_LAST_RESULT)
 		reads |= SESSION_LAST_RESULT | SESSION_LAST_INSERT_ID;
 	if (v->facts & SQL_FACT_READS_SEQUENCE)
 		reads |= SESSION_SEQUENCES;
-	return reads & c->lost;
+	return reads & c->session.lost;
 }
 
 /* ROW_COUNT() and FOUND_ROWS() describe the previous statement only: the
@@ -162,12 +162,12 @@ void session_after_lost_call(const struct real_api *real, struct conn *c, MYSQL 
 	size_t len;
 
 	if (request_statement(r, &len))
-		c->lost &= ~SESSION_LAST_RESULT;
+		c->session.lost &= ~SESSION_LAST_RESULT;
 	if (real->mysql_insert_id && real->mysql_insert_id(m))
-		c->lost &= ~SESSION_LAST_INSERT_ID;
+		c->session.lost &= ~SESSION_LAST_INSERT_ID;
 	if (v->facts & SQL_FACT_SETS_USER_VAR)
-		c->lost &= ~SESSION_USER_VARS;
-	if (!c->lost)
+		c->session.lost &= ~SESSION_USER_VARS;
+	if (!c->session.lost)
 		c->flags &= ~CONN_STATE_LOST;
 }
 
@@ -177,6 +177,6 @@ void session_set_gone_error(const struct real_api *real, struct conn *c, MYSQL *
 	/* mariadb_reconnect (which sets it) also clears
 	 * SERVER_STATUS_IN_TRANS of a live handle: the record keeps the
 	 * transaction until the server says. */
-	c->keep_in_trans = (c->status & SERVER_STATUS_IN_TRANS) != 0;
+	c->session.keep_in_trans = (c->session.status & SERVER_STATUS_IN_TRANS) != 0;
 	client_set_gone_error(real, m);
 }

@@ -50,13 +50,13 @@ static inline void session_note_before_call(const struct real_api *real, struct 
 
 	if (!client_status_known())
 		return;
-	if ((c->status & SERVER_STATUS_IN_TRANS) && !(now & SERVER_STATUS_IN_TRANS) &&
-	    (c->keep_in_trans || client_socket(real, m) < 0))
+	if ((c->session.status & SERVER_STATUS_IN_TRANS) && !(now & SERVER_STATUS_IN_TRANS) &&
+	    (c->session.keep_in_trans || client_socket(real, m) < 0))
 		now |= SERVER_STATUS_IN_TRANS;
-	c->keep_in_trans = false;
+	c->session.keep_in_trans = false;
 	if (now & SERVER_SESSION_STATE_CHANGED) /* say, a later result of a multi-statement */
 		settings_read_tracked(real, c, m);
-	c->status = now;
+	c->session.status = now;
 }
 
 void session_check_peer(struct conn *c, MYSQL *m, const struct real_api *real);
@@ -80,7 +80,7 @@ static inline void session_check_idle(const struct shim_config *cfg,
  * SERVER_MORE_RESULTS_EXIST, session_after_success.) */
 static inline bool session_text_may_hold(const struct conn *c, const char *text, size_t len)
 {
-	return sql_may_hold_state(text, len, c->tracking);
+	return sql_may_hold_state(text, len, c->session.tracking);
 }
 
 void session_start_over(const struct shim_config *cfg, const struct real_api *real,
@@ -88,7 +88,7 @@ void session_start_over(const struct shim_config *cfg, const struct real_api *re
 
 /* The program's MYSQL_INIT_COMMANDs, which the client library runs again
  * on every connect, reconnects included: *held, the session state they
- * hold (SESSION_* bits, for conn->init_held), or false when one of them
+ * hold (SESSION_* bits, for conn->session.init_held), or false when one of them
  * may write or is not understood: a reconnect would run it again, so such
  * a handle is not the shim's to reconnect.  Read before the handle has a
  * record: no allocation and no lock for a handle passed through. */
@@ -132,29 +132,29 @@ static inline __attribute__((always_inline)) void session_after_success(const st
 	if (!client_status_known())
 		return;
 	status = client_status(m);
-	c->status = status;
+	c->session.status = status;
 	if (cfg->mode != SHIM_MODE_ON)
 		return;
-	if ((c->held & SESSION_NEXT_TXN) && (status & SERVER_STATUS_IN_TRANS))
-		c->held &= ~SESSION_NEXT_TXN; /* the transaction it was for began */
+	if ((c->session.held & SESSION_NEXT_TXN) && (status & SERVER_STATUS_IN_TRANS))
+		c->session.held &= ~SESSION_NEXT_TXN; /* the transaction it was for began */
 	/* the calls that change the session wholesale */
 	if (__builtin_expect(request_changes_session(r), 0)) {
 		if (r->kind == REQ_SET_SERVER_OPTION)
-			c->multi_statements_off = r->flag == MYSQL_OPTION_MULTI_STATEMENTS_OFF;
+			c->session.multi_statements_off = r->flag == MYSQL_OPTION_MULTI_STATEMENTS_OFF;
 		else
 			session_start_over(cfg, real, c, m);
 		return;
 	}
-	if (!c->insert_id_seen && client_insert_id(m))
-		c->insert_id_seen = true;
+	if (!c->session.insert_id_seen && client_insert_id(m))
+		c->session.insert_id_seen = true;
 	if (r->kind == REQ_STMT_PREPARE)
 		return; /* prepared, not run */
 	text = request_statement(r, &len);
 	if (r->kind == REQ_REAL_QUERY || r->kind == REQ_READ_QUERY_RESULT)
 		session_keep_result_of(real, c, m, text, len, status);
-	if (r->stmt && !c->tracking && text && session_text_may_hold(c, text, len)) {
+	if (r->stmt && !c->session.tracking && text && session_text_may_hold(c, text, len)) {
 		/* a prepared SET has no value to replay: "SET x = ?" */
-		c->held |= SESSION_UNTRACKED;
+		c->session.held |= SESSION_UNTRACKED;
 		return;
 	}
 	changed = (status & SERVER_SESSION_STATE_CHANGED) != 0;
@@ -171,7 +171,7 @@ void session_note_fresh(const struct real_api *real, struct conn *c, MYSQL *m);
 
 static inline bool session_in_transaction(const struct conn *c)
 {
-	return (c->status & SERVER_STATUS_IN_TRANS) != 0;
+	return (c->session.status & SERVER_STATUS_IN_TRANS) != 0;
 }
 
 /* The connection is lost: remember what went with it. */
@@ -179,7 +179,7 @@ void session_note_loss(const struct real_api *real, struct conn *c, MYSQL *m);
 
 /* On a fresh connection: tracking on, every setting the program made, and
  * autocommit off when it was, in one statement.  False (with the server's
- * error on the handle) when the server refused it.  Afterwards conn->lost
+ * error on the handle) when the server refused it.  Afterwards conn->session.lost
  * says what the program's statements may no longer read. */
 bool session_restore(const struct real_api *real, struct conn *c, MYSQL *m,
 		     bool autocommit_off);
@@ -190,7 +190,7 @@ bool session_restore(const struct real_api *real, struct conn *c, MYSQL *m,
  * NEXTVAL the shim does not look for set (SESSION_SEQUENCES). */
 static inline void session_note_lost_unseen(struct conn *c, unsigned lost)
 {
-	c->lost |= lost;
+	c->session.lost |= lost;
 	if (lost)
 		c->flags |= CONN_STATE_LOST;
 }

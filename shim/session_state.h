@@ -1,5 +1,5 @@
 /* session_state.h - the vocabulary of session state a fresh connection
- * cannot have (conn->held, conn->lost): the session record (session.h)
+ * cannot have (conn->session.held, conn->session.lost): the session record (session.h)
  * keeps it, recovery decides with it, the log names it.  At the bottom of
  * the library, so that each of them can use it. */
 #ifndef MYSQL_RECONNECT_SESSION_STATE_H
@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-/* Kinds of session state (conn->held, conn->lost). */
+/* Kinds of session state (conn->session.held, conn->session.lost). */
 #define SESSION_TEMP_TABLES    0x01u /* temporary tables (may shadow base tables) */
 #define SESSION_LOCKS          0x02u /* LOCK TABLES */
 #define SESSION_USER_VARS      0x04u /* @variables */

@@ -145,30 +145,30 @@ static void note_variable(struct conn *c, const char *name, size_t n, const char
 			  size_t vn)
 {
 	if (!name_ok(name, n) || memchr(value, '\0', vn)) {
-		c->held |= SESSION_UNTRACKED;
+		c->session.held |= SESSION_UNTRACKED;
 		return;
 	}
 	if (breaks_tracking(name, n, value, vn)) {
-		if (!starts_with(name, n, "session_track_") || c->tracking)
-			c->held |= SESSION_UNTRACKED;
+		if (!starts_with(name, n, "session_track_") || c->session.tracking)
+			c->session.held |= SESSION_UNTRACKED;
 		return;
 	}
 	/* SET insert_id = N holds for the next INSERT only; SET last_insert_id
 	 * = N is what LAST_INSERT_ID() answers: neither is set again */
 	if ((name_is(name, n, "insert_id") || name_is(name, n, "identity")) &&
 	    !(vn == 1 && value[0] == '0'))
-		c->held |= SESSION_ONE_SHOT;
+		c->session.held |= SESSION_ONE_SHOT;
 	if (name_is(name, n, "last_insert_id"))
-		c->insert_id_seen = true;
+		c->session.insert_id_seen = true;
 	/* user variables recorded under another character set or collation
 	 * would be set again under this one */
 	if (c->settings.user_vars_recorded && (starts_with(name, n, "character_set_") ||
 				      starts_with(name, n, "collation_")))
-		c->held |= SESSION_USER_VARS;
+		c->session.held |= SESSION_USER_VARS;
 	if (starts_with(name, n, "session_track_") || not_replayed(name, n))
 		return;
 	if (!list_put(&c->settings.vars, name, n, value, vn))
-		c->held |= SESSION_UNTRACKED;
+		c->session.held |= SESSION_UNTRACKED;
 }
 
 bool settings_state_change_reported(const struct real_api *real, MYSQL *m)
@@ -234,7 +234,7 @@ static const char *skip_blanks(const char *p, const char *end)
 static void note_names_collation(struct conn *c, const char *text, size_t len)
 {
 	struct lexer lx = {.p = text, .end = text + len,
-			   .esc = !(c->status & SERVER_STATUS_NO_BACKSLASH_ESCAPES)};
+			   .esc = !(c->session.status & SERVER_STATUS_NO_BACKSLASH_ESCAPES)};
 	struct tok t[5];
 	bool head = true;
 
@@ -259,7 +259,7 @@ static void note_names_collation(struct conn *c, const char *text, size_t len)
 		    (t[4].type == T_WORD || t[4].type == T_STRING || t[4].type == T_QIDENT) &&
 		    !list_put(&c->settings.vars, COLLATION_CONNECTION, sizeof(COLLATION_CONNECTION) - 1, t[4].p,
 			      t[4].n))
-			c->held |= SESSION_UNTRACKED;
+			c->session.held |= SESSION_UNTRACKED;
 		if (t[3].type == T_SEMI)
 			head = true;
 		if (t[4].type == T_SEMI)
@@ -381,7 +381,7 @@ bool settings_note_statement(struct conn *c, const char *text, size_t len,
 		list_remove(c->settings.vars, COLLATION_CONNECTION, sizeof(COLLATION_CONNECTION) - 1);
 	if (!text)
 		return true;
-	if (c->tracking) {
+	if (c->session.tracking) {
 		if (collation_reset)
 			note_names_collation(c, text, len);
 		return true;
@@ -399,7 +399,7 @@ void settings_enable_tracking(const struct shim_config *cfg, const struct real_a
 	static const char sql[] = "SET SESSION session_track_system_variables='*', "
 				  "session_track_schema=ON, session_track_state_change=ON";
 
-	c->tracking = false;
+	c->session.tracking = false;
 	if (cfg->mode != SHIM_MODE_ON)
 		return;
 	if (!cfg->session_tracking || !real->mysql_session_track_get_first) {
@@ -408,7 +408,7 @@ void settings_enable_tracking(const struct shim_config *cfg, const struct real_a
 	}
 	guard_enter();
 	if (real->mysql_real_query(m, sql, sizeof(sql) - 1) == 0) {
-		c->tracking = true;
+		c->session.tracking = true;
 	} else {
 		event_session_tracking_unavailable(cfg, real, m, true);
 		real->mysql_ping(m); /* a connect that succeeded leaves no error behind */
@@ -476,7 +476,7 @@ static char *build_restore(const struct conn *c, bool autocommit_off)
 		size += 2 * entry_size(v->data + at) + 24; /* ", name=_utf8mb4 X'hex'" */
 	if (!(out = sql = malloc(size)))
 		return NULL;
-	out += sprintf(out, "%s%s", set_session, c->tracking ? track_sql : "");
+	out += sprintf(out, "%s%s", set_session, c->session.tracking ? track_sql : "");
 	for (int rank = 0; rank < 3; rank++) {
 		for (size_t at = 0; at < used; at += entry_size(v->data + at)) {
 			const char *name = v->data + at;
@@ -514,7 +514,7 @@ bool settings_restore(const struct real_api *real, struct conn *c, MYSQL *m,
 	char *sql;
 	int failed = 0;
 
-	if (c->tracking || c->settings.vars || autocommit_off) {
+	if (c->session.tracking || c->settings.vars || autocommit_off) {
 		sql = build_restore(c, autocommit_off);
 		failed = !sql || real->mysql_real_query(m, sql, (unsigned long)strlen(sql));
 		free(sql);

@@ -91,7 +91,7 @@ bool stmt_keep_text(const struct real_api *real, struct stmt *s, const char *tex
 	memcpy(copy, text, len);
 	s->text = copy;
 	s->len = len;
-	s->prepared_in = s->conn->session;
+	s->prepared_in = s->conn->session_number;
 	s->prepared_thread = thread_of(real, s->mysql);
 	return true;
 }
@@ -137,7 +137,7 @@ static int out_of_sync(const struct real_api *real, struct stmt *s)
 
 static bool session_gone(const struct real_api *real, const struct stmt *s)
 {
-	return s->conn->session != s->prepared_in ||
+	return s->conn->session_number != s->prepared_in ||
 	       thread_of(real, s->mysql) != s->prepared_thread;
 }
 
@@ -151,7 +151,7 @@ int stmt_ready(const struct real_api *real, struct stmt *s)
 		return out_of_sync(real, s);
 	if (real->mysql_stmt_prepare(s->handle, s->text, (unsigned long)s->len))
 		return 1;
-	s->prepared_in = s->conn->session;
+	s->prepared_in = s->conn->session_number;
 	s->prepared_thread = thread_of(real, s->mysql);
 	params = real->mysql_stmt_param_count ? real->mysql_stmt_param_count(s->handle) : 0;
 	columns = real->mysql_stmt_field_count ? real->mysql_stmt_field_count(s->handle) : 0;

@@ -27,7 +27,7 @@ struct stmt {
 	struct conn *conn;         /* looked up at each call: NULL once closed */
 	char *text;                /* prepared (heap); NULL: not prepared again */
 	size_t len;
-	uint64_t prepared_in;      /* conn->session it was prepared in */
+	uint64_t prepared_in;      /* conn->session_number it was prepared in */
 	unsigned long prepared_thread; /* ... and the server's thread id then */
 	MYSQL_BIND *params;        /* copies of the program's binds (heap) */
 	MYSQL_BIND *results;
