@@ -23,6 +23,11 @@ enum stub_transport { STUB_TCP, STUB_SOCKET };
 /* Back to a fresh world: nothing connected, no script, nothing executed. */
 STUB_API void stub_reset(enum stub_transport transport);
 
+/* Every statement succeeds at once and returns rows, with nothing
+ * recorded, checked or scripted: what make bench measures the shim
+ * against (bench/bench_success_path.c). */
+STUB_API void stub_instant(bool on);
+
 /* The server closes the current connection now (KILL, wait_timeout). */
 STUB_API void stub_kill(void);
 

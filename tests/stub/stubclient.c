@@ -48,6 +48,7 @@ static struct {
 	int lose_rows_times;
 	struct record records[MAX_RECORDS];
 	int nrecords;
+	bool instant;       /* stub_instant */
 } st;
 
 /* The program's handle: Connector/C keeps the server status and the
@@ -347,8 +348,20 @@ void stub_lose_rows(const char *prefix, int times)
 	st.lose_rows_times = times;
 }
 
+/* The stand-in is a server without session tracking (MariaDB before 10.2)
+ * unless it is instant: it refuses to turn it on, before anything runs. */
+static bool refuses(const char *text)
+{
+	if (st.instant || !starts(text, "SET SESSION session_track"))
+		return false;
+	set_error(1193 /* ER_UNKNOWN_SYSTEM_VARIABLE */, "Unknown system variable");
+	return true;
+}
+
 static int command(const char *text)
 {
+	if (refuses(text))
+		return 1;
 	return send_command() || read_answer(text);
 }
 
@@ -406,10 +419,35 @@ EXPORT MYSQL *STDCALL mysql_real_connect(MYSQL *m, const char *host, const char 
 	return connect_session() ? NULL : m;
 }
 
+void stub_instant(bool on)
+{
+	st.instant = on;
+}
+
+/* Session tracking: the functions exist (Connector/C has them); it is on
+ * only in instant mode, and never reports a change. */
+EXPORT int STDCALL mysql_session_track_get_first(MYSQL *m, enum enum_session_state_type t,
+						 const char **d, size_t *l)
+{
+	(void)m, (void)t, (void)d, (void)l;
+	return 1;
+}
+
+EXPORT int STDCALL mysql_session_track_get_next(MYSQL *m, enum enum_session_state_type t,
+						const char **d, size_t *l)
+{
+	(void)m, (void)t, (void)d, (void)l;
+	return 1;
+}
+
 EXPORT int STDCALL mysql_real_query(MYSQL *m, const char *q, unsigned long len)
 {
 	char text[512];
 
+	if (st.instant) {
+		FIELD_COUNT = 1;
+		return 0;
+	}
 	(void)m;
 	snprintf(text, sizeof(text), "%.*s", (int)len, q);
 	return command(text);
