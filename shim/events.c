@@ -38,6 +38,21 @@ void event_incident(struct incident *inc, int severity, const char *event,
 	incident_emit(inc, &l);
 }
 
+void event_statement_refused(struct incident *inc, const struct event_call *call,
+			     const struct sql_verdict *v, unsigned lost_state)
+{
+	char names[128];
+	struct logline l;
+
+	incident_line(inc, &l, LOG_ERR, "statement_refused");
+	event_add_statement(inc, &l, call, v);
+	logline_str(&l, "lost_state", session_state_names(lost_state, names, sizeof(names)));
+	logline_str(&l, "outcome", "error_returned");
+	logline_str(&l, "remedy", "it reads session state lost with the connection; it fails "
+		    "until the program sets that up again or reconnects");
+	incident_emit(inc, &l);
+}
+
 void event_add_statement(const struct incident *inc, struct logline *l,
 			 const struct event_call *call, const struct sql_verdict *v)
 {

@@ -52,6 +52,11 @@ void event_server_state(struct incident *inc, bool back, uint64_t outage_ms);
 /* statement_not_retried: longer than the server's max_allowed_packet. */
 void event_too_large(struct incident *inc);
 
+/* statement_refused: the call reads lost_state (SESSION_* bits), lost
+ * with the connection. */
+void event_statement_refused(struct incident *inc, const struct event_call *call,
+			     const struct sql_verdict *v, unsigned lost_state);
+
 /* call, class, statement_kind and the masked statement (if configured). */
 void event_add_statement(const struct incident *inc, struct logline *line,
 			 const struct event_call *call, const struct sql_verdict *v);

@@ -761,21 +761,12 @@ static struct before_call without_lost_state(struct incident *inc, const struct 
 	unsigned reads;
 
 	facts_of(inc, r, &facts, &next.verdict);
-	reads = r->kind == REQ_CHANGE_USER || r->kind == REQ_RESET_CONNECTION
-			? 0 : session_refusal(inc->conn, &next.verdict);
+	reads = request_starts_session_over(r) ? 0 : session_refusal(inc->conn, &next.verdict);
 	if (reads) {
-		char names[128];
-		struct logline l;
 		struct event_call call = event_call_of(r);
 		int rc = fail_call(inc, r);
 
-		incident_line(inc, &l, LOG_ERR, "statement_refused");
-		event_add_statement(inc, &l, &call, &next.verdict);
-		logline_str(&l, "lost_state", session_state_names(reads, names, sizeof(names)));
-		logline_str(&l, "outcome", "error_returned");
-		logline_str(&l, "remedy", "it reads session state lost with the connection; it fails "
-			    "until the program sets that up again or reconnects");
-		incident_emit(inc, &l);
+		event_statement_refused(inc, &call, &next.verdict, reads);
 		return done(rc);
 	}
 	return next;

@@ -115,6 +115,15 @@ static inline bool request_sent_before(const struct request *r)
 	return request_properties[r->kind] & REQ_SENT_BEFORE;
 }
 
+/* mysql_change_user and mysql_reset_connection: a new session; nothing of
+ * the old one is read. */
+static inline bool request_starts_session_over(const struct request *r)
+{
+	unsigned both = REQ_WHOLESALE | REQ_ROLLS_BACK;
+
+	return (request_properties[r->kind] & both) == both;
+}
+
 /* mysql_change_user, mysql_reset_connection, mysql_set_server_option: the
  * session record starts over (or notes the option). */
 static inline bool request_changes_session(const struct request *r)
