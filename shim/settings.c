@@ -204,26 +204,13 @@ bool settings_read_tracked(const struct real_api *real, struct conn *c, MYSQL *m
 
 /* ---- what a statement leaves in the session ---------------------------- */
 
-static bool is_name_char(char ch)
+/* Statements are read with the lexer the classifier uses (sql_lex.h):
+ * comments, quoting and the session's backslash rule as the server has
+ * them. */
+static void lexer_on(struct lexer *lx, const struct conn *c, const char *text, size_t len)
 {
-	char lower = (char)(ch | 0x20);
-
-	return (lower >= 'a' && lower <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
-}
-
-/* p starts with word as a whole word (p has strlen(word) + 1 bytes). */
-static bool word_is(const char *p, const char *word)
-{
-	size_t n = strlen(word);
-
-	return strncasecmp(p, word, n) == 0 && !is_name_char(p[n]);
-}
-
-static const char *skip_blanks(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	return p;
+	*lx = (struct lexer){.p = text, .end = text + len,
+			     .esc = !(c->session.status & SERVER_STATUS_NO_BACKSLASH_ESCAPES)};
 }
 
 /* SET NAMES cs COLLATE x: the server reports the character sets but not
@@ -233,11 +220,11 @@ static const char *skip_blanks(const char *p, const char *end)
  * multi-statement text count; the last SET NAMES of the text decides. */
 static void note_names_collation(struct conn *c, const char *text, size_t len)
 {
-	struct lexer lx = {.p = text, .end = text + len,
-			   .esc = !(c->session.status & SERVER_STATUS_NO_BACKSLASH_ESCAPES)};
+	struct lexer lx;
 	struct tok t[5];
 	bool head = true;
 
+	lexer_on(&lx, c, text, len);
 	for (;;) {
 		sql_lex(&lx, &t[0]);
 		if (t[0].type == T_END || t[0].type == T_ERROR)
@@ -279,73 +266,65 @@ static bool statements_full(const struct conn *c, size_t len)
 static bool note_replayable(struct conn *c, const char *text, size_t len,
 			    const struct sql_verdict *v)
 {
-	const char *p = skip_blanks(text, text + len);
-	bool set_or_use = text + len - p >= 4 && (word_is(p, "SET") || word_is(p, "USE"));
+	struct lexer lx;
+	struct tok t;
+	bool set_or_use;
 
+	lexer_on(&lx, c, text, len);
+	sql_lex(&lx, &t);
+	set_or_use = t.type == T_WORD && (IS(t.p, t.n, "SET") || IS(t.p, t.n, "USE"));
 	if (!set_or_use || !v->safe || (v->facts & (SQL_FACT_SETS_USER_VAR | SQL_FACT_MULTI)) ||
 	    memchr(text, '\0', len) || statements_full(c, len))
 		return false;
 	return list_put(&c->settings.statements, text, len, "", 0);
 }
 
-/* A literal: NULL, a number, or a '...' string with no quote or backslash
- * inside (so it reads the same under any sql_mode).  End of it, or NULL. */
-static const char *literal_end(const char *p, const char *end)
+/* A literal that reads the same under any sql_mode: NULL, a number
+ * (signed), or a '...' string with no quote or backslash inside.  The
+ * token after it is read into *t. */
+static bool literal(struct lexer *lx, struct tok *t)
 {
-	const char *q = p;
-
-	if (end - p >= 4 && strncasecmp(p, "NULL", 4) == 0 && (end - p == 4 || !is_name_char(p[4])))
-		return p + 4;
-	if (q < end && *q == '\'') {
-		for (q++; q < end && *q != '\'' && *q != '\\'; q++)
-			;
-		return q < end && *q == '\'' ? q + 1 : NULL;
+	sql_lex(lx, t);
+	if (t->type == T_PUNCT && (t->ch == '-' || t->ch == '+'))
+		sql_lex(lx, t);
+	if (t->type == T_NUM || (t->type == T_WORD && IS(t->p, t->n, "NULL")) ||
+	    (t->type == T_STRING && !t->dq && t->p[-1] == '\'' &&
+	     !memchr(t->p, '\'', t->n) && !memchr(t->p, '\\', t->n))) {
+		sql_lex(lx, t);
+		return true;
 	}
-	if (q < end && (*q == '-' || *q == '+'))
-		q++;
-	while (q < end && *q >= '0' && *q <= '9')
-		q++;
-	if (q < end && *q == '.')
-		for (q++; q < end && *q >= '0' && *q <= '9'; q++)
-			;
-	return q > p && (q[-1] >= '0' && q[-1] <= '9') ? q : NULL;
+	return false;
 }
 
 /* SET @a = literal [, @b = literal ...]: the same statement gives the same
- * values on a fresh session.  *name, *n: the variable when it is one. */
-static bool literal_user_var_set(const char *text, size_t len, const char **name, size_t *n)
+ * values on a fresh session.  *name, *n: the variable when it is one (as
+ * written, with its '@'; plain names only), else the whole text. */
+static bool literal_user_var_set(const struct conn *c, const char *text, size_t len,
+				 const char **name, size_t *n)
 {
-	const char *end = text + len, *p = skip_blanks(text, end);
+	struct lexer lx;
+	struct tok t;
 	int count = 0;
 
-	if (end - p < 4 || !word_is(p, "SET"))
+	lexer_on(&lx, c, text, len);
+	sql_lex(&lx, &t);
+	if (t.type != T_WORD || !IS(t.p, t.n, "SET"))
 		return false;
-	for (p += 3;; p++) {
-		const char *start;
-
-		p = skip_blanks(p, end);
-		if (p >= end || *p != '@')
+	do {
+		sql_lex(&lx, &t);
+		if (t.type != T_UVAR || t.p == text || t.p[-1] != '@')
 			return false;
-		for (start = p++; p < end && (is_name_char(*p) || *p == '$' || *p == '.'); p++)
-			;
-		if (p - start < 2)
+		*name = t.p - 1, *n = t.n + 1, count++;
+		sql_lex(&lx, &t);
+		if (t.type != T_ASSIGN && !(t.type == T_PUNCT && t.ch == '='))
 			return false;
-		*name = start, *n = (size_t)(p - start), count++;
-		p = skip_blanks(p, end);
-		if (end - p >= 2 && p[0] == ':' && p[1] == '=')
-			p++;
-		else if (p >= end || *p != '=')
+		if (!literal(&lx, &t))
 			return false;
-		if (!(p = literal_end(skip_blanks(p + 1, end), end)))
-			return false;
-		p = skip_blanks(p, end);
-		if (p < end && *p == ';')
-			p = skip_blanks(p + 1, end);
-		if (p == end)
-			break;
-		if (*p != ',')
-			return false;
-	}
+	} while (t.type == T_PUNCT && t.ch == ',');
+	if (t.type == T_SEMI)
+		sql_lex(&lx, &t);
+	if (t.type != T_END)
+		return false;
 	if (count > 1)
 		*name = text, *n = len;
 	return true;
@@ -357,7 +336,7 @@ bool settings_note_user_vars(struct conn *c, const char *text, size_t len)
 	size_t n;
 
 	if (memchr(text, '\0', len) || statements_full(c, len) ||
-	    !literal_user_var_set(text, len, &name, &n))
+	    !literal_user_var_set(c, text, len, &name, &n))
 		return false;
 	c->settings.user_vars_recorded = true;
 	return list_put(&c->settings.statements, name, n, text, len);
