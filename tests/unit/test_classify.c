@@ -941,3 +941,73 @@ Test(classify, reason_names)
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		cr_expect_str_eq(sql_reason_name(names[i].r), names[i].name);
 }
+
+/* ---- the success path's look (sql_may_hold_state, sql_lex.c) ------------ */
+
+#include "../../shim/sql_lex.h"
+
+/* text in a buffer of exactly its length: ASan sees any read past it. */
+static bool look(const char *text, size_t len, bool tracked)
+{
+	char *copy = malloc(len ? len : 1);
+	bool held;
+
+	cr_assert(copy);
+	memcpy(copy, text, len);
+	held = sql_may_hold_state(copy, len, tracked);
+	free(copy);
+	return held;
+}
+
+/* '@' and GET_LOCK at every position of texts of every length around the
+ * look's 16-byte blocks: found wherever they are, and nothing else found. */
+Test(look, every_position_and_length)
+{
+	char text[80];
+
+	for (size_t len = 1; len <= 70; len++) {
+		memset(text, 'x', len);
+		text[0] = 'S', text[1] = 'E', text[2] = 'L'; /* not a word that holds state */
+		cr_expect(!look(text, len, true), "len %zu: nothing to find", len);
+		for (size_t at = 3; at < len; at++) {
+			text[at] = '@';
+			cr_expect(look(text, len, true), "len %zu: '@' at %zu", len, at);
+			text[at] = '_';
+			cr_expect(!look(text, len, true), "len %zu: a lone '_' at %zu", len, at);
+			text[at] = 'x';
+		}
+		for (size_t at = 3; at + 8 <= len; at++) {
+			memcpy(text + at, "get_lock", 8);
+			cr_expect(look(text, len, true), "len %zu: GET_LOCK at %zu", len, at);
+			memset(text + at, 'x', 8);
+		}
+	}
+}
+
+Test(look, first_word)
+{
+	static const struct {
+		const char *sql;
+		bool tracked, held;
+	} cases[] = {
+		{"SELECT 1", true, false},
+		{"  select id from t where id = 42", true, false},
+		{"SET @a = 1", true, true},
+		{"set names utf8", true, true},
+		{"SETTINGS", true, false},
+		{"LOCK TABLES t READ", true, true},
+		{"/* tag */ SELECT 1", true, true},
+		{"CALL p()", true, true},
+		{"CREATE TEMPORARY TABLE t (a int)", true, false},
+		{"CREATE TEMPORARY TABLE t (a int)", false, true},
+		{"USE db", false, true},
+		{"USE db", true, false},
+		{"PREPARE s FROM 'SELECT 1'", false, true},
+		{"INSERT INTO t VALUES (1)", true, false},
+		{"", true, false},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		cr_expect_eq(look(cases[i].sql, strlen(cases[i].sql), cases[i].tracked),
+			     cases[i].held, "%s (tracked: %d)", cases[i].sql, cases[i].tracked);
+}
