@@ -96,6 +96,7 @@ struct conn {
 	uint64_t last_used_ms;     /* end of the last successful call */
 	uint64_t call_start_ms;    /* start of the current call */
 	bool found_closed;         /* the idle check found the peer gone */
+	unsigned found_closed_error; /* ... and the error the server sent first, or 0 */
 	char lost_incident[32];    /* incident that left the flags set */
 	struct client_login *login; /* kept between reconnect attempts (client.h) */
 	struct conn_loss loss;     /* recovery's */

@@ -24,6 +24,7 @@ struct incident {
 	bool write_timeout; /* ... its write timeout */
 	bool server_refusing; /* it waited on another handle that the server refused */
 	bool found_closed;  /* the idle check cut the socket before the call */
+	unsigned server_error; /* ... after the server sent this error (0: none seen) */
 	/* The session as it was when the connection was lost. */
 	bool status_known;  /* the client library reports server status */
 	unsigned status;    /* SERVER_STATUS_* */

@@ -195,7 +195,9 @@ static bool server_has_sequences(const struct incident *inc)
 static void note_loss(struct incident *inc, const struct event_call *call)
 {
 	uint64_t last = inc->conn->last_used_ms;
-	unsigned err = last_errno(inc);
+	/* the server's own word, when the idle check read it, says more than
+	 * the library's 2006 for a socket the shim cut */
+	unsigned err = inc->server_error ? inc->server_error : last_errno(inc);
 	uint64_t idle_ms = last ? clock_coarse_ms() - last : 0;
 	size_t len = call->text ? call->len : 0;
 
@@ -695,6 +697,7 @@ int recover_after_failure(const struct shim_config *cfg, const struct real_api *
 		kind = LOST_READ_TIMEOUT;
 	incident_open(&inc, cfg, real, c, m, session_now(real, m, &snap));
 	inc.found_closed = found_closed;
+	inc.server_error = found_closed ? c->found_closed_error : 0;
 	inc.read_timeout = kind == LOST_READ_TIMEOUT && timed_out(real, c, m, MYSQL_OPT_READ_TIMEOUT);
 	inc.write_timeout = kind == LOST_READ_TIMEOUT && !inc.read_timeout;
 	facts_of(&inc, r, &facts, &verdict);

@@ -61,7 +61,11 @@ void session_check_peer(struct conn *c, MYSQL *m, const struct real_api *real)
 {
 	int fd = client_socket(real, m);
 
-	c->found_closed = fd >= 0 && sock_peer_closed(fd) && sock_detach(fd);
+	c->found_closed = false;
+	if (fd >= 0 && sock_peer_closed(fd)) {
+		c->found_closed_error = sock_pending_error(fd);
+		c->found_closed = sock_detach(fd);
+	}
 }
 
 bool session_init_commands(const struct real_api *real, MYSQL *m, unsigned *held)

@@ -35,6 +35,25 @@ bool sock_peer_closed(int fd)
 	return closed;
 }
 
+unsigned sock_pending_error(int fd)
+{
+	int saved_errno = errno;
+	unsigned char b[8];
+	ssize_t n = recv(fd, b, sizeof(b), MSG_PEEK | MSG_DONTWAIT);
+	unsigned length;
+
+	errno = saved_errno;
+	if (n < (ssize_t)sizeof(b))
+		return 0;
+	/* 3-byte length, sequence number, 0xff, error number, '#' and the
+	 * SQLSTATE: short, whereas a TLS record's first bytes read as a
+	 * length of 789 or more */
+	length = b[0] | (unsigned)b[1] << 8 | (unsigned)b[2] << 16;
+	if (length < 9 || length > 600 || b[4] != 0xff || b[7] != '#')
+		return 0;
+	return b[5] | (unsigned)b[6] << 8;
+}
+
 bool sock_detach(int fd)
 {
 	int saved_errno = errno;

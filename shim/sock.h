@@ -12,6 +12,13 @@
  * down behind them (a second look, only then).  errno is left as it was. */
 bool sock_peer_closed(int fd);
 
+/* The error a server sent just before it closed the connection (MariaDB's
+ * 1053 at shutdown, 1927 for a KILL, MySQL's 4031 after wait_timeout),
+ * when the bytes waiting on fd are one plain error packet; else 0 (none,
+ * or TLS, which the shim cannot read).  One peek; errno is left as it
+ * was. */
+unsigned sock_pending_error(int fd);
+
 /* Does a server accept connections at host:port (port > 0) or at the Unix
  * socket path?  One non-blocking connect, waited for at most timeout_ms;
  * no handshake.  False when it cannot tell (host not resolvable). */
