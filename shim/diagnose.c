@@ -117,8 +117,9 @@ static const struct {
 			  "server stayed up: find who runs KILL (a DBA, pt-kill) in the server's "
 			  "logs, or a proxy or firewall that drops idle connections"},
 	[CAUSE_SERVER_RESTARTED] = {"server_restarted", "the server restarted (uptime shorter "
-				    "than the outage): check its error log for a crash, perhaps "
-				    "caused by the statement itself"},
+				    "than the outage): planned, or a crash; its error log says "
+				    "which (a crash leaves a stack trace, perhaps of the "
+				    "statement itself)"},
 	[CAUSE_SERVER_SHUTDOWN] = {"server_shutdown", "the server was shut down: check its "
 				   "restart or maintenance schedule"},
 	[CAUSE_SERVER_DOWN] = {"server_down", "the server refused every connection: is it "
