@@ -9,9 +9,10 @@
 CRITERION_FLAGS := $(shell pkg-config --cflags --libs criterion 2>/dev/null || echo -lcriterion)
 UNIT_SRCS  := tests/unit/test_config.c tests/unit/test_logfmt.c tests/unit/test_policy.c \
               tests/unit/test_diagnose.c \
-              tests/unit/test_conn.c
+              tests/unit/test_conn.c tests/unit/test_sock.c
 UNIT_SHIM  := shim/config.c shim/logfmt.c shim/classify.c shim/sql_lex.c shim/sql_mask.c \
-              shim/policy.c shim/conn.c shim/client_login.c shim/registry.c shim/diagnose.c
+              shim/policy.c shim/conn.c shim/client_login.c shim/registry.c shim/diagnose.c \
+              shim/sock.c
 UNIT_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Wno-missing-prototypes -O1 -g \
               -Ishim $(MARIADB_CFLAGS)
 
