@@ -17,6 +17,20 @@
 /* small utilities                                                          */
 /* ------------------------------------------------------------------------ */
 
+static __thread char where[160] = "(set-up)";
+
+void mrt_at(const char *file, int line)
+{
+	const char *base = strrchr(file, '/');
+
+	snprintf(where, sizeof(where), "at %s:%d", base ? base + 1 : file, line);
+}
+
+const char *mrt_where(void)
+{
+	return where;
+}
+
 long long mrt_now_ms(void)
 {
 	struct timespec ts;
@@ -37,7 +51,7 @@ char *xstrdup(const char *s)
 {
 	char *p = strdup(s);
 
-	cr_assert(p != NULL, "out of memory");
+	mrt_assert(p != NULL, "out of memory");
 	return p;
 }
 
@@ -45,7 +59,7 @@ char *vformat(const char *fmt, va_list ap)
 {
 	char *s = NULL;
 
-	cr_assert(vasprintf(&s, fmt, ap) >= 0, "out of memory");
+	mrt_assert(vasprintf(&s, fmt, ap) >= 0, "out of memory");
 	return s;
 }
 
@@ -53,7 +67,7 @@ const char *need_env(const char *name)
 {
 	const char *v = getenv(name);
 
-	cr_assert(v && *v, "%s is not set: run the tests through tests/harness/run-integration",
+	mrt_assert(v && *v, "%s is not set: run the tests through tests/harness/run-integration",
 		  name);
 	return v;
 }
@@ -96,7 +110,7 @@ static void repair_leftovers(void)
 	const struct mrt_env *e = mrt();
 	bool up;
 
-	cr_assert(probe != NULL, "mysql_init failed");
+	mrt_assert(probe != NULL, "mysql_init failed");
 	up = mysql_real_connect(probe, e->host, e->admin_user, e->admin_password, NULL,
 				e->port, NULL, 0) != NULL;
 	mysql_close(probe);

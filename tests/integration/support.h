@@ -211,4 +211,27 @@ void assert_kill_reaches_program(const char *context);
 /* "pid=<pid>" for needles (static buffer per call site is the caller's). */
 const char *pid_needle(char *buf, size_t size, pid_t pid);
 
+
+/* ---- failures name the test's own line ------------------------------------
+ * A helper that fails says where in the test it was called from: each
+ * helper below is also a macro that notes __FILE__ and __LINE__ first
+ * (mrt_at), and the helpers' failure messages begin with it. */
+void mrt_at(const char *file, int line);
+const char *mrt_where(void);
+
+#define MRT_AT(call) (mrt_at(__FILE__, __LINE__), (call))
+#define client_ask(...) MRT_AT((client_ask)(__VA_ARGS__))
+#define client_ok(...) MRT_AT((client_ok)(__VA_ARGS__))
+#define client_read(...) MRT_AT((client_read)(__VA_ARGS__))
+#define client_connection_id(...) MRT_AT((client_connection_id)(__VA_ARGS__))
+#define client_finish(...) MRT_AT((client_finish)(__VA_ARGS__))
+#define assert_lost_error(...) MRT_AT((assert_lost_error)(__VA_ARGS__))
+#define assert_ok(...) MRT_AT((assert_ok)(__VA_ARGS__))
+#define admin_exec(...) MRT_AT((admin_exec)(__VA_ARGS__))
+#define admin_scalar(...) MRT_AT((admin_scalar)(__VA_ARGS__))
+#define wait_connection_gone(...) MRT_AT((wait_connection_gone)(__VA_ARGS__))
+#define kill_and_wait(...) MRT_AT((kill_and_wait)(__VA_ARGS__))
+#define server_ctl(...) MRT_AT((server_ctl)(__VA_ARGS__))
+#define log_wait(...) MRT_AT((log_wait)(__VA_ARGS__))
+
 #endif

@@ -34,7 +34,7 @@ static void track(struct client *c)
 			clients[i] = c;
 			return;
 		}
-	cr_assert_fail("more than %d clients in one test", MAX_CLIENTS);
+	mrt_assert_fail("more than %d clients in one test", MAX_CLIENTS);
 }
 
 static bool controlled_variable(const char *entry)
@@ -54,14 +54,14 @@ char **build_env(enum shim_mode mode, const char *const *extra)
 	for (i = 0; extra && extra[i]; i++)
 		n++;
 	env = calloc(n + 3, sizeof(*env));
-	cr_assert(env != NULL, "out of memory");
+	mrt_assert(env != NULL, "out of memory");
 	for (i = 0; environ[i]; i++)
 		if (!controlled_variable(environ[i]))
 			env[k++] = environ[i];
 	if (asprintf(&env[k++], "MYSQL_RECONNECT_SYSLOG_SOCKET=%s", mrt()->syslog_socket) < 0)
-		cr_assert_fail("out of memory");
+		mrt_assert_fail("out of memory");
 	if (mode == WITH_SHIM && asprintf(&env[k++], "LD_PRELOAD=%s", mrt()->shim) < 0)
-		cr_assert_fail("out of memory");
+		mrt_assert_fail("out of memory");
 	for (i = 0; extra && extra[i]; i++)
 		env[k++] = (char *)extra[i];
 	env[k] = NULL;
@@ -77,7 +77,7 @@ static char **build_argv(enum shim_mode mode, const char *const *argv)
 	while (argv[n])
 		n++;
 	out = calloc(n + 2, sizeof(*out));
-	cr_assert(out != NULL, "out of memory");
+	mrt_assert(out != NULL, "out of memory");
 	if (mode == WITH_WRAPPER)
 		out[k++] = (char *)mrt()->wrapper;
 	for (i = 0; i < n; i++)
@@ -110,12 +110,12 @@ void exec_child(int in_fd, int out_fd, int err_fd, char **argv, char **env)
 
 static void make_pipe(int fds[2])
 {
-	cr_assert(pipe2(fds, O_CLOEXEC) == 0, "pipe: %s", strerror(errno));
+	mrt_assert(pipe2(fds, O_CLOEXEC) == 0, "pipe: %s", strerror(errno));
 }
 
 static void check_executable(const char *path)
 {
-	cr_assert(access(path, X_OK) == 0, "%s is not built (%s)", path, strerror(errno));
+	mrt_assert(access(path, X_OK) == 0, "%s is not built (%s)", path, strerror(errno));
 }
 
 /* MRT_SHIM may be a space-separated list (a sanitizer runtime first). */
@@ -123,9 +123,9 @@ static void check_preload_list(const char *list)
 {
 	char *copy = strdup(list), *save = NULL;
 
-	cr_assert(copy != NULL, "out of memory");
+	mrt_assert(copy != NULL, "out of memory");
 	for (char *lib = strtok_r(copy, " ", &save); lib; lib = strtok_r(NULL, " ", &save))
-		cr_assert(access(lib, R_OK) == 0, "%s is not built", lib);
+		mrt_assert(access(lib, R_OK) == 0, "%s is not built", lib);
 	free(copy);
 }
 
@@ -137,7 +137,7 @@ struct client *client_spawn(enum shim_mode mode, const char *const *extra_env,
 	char **av = build_argv(mode, argv);
 	int in[2], out[2];
 
-	cr_assert(c != NULL, "out of memory");
+	mrt_assert(c != NULL, "out of memory");
 	check_executable(av[0]);
 	if (mode == WITH_SHIM)
 		check_preload_list(mrt()->shim);
@@ -145,7 +145,7 @@ struct client *client_spawn(enum shim_mode mode, const char *const *extra_env,
 	make_pipe(out);
 	fflush(NULL);
 	c->pid = fork();
-	cr_assert(c->pid >= 0, "fork: %s", strerror(errno));
+	mrt_assert(c->pid >= 0, "fork: %s", strerror(errno));
 	if (c->pid == 0)
 		exec_child(in[0], out[1], 2, av, env);
 	close(in[0]);
@@ -206,7 +206,7 @@ static char *bin_path(const char *name)
 {
 	char *p;
 
-	cr_assert(asprintf(&p, "%s/%s", mrt()->bin, name) >= 0, "out of memory");
+	mrt_assert(asprintf(&p, "%s/%s", mrt()->bin, name) >= 0, "out of memory");
 	return p;
 }
 
@@ -327,7 +327,7 @@ struct client *threads_start(enum shim_mode mode, int nthreads)
 	free(prog);
 	c->name = "threads";
 	line = client_read(c, MRT_TIMEOUT_MS);
-	cr_assert(line && strcmp(line, "READY") == 0, "threads client not ready: %s",
+	mrt_assert(line && strcmp(line, "READY") == 0, "threads client not ready: %s",
 		  line ? line : "(no output)");
 	return c;
 }
@@ -341,7 +341,7 @@ void client_send(struct client *c, const char *line)
 	size_t len = strlen(line), off = 0;
 	char *msg = malloc(len + 1);
 
-	cr_assert(msg != NULL, "out of memory");
+	mrt_assert(msg != NULL, "out of memory");
 	memcpy(msg, line, len);
 	msg[len++] = '\n';
 	while (off < len) {
@@ -349,7 +349,7 @@ void client_send(struct client *c, const char *line)
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		cr_assert(n > 0, "writing to %s (pid %d): %s", c->name, (int)c->pid,
+		mrt_assert(n > 0, "writing to %s (pid %d): %s", c->name, (int)c->pid,
 			  strerror(errno));
 		off += (size_t)n;
 	}
@@ -403,14 +403,14 @@ const char *client_ask(struct client *c, const char *line)
 
 	client_send(c, line);
 	r = client_read(c, MRT_REPLY_TIMEOUT_MS);
-	cr_assert(r != NULL, "%s (pid %d): no response to \"%s\" within %d ms (died or hung)",
+	mrt_assert(r != NULL, "%s (pid %d): no response to \"%s\" within %d ms (died or hung)",
 		  c->name, (int)c->pid, line, MRT_REPLY_TIMEOUT_MS);
 	return r;
 }
 
 void assert_ok(const char *response, const char *context)
 {
-	cr_assert(strncmp(response, "OK", 2) == 0, "%s: expected OK, got \"%s\"", context,
+	mrt_assert(strncmp(response, "OK", 2) == 0, "%s: expected OK, got \"%s\"", context,
 		  response);
 }
 
@@ -428,9 +428,9 @@ unsigned long client_connection_id(struct client *c)
 	const char *v = strstr(r, "first=");
 	unsigned long id;
 
-	cr_assert(v != NULL, "unexpected response %s", r);
+	mrt_assert(v != NULL, "unexpected response %s", r);
 	id = strtoul(v + 6, NULL, 10);
-	cr_assert(id > 0, "no connection id in %s", r);
+	mrt_assert(id > 0, "no connection id in %s", r);
 	return id;
 }
 
@@ -480,7 +480,7 @@ int client_finish(struct client *c)
 	done = wait_exit(c->pid, MRT_TIMEOUT_MS, &c->status);
 	if (!done)
 		client_kill(c);
-	cr_assert(done, "%s (pid %d) did not exit within %d ms after EOF", c->name,
+	mrt_assert(done, "%s (pid %d) did not exit within %d ms after EOF", c->name,
 		  (int)c->pid, MRT_TIMEOUT_MS);
 	c->exited = true;
 	close_fds(c);
@@ -543,7 +543,7 @@ bool is_lost_error(const char *r)
 
 void assert_lost_error(const char *response, const char *context)
 {
-	cr_assert(is_lost_error(response),
+	mrt_assert(is_lost_error(response),
 		  "%s: expected a lost-connection error (2006/2013/1927/4031), got \"%s\"",
 		  context, response);
 }
@@ -573,7 +573,7 @@ static bool drain(struct sink *s)
 	if (s->len + (size_t)n + 1 > s->cap) {
 		s->cap = (s->len + (size_t)n + 1) * 2;
 		s->data = realloc(s->data, s->cap);
-		cr_assert(s->data != NULL, "out of memory");
+		mrt_assert(s->data != NULL, "out of memory");
 	}
 	memcpy(s->data + s->len, tmp, (size_t)n);
 	s->len += (size_t)n;
@@ -588,7 +588,7 @@ static void collect(struct sink *out, struct sink *err, long long deadline)
 				      {.fd = err->fd, .events = POLLIN}};
 		long long left = deadline - mrt_now_ms();
 
-		cr_assert(left > 0, "program output did not end within %d ms", MRT_TIMEOUT_MS);
+		mrt_assert(left > 0, "program output did not end within %d ms", MRT_TIMEOUT_MS);
 		if (poll(p, 2, (int)left) <= 0)
 			continue;
 		if (p[0].revents)
@@ -612,7 +612,7 @@ void run_capture(enum shim_mode mode, const char *const *extra_env,
 	make_pipe(e);
 	fflush(NULL);
 	cap->pid = fork();
-	cr_assert(cap->pid >= 0, "fork: %s", strerror(errno));
+	mrt_assert(cap->pid >= 0, "fork: %s", strerror(errno));
 	if (cap->pid == 0)
 		exec_child(devnull, o[1], e[1], av, env);
 	close(devnull);
@@ -621,7 +621,7 @@ void run_capture(enum shim_mode mode, const char *const *extra_env,
 	out.fd = o[0];
 	err.fd = e[0];
 	collect(&out, &err, deadline);
-	cr_assert(wait_exit(cap->pid, MRT_TIMEOUT_MS, &cap->status), "%s did not exit", av[0]);
+	mrt_assert(wait_exit(cap->pid, MRT_TIMEOUT_MS, &cap->status), "%s did not exit", av[0]);
 	cap->out = out.data ? out.data : xstrdup("");
 	cap->err = err.data ? err.data : xstrdup("");
 	cap->out_len = out.len;

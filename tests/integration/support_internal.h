@@ -8,9 +8,30 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include <criterion/criterion.h>
+
 #include "support.h"
 
+/* The helpers themselves are the functions: the location stays the test's. */
+#undef client_ask
+#undef client_ok
+#undef client_read
+#undef client_connection_id
+#undef client_finish
+#undef assert_lost_error
+#undef assert_ok
+#undef admin_exec
+#undef admin_scalar
+#undef wait_connection_gone
+#undef kill_and_wait
+#undef server_ctl
+#undef log_wait
+
 #define MAX_CLIENTS 32
+
+/* The helpers' assertions: the message begins with the test's own line. */
+#define mrt_assert(cond, fmt, ...) cr_assert(cond, "%s: " fmt, mrt_where(), ##__VA_ARGS__)
+#define mrt_assert_fail(fmt, ...) cr_assert_fail("%s: " fmt, mrt_where(), ##__VA_ARGS__)
 
 /* support.c: small utilities */
 char *xstrdup(const char *s);

@@ -33,7 +33,7 @@ static void admin_connect(void)
 
 	admin_disconnect();
 	admin_conn = mysql_init(NULL);
-	cr_assert(admin_conn != NULL, "mysql_init failed");
+	mrt_assert(admin_conn != NULL, "mysql_init failed");
 	if (!mysql_real_connect(admin_conn, e->host, e->admin_user, e->admin_password, NULL,
 				e->port, NULL, CLIENT_MULTI_RESULTS)) {
 		char msg[512];
@@ -41,7 +41,7 @@ static void admin_connect(void)
 		snprintf(msg, sizeof(msg), "%u %s", mysql_errno(admin_conn),
 			 mysql_error(admin_conn));
 		admin_disconnect();
-		cr_assert_fail("admin connection failed: %s", msg);
+		mrt_assert_fail("admin connection failed: %s", msg);
 	}
 }
 
@@ -60,7 +60,7 @@ static void admin_query(const char *sql)
 		if (mysql_query(admin_conn, sql) == 0)
 			return;
 	}
-	cr_assert_fail("admin query \"%s\" failed: %u %s", sql, mysql_errno(admin_conn),
+	mrt_assert_fail("admin query \"%s\" failed: %u %s", sql, mysql_errno(admin_conn),
 		       mysql_error(admin_conn));
 }
 
@@ -100,7 +100,7 @@ long long admin_scalar(const char *fmt, ...)
 	va_end(ap);
 	admin_query(sql);
 	res = mysql_store_result(admin_conn);
-	cr_assert(res != NULL, "admin query \"%s\" returned no result set", sql);
+	mrt_assert(res != NULL, "admin query \"%s\" returned no result set", sql);
 	row = mysql_fetch_row(res);
 	if (row && row[0])
 		v = strtoll(row[0], NULL, 10);
@@ -120,7 +120,7 @@ void admin_kill(unsigned long id)
 	if (mysql_query(admin_conn, sql) == 0)
 		return;
 	/* 1094: unknown thread id, it went away by itself: fine. */
-	cr_assert(mysql_errno(admin_conn) == 1094, "%s failed: %u %s", sql,
+	mrt_assert(mysql_errno(admin_conn) == 1094, "%s failed: %u %s", sql,
 		  mysql_errno(admin_conn), mysql_error(admin_conn));
 }
 
@@ -133,7 +133,7 @@ int app_connection_ids(unsigned long *ids, int max)
 	admin_query("SELECT ID FROM information_schema.PROCESSLIST"
 		    " WHERE USER = 'app' AND ID <> CONNECTION_ID() ORDER BY ID");
 	res = mysql_store_result(admin_conn);
-	cr_assert(res != NULL, "processlist query returned no result set");
+	mrt_assert(res != NULL, "processlist query returned no result set");
 	while ((row = mysql_fetch_row(res)) && n < max)
 		ids[n++] = strtoul(row[0], NULL, 10);
 	mysql_free_result(res);
@@ -151,7 +151,7 @@ void wait_connection_gone(unsigned long id)
 	long long deadline = mrt_now_ms() + MRT_TIMEOUT_MS;
 
 	while (connection_exists(id)) {
-		cr_assert(mrt_now_ms() < deadline,
+		mrt_assert(mrt_now_ms() < deadline,
 			  "connection %lu still in the processlist after %d ms", id,
 			  MRT_TIMEOUT_MS);
 		mrt_poll_pause();
@@ -221,14 +221,14 @@ void server_ctl(const char *action)
 	admin_disconnect();
 	fflush(NULL);
 	pid = fork();
-	cr_assert(pid >= 0, "fork: %s", strerror(errno));
+	mrt_assert(pid >= 0, "fork: %s", strerror(errno));
 	if (pid == 0)
 		exec_child(devnull, 2, 2, (char **)argv, env);
 	close(devnull);
 	free(env);
-	cr_assert(wait_exit(pid, 3 * MRT_TIMEOUT_MS, &status), "server %s hung", action);
+	mrt_assert(wait_exit(pid, 3 * MRT_TIMEOUT_MS, &status), "server %s hung", action);
 	server_down = strcmp(action, "stop") == 0 || strcmp(action, "kill9") == 0;
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "server %s failed (status %#x)",
+	mrt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "server %s failed (status %#x)",
 		  action, (unsigned)status);
 }
 

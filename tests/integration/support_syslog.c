@@ -39,13 +39,13 @@ static char *read_from(off_t offset)
 	char *data = NULL;
 	size_t len = 0, cap = 0, n;
 
-	cr_assert(f != NULL, "cannot open %s: %s", mrt()->syslog_file, strerror(errno));
+	mrt_assert(f != NULL, "cannot open %s: %s", mrt()->syslog_file, strerror(errno));
 	if (fseeko(f, offset, SEEK_SET) == 0) {
 		do {
 			if (cap - len < 4097) {
 				cap = cap ? cap * 2 : 65536;
 				data = realloc(data, cap);
-				cr_assert(data != NULL, "out of memory");
+				mrt_assert(data != NULL, "out of memory");
 			}
 			n = fread(data + len, 1, cap - len - 1, f);
 			len += n;
@@ -130,7 +130,7 @@ static char *join_needles(const char *const *needles)
 	size_t i;
 
 	for (i = 0; needles[i]; i++) {
-		cr_assert(asprintf(&t, "%s%s\"%s\"", s, i ? " " : "", needles[i]) >= 0,
+		mrt_assert(asprintf(&t, "%s%s\"%s\"", s, i ? " " : "", needles[i]) >= 0,
 			  "out of memory");
 		free(s);
 		s = t;
@@ -138,12 +138,19 @@ static char *join_needles(const char *const *needles)
 	return s;
 }
 
-/* The tail of the log for failure messages. */
+/* For a failure message: the test's own last lines of the log (the log
+ * since the test began), not pages of it. */
+#define TAIL_LINES 12
+
 static const char *tail_of(const char *text)
 {
-	size_t len = strlen(text);
+	const char *p = text + strlen(text);
+	int lines = 0;
 
-	return len > 6000 ? text + len - 6000 : text;
+	while (p > text && lines <= TAIL_LINES)
+		if (*--p == '\n' && p[1] != '\0')
+			lines++;
+	return lines > TAIL_LINES ? p + 1 : text;
 }
 
 static char *wait_lines(const char *const *needles)
@@ -163,8 +170,8 @@ static char *wait_lines(const char *const *needles)
 		mrt_poll_pause();
 	}
 	what = join_needles(needles);
-	cr_assert_fail("no syslog line with %s within %d ms; log since the test began:\n%s",
-		       what, MRT_LOG_TIMEOUT_MS, tail_of(text));
+	mrt_assert_fail("no syslog line with %s within %d ms; the test's last %d log lines:\n%s",
+		       what, MRT_LOG_TIMEOUT_MS, TAIL_LINES, tail_of(text));
 	return NULL;
 }
 
@@ -216,11 +223,11 @@ void log_barrier(void)
 	const char *needles[] = {token, NULL};
 	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
-	cr_assert(fd >= 0, "socket: %s", strerror(errno));
+	mrt_assert(fd >= 0, "socket: %s", strerror(errno));
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", mrt()->syslog_socket);
 	snprintf(token, sizeof(token), "mrt-barrier-%d-%u", (int)getpid(), ++serial);
 	snprintf(msg, sizeof(msg), "<13>mrt-barrier: %s", token);
-	cr_assert(sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&sa, sizeof(sa)) >= 0,
+	mrt_assert(sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&sa, sizeof(sa)) >= 0,
 		  "sending to %s: %s", sa.sun_path, strerror(errno));
 	close(fd);
 	free(wait_lines(needles));
@@ -241,7 +248,7 @@ void log_assert_never(const char *s)
 			 (int)((end ? end : hit + strlen(hit)) - start), start);
 	}
 	free(text);
-	cr_assert(hit == NULL, "\"%s\" appears in the syslog file: %s", s, line);
+	mrt_assert(hit == NULL, "\"%s\" appears in the syslog file: %s", s, line);
 }
 
 char *log_field(const char *line, const char *key)
@@ -277,7 +284,7 @@ static void assert_same_incident(const char *a, const char *b, const char *what)
 {
 	char *ia = log_field(a, "incident"), *ib = log_field(b, "incident");
 
-	cr_assert(ia && ib && strcmp(ia, ib) == 0,
+	mrt_assert(ia && ib && strcmp(ia, ib) == 0,
 		  "%s: not the same incident:\n  %s\n  %s", what, a, b);
 	free(ia);
 	free(ib);
@@ -291,10 +298,10 @@ void assert_recovery_logged(pid_t pid)
 	lost = log_wait("event=connection_lost", p, NULL);
 	back = log_wait("event=reconnected", p, NULL);
 	retried = log_wait("event=statement_retried", "outcome=ok", p, NULL);
-	cr_assert(strstr(lost, "mysql-reconnect") != NULL, "tag missing: %s", lost);
+	mrt_assert(strstr(lost, "mysql-reconnect") != NULL, "tag missing: %s", lost);
 	incident = log_field(lost, "incident");
 	snprintf(prefix, sizeof(prefix), "%d.", (int)pid);
-	cr_assert(incident && strncmp(incident, prefix, strlen(prefix)) == 0,
+	mrt_assert(incident && strncmp(incident, prefix, strlen(prefix)) == 0,
 		  "incident should be <pid>.<n>: %s", lost);
 	assert_same_incident(lost, back, "reconnected");
 	assert_same_incident(lost, retried, "statement_retried");
@@ -310,7 +317,7 @@ void assert_cause_logged(pid_t pid, const char *cause)
 
 	snprintf(needle, sizeof(needle), "cause=%s", cause);
 	line = log_wait("event=reconnected", needle, pid_needle(p, sizeof(p), pid), NULL);
-	cr_assert(strstr(line, "remedy=") != NULL, "no remedy: %s", line);
+	mrt_assert(strstr(line, "remedy=") != NULL, "no remedy: %s", line);
 	free(line);
 }
 
