@@ -156,3 +156,24 @@ void assert_kill_reaches_program(const char *context)
 	client_finish(c);
 }
 
+/* ---- a line per suite ------------------------------------------------------
+ * Run by Criterion's runner, in order: each suite says when it starts, how
+ * many tests it has, and how they ended, so a long run can be followed. */
+
+ReportHook(PRE_SUITE)(struct criterion_suite_set *set)
+{
+	if (criterion_options.pattern) /* --filter: most suites do not run */
+		return;
+	printf("suite %s: %zu tests\n", set->suite.name, set->tests ? set->tests->size : 0);
+	fflush(stdout);
+}
+
+ReportHook(POST_SUITE)(struct criterion_suite_stats *stats)
+{
+	if (!stats->tests_passed && !stats->tests_failed && !stats->tests_crashed)
+		return; /* filtered out */
+	printf("suite %s: %zu passed, %zu failed, %zu crashed, %zu skipped\n", stats->suite->name,
+	       stats->tests_passed, stats->tests_failed, stats->tests_crashed,
+	       stats->tests_skipped);
+	fflush(stdout);
+}
