@@ -137,7 +137,8 @@ struct conn *connect_adopt(const struct shim_config *cfg, const struct real_api 
 	struct client_identity id;
 	struct conn *c;
 
-	if (client_lib.library == CLIENT_UNKNOWN || client_socket(real, m) < 0 ||
+	/* a NULL handle is the program's bug: the library answers it */
+	if (!m || client_lib.library == CLIENT_UNKNOWN || client_socket(real, m) < 0 ||
 	    connect_nonblocking(real, m) || !client_identity(real, m, &id))
 		return NULL;
 	event_connection_adopted(cfg);
